@@ -1,0 +1,142 @@
+"""Settings, all read from the environment with defaults that suit ``make run``.
+
+``KINERJA_ENV`` picks the class: ``development`` (default), ``production`` or ``test``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("KINERJA_INSTANCE_DIR", BASE_DIR / "instance")).resolve()
+
+DEV_SECRET_KEY = "dev-only-secret-key-change-me-in-production-0123456789"  # noqa: S105
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def database_url(value: str | None) -> str | None:
+    """Accept the common ``postgres://`` forms and use the psycopg 3 driver for them."""
+    if value is None:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix) :]
+    return value
+
+
+class Config:
+    APP_NAME = "Kinerja"
+    APP_ICON = ""
+    SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+
+    SQLALCHEMY_DATABASE_URI = database_url(
+        env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'kinerja.sqlite3'}")
+    )
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Jobs run inline without Redis; with it, `make worker` runs them.
+    REDIS_URL = env_str("REDIS_URL")
+    RQ_QUEUES = ["default", "mail"]
+
+    MAIL_SERVER = env_str("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = env_str("MAIL_USERNAME")
+    MAIL_PASSWORD = env_str("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "kinerja@localhost")
+    MAIL_SUPPRESS_SEND = env_bool("MAIL_SUPPRESS_SEND")
+
+    KINERJA_DEMO_PASSWORD = env_str("KINERJA_DEMO_PASSWORD", "kinerja-demo")
+    KINERJA_BASE_URL = env_str("KINERJA_BASE_URL", "http://127.0.0.1:5000")
+    KINERJA_IMPORT_MAX_BYTES = env_int("KINERJA_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+    KINERJA_IMPORT_MAX_ROWS = env_int("KINERJA_IMPORT_MAX_ROWS", 200_000)
+
+    # Flask-AppBuilder
+    FAB_SECURITY_MANAGER_CLASS = "kinerja.security.KinerjaSecurityManager"
+    FAB_INDEX_VIEW = "kinerja.views.home.HomeView"
+    FAB_CREATE_DB = False  # Alembic owns the schema.
+    FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)  # synced by `flask kinerja init`
+    FAB_API_SWAGGER_UI = True
+    FAB_BASE_TEMPLATE = "kinerja/baselayout.html"
+    FAB_API_MAX_PAGE_SIZE = env_int("FAB_API_MAX_PAGE_SIZE", 100)
+    AUTH_TYPE = 1  # AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    AUTH_RATE_LIMITED = False
+    RATELIMIT_ENABLED = False
+    JWT_ACCESS_TOKEN_EXPIRES = env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600)
+    PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME", 8 * 3600)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Translations: Indonesian by default, English available.
+    BABEL_DEFAULT_LOCALE = env_str("BABEL_DEFAULT_LOCALE", "id")
+    BABEL_DEFAULT_TIMEZONE = env_str("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "id": {"flag": "id", "name": "Bahasa Indonesia"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+
+class DevelopmentConfig(Config):
+    DEBUG = env_bool("FLASK_DEBUG", False)
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with the development key: sessions and tokens would be forgeable."""
+        if cls.SECRET_KEY in (None, DEV_SECRET_KEY) or len(cls.SECRET_KEY or "") < 32:
+            raise RuntimeError("SECRET_KEY must be set (at least 32 characters) in production.")
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    SECRET_KEY = "test-secret-key-0123456789-0123456789-abcdef"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = database_url(
+        env_str("KINERJA_TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+    )
+    REDIS_URL = env_str("KINERJA_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
+    MAIL_SUPPRESS_SEND = False
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("KINERJA_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"KINERJA_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None

@@ -1,0 +1,56 @@
+"""kinerja: performance management of civil servants (ASN) for regional governments."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+from config import INSTANCE_DIR, ProductionConfig, get_config
+
+__version__ = "0.1.0"
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app: configuration, extensions, security, views, jobs and CLI, in order."""
+    config = get_config(config_name)
+    if issubclass(config, ProductionConfig):
+        config.check()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    _configure_logging(app)
+
+    from kinerja import models  # noqa: F401 - registers the tables on the metadata
+    from kinerja.cli import register_cli
+    from kinerja.extensions import db, mail, migrate
+    from kinerja.jobs import init_jobs
+    from kinerja.security.roles import fab_roles
+    from kinerja.views import register_views
+
+    app.config.setdefault("FAB_ROLES", fab_roles())
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    mail.init_app(app)
+    init_jobs(app)
+    with app.app_context():
+        appbuilder = AppBuilder()
+        appbuilder.init_app(app, db.session)
+        register_views(appbuilder)
+    register_cli(app)
+    return app
+
+
+def _migrations_dir() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        for noisy in ("flask_appbuilder", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)

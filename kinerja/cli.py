@@ -1,0 +1,66 @@
+"""``flask kinerja …`` commands: install, demo data, jobs and the worker."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(kinerja_cli)
+
+
+@kinerja_cli.command("init")
+def init_command() -> None:
+    """Upgrade the schema, create roles, permissions and reference data (idempotent)."""
+    from kinerja.services.setup import initialise
+
+    report = initialise()
+    click.echo(
+        f"Schema up to date; roles: {', '.join(report.roles)}; "
+        f"{report.permissions} permissions; {report.ranks_added} ranks added."
+    )
+
+
+@kinerja_cli.command("demo")
+@click.option("--employees", default=300, show_default=True, type=click.IntRange(50, 1_000_000),
+              help="How many employees the demo organisation has.")
+def demo_command(employees: int) -> None:
+    """Load the demo organisation and logins (idempotent: adds only what is missing)."""
+    from kinerja.services.demo import load_demo
+
+    started = time.perf_counter()
+    report = load_demo(employees=employees)
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Demo organisation: {report.units} units, {report.positions} positions, "
+        f"{report.employees} employees ({elapsed:.1f} s)."
+    )
+    click.echo("Demo logins (username / password — roles):")
+    for username, password, description in report.logins:
+        click.echo(f"  {username:<11} / {password} — {description}")
+
+
+@kinerja_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.argument("queues", nargs=-1)
+def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
+    """Run the background job worker (needs REDIS_URL)."""
+    from kinerja.jobs.worker import run_worker
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inline.")
+    run_worker(list(queues or current_app.config["RQ_QUEUES"]), burst=burst)
+
+
+@kinerja_cli.command("sweep-jobs")
+def sweep_jobs_command() -> None:
+    """Hand over jobs that stayed pending because Redis was unreachable."""
+    from kinerja.jobs import dispatch_pending
+
+    click.echo(f"{dispatch_pending()} pending job runs dispatched.")

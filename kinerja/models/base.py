@@ -1,0 +1,36 @@
+"""Shared column mixins."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Enum
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class TimestampMixin:
+    """``created_at``/``updated_at`` in UTC, indexed so integrators can sync incrementally."""
+
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, nullable=False, index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, nullable=False, index=True
+    )
+
+
+def enum_column(enum_cls: type) -> Enum:
+    """Store an enum's values (not names) as a plain string with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        length=20,
+        name=enum_cls.__name__.lower(),
+    )

@@ -1,0 +1,112 @@
+"""Roles and their permissions, defined here in code (FAB "builtin roles").
+
+FAB checks builtin roles by regular expression without touching the database, so the
+permission check per request costs nothing and nobody can click a role's rights together
+in the back office. ``flask kinerja init`` creates the role rows; the rights live here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+ADMIN = "Admin"
+OPERATOR = "Operator"
+SUPERVISOR = "Supervisor"
+EMPLOYEE = "Employee"
+INTEGRATOR = "Integrator"
+PUBLIC = "Public"
+
+ALL_ROLES = (ADMIN, OPERATOR, SUPERVISOR, EMPLOYEE, INTEGRATOR, PUBLIC)
+
+# Permission-view names of our resources (class_permission_name of views and APIs).
+UNIT = "Unit"
+POSITION = "Position"
+EMPLOYEE_RESOURCE = "Employee"
+IMPORT = "Import"
+DATA_QUALITY = "DataQuality"
+ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
+
+# Menu entries (menu_access), by their registered names.
+MENU_ORGANISATION = "Organisation"
+MENU_UNITS = "Units"
+MENU_POSITIONS = "Positions"
+MENU_EMPLOYEES = "Employees"
+MENU_IMPORT = "Import"
+MENU_DATA_QUALITY = "Data quality"
+MENU_API_DOCS = "API documentation"
+
+READ = "can_read"
+WRITE = ("can_read", "can_add", "can_edit", "can_delete")
+
+# Every signed-in person may see and edit their own profile and change their password.
+_SELF_SERVICE: list[tuple[str, str]] = [
+    ("UserDBModelView", "can_userinfo"),
+    ("UserDBModelView", "resetmypassword"),
+    ("UserDBModelView", "userinfoedit"),
+    ("ResetMyPasswordView", "can_this_form_get"),
+    ("ResetMyPasswordView", "can_this_form_post"),
+    ("UserInfoEditView", "can_this_form_get"),
+    ("UserInfoEditView", "can_this_form_post"),
+    ("MenuApi", "can_get"),
+]
+
+
+def _grants(view: str, permissions: Iterable[str]) -> list[tuple[str, str]]:
+    return [(view, permission) for permission in permissions]
+
+
+def _menus(*names: str) -> list[tuple[str, str]]:
+    return [(name, "menu_access") for name in names]
+
+
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    OPERATOR: [
+        *_grants(UNIT, WRITE),
+        *_grants(POSITION, WRITE),
+        *_grants(EMPLOYEE_RESOURCE, (*WRITE, "can_create_logins")),
+        *_grants(IMPORT, ("can_read", "can_write")),
+        *_grants(DATA_QUALITY, (READ,)),
+        *_menus(
+            MENU_ORGANISATION, MENU_UNITS, MENU_POSITIONS, MENU_EMPLOYEES,
+            MENU_IMPORT, MENU_DATA_QUALITY,
+        ),
+        *_SELF_SERVICE,
+    ],
+    SUPERVISOR: [
+        *_grants(EMPLOYEE_RESOURCE, (READ,)),
+        *_grants(POSITION, (READ,)),
+        *_grants(UNIT, (READ,)),
+        *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
+        *_SELF_SERVICE,
+    ],
+    EMPLOYEE: [
+        *_grants(EMPLOYEE_RESOURCE, (READ,)),
+        *_grants(POSITION, (READ,)),
+        *_grants(UNIT, (READ,)),
+        *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
+        *_SELF_SERVICE,
+    ],
+    INTEGRATOR: [
+        *[(resource, READ) for resource in ORG_RESOURCES],
+        ("SwaggerView", "can_show"),
+        ("OpenApi", "can_get"),
+        *_menus(
+            MENU_ORGANISATION, MENU_UNITS, MENU_POSITIONS, MENU_EMPLOYEES, MENU_API_DOCS,
+        ),
+        *_SELF_SERVICE,
+    ],
+    PUBLIC: [],
+}
+
+
+def fab_roles() -> dict[str, list[list[str]]]:
+    """The ``FAB_ROLES`` setting: anchored regular expressions ``[view, permission]``."""
+    roles: dict[str, list[list[str]]] = {ADMIN: [[".*", ".*"]]}
+    for role, grants in ROLE_PERMISSIONS.items():
+        roles[role] = [[_exact(view), _exact(permission)] for view, permission in grants]
+    return roles
+
+
+def _exact(name: str) -> str:
+    return f"{re.escape(name)}$"

@@ -1,0 +1,285 @@
+"""Use cases of the organisation: validating units, positions and employees, and tree paths.
+
+Validation raises :class:`~kinerja.domain.errors.FieldErrors` keyed by the field names the
+forms and the API use, so the same rule speaks in the UI, the API and imports.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import g, has_request_context
+from sqlalchemy import func, select
+
+from kinerja.domain.errors import N_, ConflictError, DomainError, FieldErrors
+from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
+from kinerja.extensions import db
+from kinerja.services import commit
+from kinerja.models.org import Employee, Position, Rank, Unit
+from kinerja.services.roles import sync_supervisor_roles
+from kinerja.security.scopes import (
+    Scope,
+    is_within,
+    managed_unit_condition,
+    supervisor_chain_ids,
+    supervisor_choice_condition,
+    unit_ancestor_ids,
+)
+
+PATH_SEPARATOR = " › "
+
+NOT_FOUND = N_("Not found or not within your reach.")
+
+
+class _Errors(defaultdict[str, list[DomainError]]):
+    def __init__(self) -> None:
+        super().__init__(list)
+
+    def add(self, field: str, template: str, **params: object) -> None:
+        self[field].append(DomainError(template, **params))
+
+    def raise_if_any(self) -> None:
+        if any(self.values()):
+            raise FieldErrors(self)
+
+
+def _duplicate(model: type, column: object, value: object, own_id: int | None,
+               *conditions: object) -> bool:
+    query = select(model.id).where(column == value, *conditions)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def _require(errors: _Errors, field: str, value: object) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.add(field, N_("This field is required."))
+        return False
+    return True
+
+
+# --- units ----------------------------------------------------------------------------------
+
+
+def validate_unit(unit: Unit, scope: Scope) -> None:
+    """Code unique, no cycle in the tree, parent within the person's units."""
+    errors = _Errors()
+    with db.session.no_autoflush:
+        if _require(errors, "code", unit.code):
+            unit.code = unit.code.strip()
+            if _duplicate(Unit, Unit.code, unit.code, unit.id):
+                errors.add("code", N_("Unit code %(code)s is already used."), code=unit.code)
+        _require(errors, "name", unit.name)
+        _require(errors, "kind", unit.kind)
+        parent_id = unit.parent.id if unit.parent is not None else unit.parent_id
+        if parent_id is None:
+            if not scope.manages_all:
+                errors.add("parent", N_("Choose the unit this unit belongs to."))
+        elif not is_within(managed_unit_condition(scope), Unit, parent_id):
+            errors.add("parent", NOT_FOUND)
+        elif unit.id is not None and creates_unit_cycle(unit.id, parent_id):
+            errors.add(
+                "parent", N_("A unit cannot be placed below itself or one of its sub-units.")
+            )
+    errors.raise_if_any()
+
+
+def creates_unit_cycle(unit_id: int, new_parent_id: int) -> bool:
+    ancestors = set(db.session.scalars(unit_ancestor_ids(new_parent_id)))
+    return unit_id in ancestors
+
+
+def unit_path(unit_id: int | None) -> str:
+    """Full path of a unit from the top, from a per-request map of the whole tree."""
+    if unit_id is None:
+        return ""
+    tree = _unit_tree()
+    names: list[str] = []
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current in tree and current not in seen:
+        seen.add(current)
+        parent_id, name = tree[current]
+        names.append(name)
+        current = parent_id
+    return PATH_SEPARATOR.join(reversed(names))
+
+
+def _unit_tree() -> dict[int, tuple[int | None, str]]:
+    cached = g.get("_unit_tree") if has_request_context() else None
+    if cached is not None:
+        return cached
+    rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.name))
+    tree = {row.id: (row.parent_id, row.name) for row in rows}
+    if has_request_context():
+        g._unit_tree = tree
+    return tree
+
+
+# --- positions ------------------------------------------------------------------------------
+
+
+def validate_position(position: Position, scope: Scope) -> None:
+    """Code unique, unit within reach, grade 1–17, no cycle in the supervision chain."""
+    errors = _Errors()
+    with db.session.no_autoflush:
+        if _require(errors, "code", position.code):
+            position.code = position.code.strip()
+            if _duplicate(Position, Position.code, position.code, position.id):
+                errors.add(
+                    "code", N_("Position code %(code)s is already used."), code=position.code
+                )
+        _require(errors, "name", position.name)
+        _require(errors, "kind", position.kind)
+        unit_id = position.unit.id if position.unit is not None else position.unit_id
+        if _require(errors, "unit", unit_id) and not is_within(
+            managed_unit_condition(scope), Unit, unit_id
+        ):
+            errors.add("unit", NOT_FOUND)
+        if (
+            position.is_head
+            and position.active
+            and unit_id is not None
+            and _duplicate(Position, Position.unit_id, unit_id, position.id,
+                           Position.is_head.is_(True), Position.active.is_(True))
+        ):
+            errors.add("is_head", N_("This unit already has a head position."))
+        if position.grade is not None and not 1 <= position.grade <= 17:
+            errors.add("grade", N_("The position class must be between 1 and 17."))
+        supervisor_id = (
+            position.supervisor.id if position.supervisor is not None else position.supervisor_id
+        )
+        if supervisor_id is not None:
+            if not is_within(supervisor_choice_condition(scope), Position, supervisor_id):
+                errors.add("supervisor", NOT_FOUND)
+            elif position.id is not None and creates_supervision_cycle(
+                position.id, supervisor_id
+            ):
+                errors.add(
+                    "supervisor",
+                    N_("A position cannot be supervised by itself or by one it supervises."),
+                )
+    errors.raise_if_any()
+
+
+def creates_supervision_cycle(position_id: int, new_supervisor_id: int) -> bool:
+    chain = set(db.session.scalars(supervisor_chain_ids(new_supervisor_id)))
+    return position_id in chain
+
+
+# --- employees ------------------------------------------------------------------------------
+
+
+def validate_employee(employee: Employee, scope: Scope) -> None:
+    """Valid and unique NIP, unit within reach, position in the employee's unit, rank fits."""
+    errors = _Errors()
+    with db.session.no_autoflush:
+        if _require(errors, "nip", employee.nip):
+            try:
+                employee.nip = parse_nip(employee.nip).value
+            except InvalidNip as exc:
+                errors["nip"].append(exc)
+            else:
+                if _duplicate(Employee, Employee.nip, employee.nip, employee.id):
+                    errors.add("nip", N_("NIP %(nip)s is already registered."), nip=employee.nip)
+        _require(errors, "name", employee.name)
+        position = employee.position or (
+            db.session.get(Position, employee.position_id) if employee.position_id else None
+        )
+        unit_id = employee.unit.id if employee.unit is not None else employee.unit_id
+        if unit_id is None and position is not None:
+            employee.unit = position.unit
+            unit_id = position.unit_id
+        if _require(errors, "unit", unit_id):
+            if not is_within(managed_unit_condition(scope), Unit, unit_id):
+                errors.add("unit", NOT_FOUND)
+            elif position is not None and position.unit_id != unit_id:
+                errors.add(
+                    "position",
+                    N_("This position belongs to another unit (%(unit)s)."),
+                    unit=position.unit.name,
+                )
+        rank = employee.rank or (db.session.get(Rank, employee.rank_id) if employee.rank_id else None)
+        if rank is not None and employee.employment_type and rank.employment_type != employee.employment_type:
+            errors.add("rank", N_("This rank does not fit the employment type."))
+        if employee.email:
+            employee.email = employee.email.strip()
+            if "@" not in employee.email or " " in employee.email:
+                errors.add("email", N_("Not a valid email address."))
+    errors.raise_if_any()
+
+
+def find_employee_by_nip(text: str) -> Employee | None:
+    return db.session.scalar(select(Employee).where(Employee.nip == normalize_nip(text)))
+
+
+
+
+# --- saving and deleting --------------------------------------------------------------------
+
+
+def save_unit(unit: Unit, scope: Scope) -> None:
+    validate_unit(unit, scope)
+    db.session.add(unit)
+    commit()
+
+
+def save_position(position: Position, scope: Scope) -> None:
+    validate_position(position, scope)
+    db.session.add(position)
+    db.session.flush()
+    sync_supervisor_roles()
+    commit()
+
+
+def save_employee(employee: Employee, scope: Scope) -> None:
+    validate_employee(employee, scope)
+    db.session.add(employee)
+    db.session.flush()
+    sync_supervisor_roles()
+    commit()
+
+
+def delete_unit(unit: Unit, scope: Scope) -> None:
+    """Only an empty unit can go: its sub-units, positions and employees would lose their home."""
+    counts = {
+        "units": _count(Unit, Unit.parent_id == unit.id),
+        "positions": _count(Position, Position.unit_id == unit.id),
+        "employees": _count(Employee, Employee.unit_id == unit.id),
+    }
+    if any(counts.values()):
+        raise ConflictError(
+            N_("This unit still has %(units)d sub-units, %(positions)d positions and "
+               "%(employees)d employees; move or remove them first."),
+            **counts,
+        )
+    db.session.delete(unit)
+    commit()
+
+
+def delete_position(position: Position, scope: Scope) -> None:
+    counts = {
+        "holders": _count(Employee, Employee.position_id == position.id),
+        "subordinates": _count(Position, Position.supervisor_id == position.id),
+    }
+    if any(counts.values()):
+        raise ConflictError(
+            N_("This position is still held by %(holders)d employees and supervises "
+               "%(subordinates)d positions; reassign them first."),
+            **counts,
+        )
+    db.session.delete(position)
+    db.session.flush()
+    sync_supervisor_roles()
+    commit()
+
+
+def delete_employee(employee: Employee, scope: Scope) -> None:
+    db.session.delete(employee)
+    db.session.flush()
+    sync_supervisor_roles()
+    commit()
+
+
+def _count(model: type, condition: object) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0

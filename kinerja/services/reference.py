@@ -1,0 +1,43 @@
+"""Reference data shipped with the product: golongan/ruang (PNS) and PPPK grades."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kinerja.domain.org import EmploymentType
+from kinerja.extensions import db
+from kinerja.models.org import Rank
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+         "XIV", "XV", "XVI", "XVII"]
+
+
+def rank_rows() -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    with (DATA_DIR / "pangkat.csv").open(encoding="utf-8") as handle:
+        for order, row in enumerate(csv.DictReader(handle), start=1):
+            rows.append({"code": row["code"], "name": row["pangkat"],
+                         "employment_type": EmploymentType.PNS, "order": order})
+    for order, numeral in enumerate(ROMAN, start=100):
+        rows.append({"code": numeral, "name": f"Golongan {numeral}",
+                     "employment_type": EmploymentType.PPPK, "order": order})
+    return rows
+
+
+def seed_ranks() -> int:
+    """Insert missing ranks and correct changed names; returns how many were added."""
+    existing = {rank.code: rank for rank in db.session.scalars(select(Rank))}
+    added = 0
+    for row in rank_rows():
+        rank = existing.get(str(row["code"]))
+        if rank is None:
+            db.session.add(Rank(**row))
+            added += 1
+        else:
+            rank.name = str(row["name"])
+            rank.order = int(row["order"])  # type: ignore[arg-type]
+    return added

@@ -1,0 +1,31 @@
+/* Kinerja: selects that search the server (RemoteSelectField) and follow a master field. */
+(function ($) {
+  "use strict";
+  function initRemoteSelect(el) {
+    var $el = $(el);
+    var masterId = $el.data("master");
+    $el.select2({
+      theme: "bootstrap",
+      width: "100%",
+      allowClear: $el.data("allow-clear") === true || $el.data("allow-clear") === "true",
+      placeholder: $el.data("placeholder") || "",
+      ajax: {
+        url: $el.data("url"),
+        dataType: "json",
+        delay: 250,
+        data: function (params) {
+          var query = {q: params.term || "", page: params.page || 1};
+          if (masterId) { query.master = $("#" + masterId).val() || ""; }
+          return query;
+        },
+        processResults: function (data) { return data; }
+      }
+    });
+    if (masterId) {
+      $("#" + masterId).on("change", function () { $el.val(null).trigger("change"); });
+    }
+  }
+  $(function () {
+    $("select.kinerja-remote-select").each(function () { initRemoteSelect(this); });
+  });
+})(jQuery);

@@ -1,0 +1,398 @@
+"""Shared behaviour of kinerja's screens and REST resources.
+
+* every row passes the person's read scope; editing and deleting need the manage scope and
+  answer 404 outside it, so ids cannot be probed;
+* saving goes through a use case that validates (``FieldErrors``) and commits once: a form
+  shows the messages beside its fields and keeps the input, the API answers 422 with
+  ``{"message": {field: [...]}}``; a state conflict answers 409;
+* enums are chosen and shown with translated labels;
+* list screens load their related rows in a fixed number of queries, not one per row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
+from typing import Any, ClassVar
+
+from flask import abort, flash, jsonify, request
+from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from flask_appbuilder.urltools import get_filter_args
+from flask_babel import gettext, lazy_gettext
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import LoaderOption
+from wtforms import SelectField, StringField
+
+from kinerja.domain.errors import ConflictError, DomainError, FieldErrors
+from kinerja.extensions import db
+from kinerja.security.current import current_scope
+from kinerja.security.scopes import Scope
+from kinerja.views.filters import (
+    MANAGE_CONDITIONS,
+    ReadScopeFilter,
+    scope_filter,
+)
+from kinerja.views.widgets import RemoteChoice, RemoteSelectField, choices_response
+
+READ_ONLY_METHODS = {"list": "read", "show": "read", "export": "read", "choices": "read"}
+CRUD_METHOD_PERMISSIONS = {
+    **READ_ONLY_METHODS,
+    "add": "add",
+    "edit": "edit",
+    "delete": "delete",
+    "action": "read",
+    "action_post": "read",
+}
+API_METHOD_PERMISSIONS = {
+    "get_list": "read",
+    "get": "read",
+    "info": "read",
+    "post": "add",
+    "put": "edit",
+    "delete": "delete",
+}
+
+
+def tr(error: DomainError) -> str:
+    """The message of ``error`` in the current language."""
+    return gettext(error.template, **error.params)
+
+
+def error_messages(errors: FieldErrors) -> dict[str, list[str]]:
+    return {field: [tr(e) for e in errs] for field, errs in errors.errors.items()}
+
+
+_CONSTRAINT = re.compile(r"(?:uq|ck|fk)_(?P<table>[a-z_]+?)_(?P<column>[a-z_]+)")
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<table>\w+)\.(?P<column>\w+)")
+
+
+def integrity_field(exc: IntegrityError) -> str:
+    """Best guess of the field behind a database constraint error (for a 422 body)."""
+    diag = getattr(getattr(exc, "orig", None), "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    table = getattr(diag, "table_name", None) or ""
+    if name and table and name.startswith(("uq_", "ck_", "fk_")):
+        column = name.split("_", 1)[1]
+        column = column[len(table) + 1 :] if column.startswith(table + "_") else column
+        return column.removesuffix("_id")
+    match = _SQLITE_UNIQUE.search(str(exc.orig)) or _CONSTRAINT.search(str(exc.orig))
+    return match.group("column").removesuffix("_id") if match else "_schema"
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class TranslatedEnumField(SelectField):
+    """A select of enum members labelled in the current language (FAB shows raw values)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, enum_class: type[Enum],
+                 allow_blank: bool = False, **kwargs: Any) -> None:
+        self.enum_class = enum_class
+        choices = [(m.value, lazy_gettext(getattr(m, "label", m.value))) for m in enum_class]
+        if allow_blank:
+            choices.insert(0, ("", lazy_gettext("(none)")))
+        super().__init__(label, validators, choices=choices, coerce=self._coerce, **kwargs)
+
+    def _coerce(self, value: Any) -> Any:
+        if value in (None, "", "None"):
+            return None
+        return value if isinstance(value, self.enum_class) else self.enum_class(value)
+
+    def iter_choices(self) -> Iterable[Any]:
+        current = self.data.value if isinstance(self.data, Enum) else self.data
+        for value, label in self.choices:
+            yield (value, label, value == current, {})
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            return
+        if self.data not in list(self.enum_class):
+            raise ValueError(self.gettext("Not a valid choice."))
+
+
+def enum_formatter(enum_class: type[Enum]) -> Callable[[Any], str]:
+    """Formats a stored enum value (FAB hands over ``.value``) as its translated label."""
+
+    def format_value(value: Any) -> str:
+        if value is None or value == "":
+            return ""
+        member = value if isinstance(value, enum_class) else enum_class(value)
+        return gettext(getattr(member, "label", member.value))
+
+    return format_value
+
+
+class EagerInterface(SQLAInterface):
+    """SQLAInterface whose list queries load the given relationships in bulk."""
+
+    def __init__(self, obj: type, session: Session | None = None,
+                 eager: Sequence[LoaderOption] = ()) -> None:
+        super().__init__(obj, session)
+        self.eager = tuple(eager)
+
+    def apply_all(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+        return super().apply_all(query, *args, **kwargs).options(*self.eager)
+
+
+# --- screens --------------------------------------------------------------------------------
+
+
+class KinerjaModelView(ModelView):
+    """A back-office screen scoped to the person's rows, saving through a use case.
+
+    ``search_filters`` put extra filters first on a column's search menu; ``text_filters``
+    replace a relation column's filters (and its long dropdown) by a text box;
+    ``remote_choices`` make relation fields of the forms search the server.
+    """
+
+    base_filters = scope_filter(ReadScopeFilter)
+    method_permission_name = CRUD_METHOD_PERMISSIONS
+    base_permissions = ["can_read", "can_add", "can_edit", "can_delete"]
+    page_size = 25
+    search_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
+    text_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
+    remote_choices: ClassVar[dict[str, RemoteChoice]] = {}
+    save_item: ClassVar[Callable[[Any, Scope], None] | None] = None
+    delete_item: ClassVar[Callable[[Any, Scope], None] | None] = None
+    edit_condition: ClassVar[Callable[[Scope], Any] | None] = None
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        for column, classes in {**self.search_filters, **self.text_filters}.items():
+            extra = [cls(column, self.datamodel) for cls in classes]
+            keep = [] if column in self.text_filters else self._filters._all_filters.get(column, [])
+            self._filters._search_filters[column] = extra + list(keep)
+            self._filters._all_filters[column] = extra + list(keep)
+        for column in self.datamodel.get_columns_list():
+            if self.datamodel.is_enum(column):
+                enum_class = self.datamodel.list_columns[column].type.enum_class
+                self.formatters_columns = {**(self.formatters_columns or {}),
+                                           column: enum_formatter(enum_class)}
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        for form, columns, blank in (
+            (self.add_form, self.add_columns, False),
+            (self.edit_form, self.edit_columns, False),
+            (self.search_form, self.search_columns, True),
+        ):
+            for column in columns:
+                if column in self.datamodel.list_columns and self.datamodel.is_enum(column):
+                    enum_class = self.datamodel.list_columns[column].type.enum_class
+                    setattr(form, column, TranslatedEnumField(
+                        self.label_columns.get(column, column),
+                        description=self.description_columns.get(column, ""),
+                        enum_class=enum_class,
+                        allow_blank=blank or self.datamodel.is_nullable(column),
+                    ))
+        for column in self.text_filters:
+            setattr(self.search_form, column, StringField(self.label_columns.get(column, column)))
+        for form, columns in ((self.add_form, self.add_columns), (self.edit_form, self.edit_columns)):
+            for column, choice in self.remote_choices.items():
+                if column in columns:
+                    setattr(form, column, RemoteSelectField(
+                        self.label_columns.get(column, column),
+                        description=self.description_columns.get(column, ""),
+                        choice=choice,
+                        endpoint=f"{self.route_base}/choices/{column}/",
+                        allow_blank=self.datamodel.is_nullable(column),
+                        placeholder=lazy_gettext("Type to search…"),
+                    ))
+
+    @expose("/choices/<column>/")
+    @has_access
+    def choices(self, column: str) -> Any:
+        """Choices of a relation field, scoped, searched and paged (for the form's select)."""
+        choice = self.remote_choices.get(column)
+        if choice is None:
+            abort(404)
+        return jsonify(choices_response(choice))
+
+    # Row-level checks for changes: outside the manage scope a row does not exist.
+    def _require_manageable(self, pk: Any) -> None:
+        condition = (self.edit_condition or MANAGE_CONDITIONS[self.datamodel.obj])(current_scope())
+        model = self.datamodel.obj
+        found = db.session.query(model.id).filter(model.id == pk, condition).first()
+        if found is None:
+            abort(404)
+
+    def _show_field_errors(self, form: Any, errors: FieldErrors) -> None:
+        for field, messages in error_messages(errors).items():
+            target = getattr(form, field, None)
+            if target is not None and hasattr(target, "errors"):
+                if not isinstance(target.errors, list):
+                    target.errors = list(target.errors)
+                target.errors.extend(messages)
+            else:
+                for message in messages:
+                    flash(message, "danger")
+
+    def _save(self, form: Any, item: Any, created: bool) -> bool:
+        """Populate, validate and commit; on errors roll back and show them in the form."""
+        try:
+            with db.session.no_autoflush:
+                form.populate_obj(item)
+            self.save_item(item, current_scope())  # type: ignore[misc]
+        except FieldErrors as exc:
+            db.session.rollback()
+            self._show_field_errors(form, exc)
+            return False
+        except IntegrityError as exc:
+            db.session.rollback()
+            field = integrity_field(exc)
+            self._show_field_errors(form, FieldErrors.single(
+                field, "This value conflicts with another record."))
+            return False
+        if created:
+            self.post_add(item)
+            flash(self.add_row_message, "success")
+        else:
+            self.post_update(item)
+            flash(self.edit_row_message, "success")
+        return True
+
+    def _add(self) -> Any:
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                if self._save(form, self.datamodel.obj(), created=True):
+                    return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk: Any) -> Any:
+        self._require_manageable(pk)
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                if self._save(form, item, created=False):
+                    return None
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+            self.update_redirect()
+        widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
+        return self._get_related_views_widgets(
+            item, filters={}, orders={}, pages={}, page_sizes={}, widgets=widgets
+        )
+
+    def _delete(self, pk: Any) -> None:
+        self._require_manageable(pk)
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        try:
+            self.delete_item(item, current_scope())  # type: ignore[misc]
+        except (ConflictError, FieldErrors) as exc:
+            db.session.rollback()
+            flash(tr(exc), "danger")
+        else:
+            flash(self.delete_row_message, "success")
+        self.update_redirect()
+
+
+# --- REST -----------------------------------------------------------------------------------
+
+
+class KinerjaModelApi(ModelRestApi):
+    """A REST resource scoped like the screens, saving through the same use cases."""
+
+    base_filters = scope_filter(ReadScopeFilter)
+    method_permission_name = API_METHOD_PERMISSIONS
+    allow_browser_login = True
+    save_item: ClassVar[Callable[[Any, Scope], None] | None] = None
+    delete_item: ClassVar[Callable[[Any, Scope], None] | None] = None
+    edit_condition: ClassVar[Callable[[Scope], Any] | None] = None
+
+    def _manageable(self, pk: Any) -> Any | None:
+        condition = (self.edit_condition or MANAGE_CONDITIONS[self.datamodel.obj])(current_scope())
+        model = self.datamodel.obj
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return db.session.query(model).filter(model.id == pk, condition).one_or_none()
+
+    def _commit(self, item: Any) -> Any:
+        try:
+            self.save_item(item, current_scope())  # type: ignore[misc]
+        except FieldErrors as exc:
+            db.session.rollback()
+            return self.response_422(message=error_messages(exc))
+        except ConflictError as exc:
+            db.session.rollback()
+            return self.response(409, message=tr(exc))
+        except IntegrityError as exc:
+            db.session.rollback()
+            field = integrity_field(exc)
+            return self.response_422(
+                message={field: [gettext("This value conflicts with another record.")]}
+            )
+        return None
+
+    def post_headless(self) -> Any:
+        if not request.is_json or not isinstance(request.json, dict):
+            return self.response_400(message=gettext("Request body must be a JSON object."))
+        try:
+            with db.session.no_autoflush:
+                item = self.add_model_schema.load(request.json)
+        except ValidationError as err:
+            db.session.rollback()
+            return self.response_422(message=err.messages)
+        error = self._commit(item)
+        if error is not None:
+            return error
+        self.post_add(item)
+        return self.response(201, result=self.add_model_schema.dump(item, many=False),
+                             id=self.datamodel.get_pk_value(item))
+
+    def put_headless(self, pk: Any) -> Any:
+        item = self._manageable(pk)
+        if item is None:
+            return self.response_404()
+        if not request.is_json or not isinstance(request.json, dict):
+            return self.response_400(message=gettext("Request body must be a JSON object."))
+        try:
+            with db.session.no_autoflush:
+                data = self._merge_update_item(item, request.json)
+                item = self.edit_model_schema.load(data, instance=item)
+        except ValidationError as err:
+            db.session.rollback()
+            return self.response_422(message=err.messages)
+        error = self._commit(item)
+        if error is not None:
+            return error
+        self.post_update(item)
+        return self.response(200, result=self.edit_model_schema.dump(item, many=False))
+
+    def delete_headless(self, pk: Any) -> Any:
+        item = self._manageable(pk)
+        if item is None:
+            return self.response_404()
+        try:
+            self.delete_item(item, current_scope())  # type: ignore[misc]
+        except (ConflictError, FieldErrors) as exc:
+            db.session.rollback()
+            return self.response(409, message=tr(exc))
+        self.post_delete(item)
+        return self.response(200, message="OK")

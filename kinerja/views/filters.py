@@ -1,0 +1,131 @@
+"""FAB filters that apply the row-level scopes of :mod:`kinerja.security.scopes`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_appbuilder.models.filters import BaseFilter
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, func, or_, select
+
+from kinerja.models.org import Employee, Position, Unit
+from kinerja.security.current import current_scope
+from kinerja.security.scopes import (
+    Scope,
+    employee_condition,
+    managed_employee_condition,
+    managed_position_condition,
+    managed_unit_condition,
+    position_condition,
+    supervisor_choice_condition,
+    unit_condition,
+    _cte_name,
+    unit_subtree_ids,
+)
+
+Condition = Callable[[Scope], ColumnElement[bool]]
+
+READ_CONDITIONS: dict[type, Condition] = {
+    Unit: unit_condition,
+    Position: position_condition,
+    Employee: employee_condition,
+}
+MANAGE_CONDITIONS: dict[type, Condition] = {
+    Unit: managed_unit_condition,
+    Position: managed_position_condition,
+    Employee: managed_employee_condition,
+}
+
+
+class _ConditionFilter(BaseFilter):
+    """Restricts a query of the filter's model by a scope condition of the current person."""
+
+    name = "scope"
+    conditions: dict[type, Condition] = {}
+
+    def apply(self, query: Any, value: Any) -> Any:
+        return query.filter(self.conditions[self.model](current_scope()))
+
+
+class ReadScopeFilter(_ConditionFilter):
+    """Rows the person may see: base filter of every list, show, ``_info`` and export."""
+
+    conditions = READ_CONDITIONS
+
+
+class ManageScopeFilter(_ConditionFilter):
+    """Rows the person may change or choose in a form."""
+
+    conditions = MANAGE_CONDITIONS
+
+
+class SupervisorChoiceFilter(_ConditionFilter):
+    conditions = {Position: supervisor_choice_condition}
+
+
+class EditableUnitFilter(_ConditionFilter):
+    """Units an Operator may edit: below their own top unit, not the top unit itself."""
+
+    conditions = {Unit: lambda scope: managed_unit_condition(scope, include_root=False)}
+
+
+def scope_filter(filter_class: type[_ConditionFilter]) -> list[list[Any]]:
+    """The ``[[column, filter, value]]`` list FAB expects for base filters and dropdowns."""
+    return [["id", filter_class, None]]
+
+
+class FilterInUnitTree(BaseFilter):
+    """Search filter: the row's unit is the chosen unit or one of its sub-units."""
+
+    name = _l("In unit (with sub-units)")
+    arg_name = "in_unit_tree"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        unit_id = getattr(value, "id", value)
+        try:
+            unit_id = int(unit_id)
+        except (TypeError, ValueError):
+            return query
+        column = self.model.id if self.model is Unit else self.model.unit_id
+        return query.filter(column.in_(unit_subtree_ids(unit_id)))
+
+
+def units_matching(text: str) -> Any:
+    """Ids of units whose code is ``text`` or whose name contains it, with their sub-units."""
+    text = text.strip()
+    roots = select(Unit.id).where(
+        or_(func.lower(Unit.code) == text.lower(), Unit.name.ilike(f"%{text}%"))
+    ).cte(_cte_name("matched_units"), recursive=True)
+    child = Unit.__table__.alias("child_unit")
+    tree = roots.union(select(child.c.id).where(child.c.parent_id == roots.c.id))
+    return select(tree.c.id)
+
+
+class FilterUnitText(BaseFilter):
+    """Search filter typed as text: unit code or part of its name, sub-units included."""
+
+    name = _l("Unit code or name (with sub-units)")
+    arg_name = "unit_text"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        text = str(value or "").strip()
+        if not text:
+            return query
+        column = self.model.id if self.model is Unit else self.model.unit_id
+        return query.filter(column.in_(units_matching(text)))
+
+
+class FilterRelatedName(BaseFilter):
+    """Search filter typed as text: the related row's name contains it."""
+
+    name = _l("Name contains")
+    arg_name = "rel_name_ct"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        text = str(value or "").strip()
+        if not text:
+            return query
+        relation = getattr(self.model, self.column_name)
+        target = relation.property.mapper.class_
+        return query.filter(relation.has(target.name.ilike(f"%{text}%")))

@@ -1,0 +1,259 @@
+"""Screens and REST resources of the organisation: units, positions, employees.
+
+Each screen and its API twin share their column lists; both are scoped by
+:mod:`kinerja.views.filters` and save through :mod:`kinerja.services.org`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from kinerja.domain.nip import normalize_nip
+from kinerja.models.org import Employee, Position, Unit
+from kinerja.security import roles
+from kinerja.services import org
+from kinerja.views.base import EagerInterface, KinerjaModelApi, KinerjaModelView
+from kinerja.views.exports import CsvExportMixin
+from kinerja.views.filters import (
+    FilterInUnitTree,
+    FilterRelatedName,
+    FilterUnitText,
+    ManageScopeFilter,
+    SupervisorChoiceFilter,
+    scope_filter,
+)
+from kinerja.views.widgets import RemoteChoice
+from kinerja.security.scopes import (
+    managed_position_condition,
+    managed_unit_condition,
+    supervisor_choice_condition,
+)
+
+# Choices offered in forms: searched on the server, scoped to what the person manages.
+UNIT_CHOICE = RemoteChoice(Unit, managed_unit_condition, (Unit.code, Unit.name), Unit.code)
+SUPERVISOR_CHOICE = RemoteChoice(
+    Position, supervisor_choice_condition, (Position.code, Position.name), Position.code
+)
+POSITION_OF_UNIT_CHOICE = RemoteChoice(
+    Position, managed_position_condition, (Position.code, Position.name), Position.code,
+    master="unit", master_column=Position.unit_id,
+)
+
+
+class FilterNipOrName(BaseFilter):
+    """Quick search: the text is part of the name, or the start of the NIP (spaces allowed)."""
+
+    name = _l("NIP or name contains")
+    arg_name = "nip_or_name"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        text = (value or "").strip()
+        if not text:
+            return query
+        digits = normalize_nip(text)
+        conditions = [Employee.name.ilike(f"%{text}%")]
+        if digits.isdigit():
+            conditions.append(Employee.nip.startswith(digits))
+        return query.filter(or_(*conditions))
+
+
+TIMESTAMP_LABELS = {"created_at": _l("Created"), "updated_at": _l("Changed")}
+
+# --- units ----------------------------------------------------------------------------------
+
+UNIT_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent": _l("Parent unit"),
+    "parent_id": _l("Parent unit"), "path": _l("Full path"), "active": _l("Active"),
+    **TIMESTAMP_LABELS,
+}
+UNIT_EDIT_COLUMNS = ["code", "name", "kind", "parent", "active"]
+UNIT_SEARCH_COLUMNS = ["code", "name", "kind", "parent", "active", "updated_at"]
+
+
+class UnitView(CsvExportMixin, KinerjaModelView):
+    route_base = "/units"
+    datamodel = EagerInterface(Unit, eager=[selectinload(Unit.parent)])
+    class_permission_name = roles.UNIT
+    list_title = _l("Units")
+    show_title = _l("Unit")
+    add_title = _l("Add unit")
+    edit_title = _l("Edit unit")
+    label_columns = UNIT_LABELS
+    list_columns = ["code", "name", "kind", "parent", "active"]
+    show_columns = ["code", "name", "kind", "path", "parent", "active", "created_at", "updated_at"]
+    add_columns = edit_columns = UNIT_EDIT_COLUMNS
+    search_columns = UNIT_SEARCH_COLUMNS
+    text_filters = {"parent": [FilterUnitText]}
+    remote_choices = {"parent": UNIT_CHOICE}
+    order_columns = ["code", "name", "kind", "updated_at"]
+    base_order = ("code", "asc")
+    description_columns = {
+        "code": _l("A short unique code, e.g. DINKES or DINKES.P2P."),
+        "parent": _l("The unit this unit belongs to; empty for the top of the tree."),
+    }
+    save_item = staticmethod(org.save_unit)
+    delete_item = staticmethod(org.delete_unit)
+    edit_condition = staticmethod(lambda scope: managed_unit_condition(scope, include_root=False))
+
+
+class UnitApi(KinerjaModelApi):
+    resource_name = "unit"
+    datamodel = SQLAInterface(Unit)
+    class_permission_name = roles.UNIT
+    label_columns = UNIT_LABELS
+    list_columns = ["id", "code", "name", "kind", "parent_id", "active", "created_at",
+                    "updated_at"]
+    show_columns = [*list_columns, "path"]
+    add_columns = edit_columns = UNIT_EDIT_COLUMNS
+    search_columns = UNIT_SEARCH_COLUMNS
+    search_filters = {"parent": [FilterInUnitTree]}
+    order_columns = ["id", "code", "name", "kind", "created_at", "updated_at"]
+    base_order = ("id", "asc")
+    add_query_rel_fields = {"parent": scope_filter(ManageScopeFilter)}
+    edit_query_rel_fields = {"parent": scope_filter(ManageScopeFilter)}
+    save_item = staticmethod(org.save_unit)
+    delete_item = staticmethod(org.delete_unit)
+    edit_condition = staticmethod(lambda scope: managed_unit_condition(scope, include_root=False))
+
+
+# --- positions ------------------------------------------------------------------------------
+
+POSITION_LABELS = {
+    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "unit": _l("Unit"),
+    "unit_id": _l("Unit"), "supervisor": _l("Supervising position"),
+    "supervisor_id": _l("Supervising position"), "grade": _l("Position class"),
+    "active": _l("Active"), **TIMESTAMP_LABELS,
+}
+POSITION_EDIT_COLUMNS = ["code", "name", "kind", "unit", "is_head", "supervisor", "grade",
+                         "active"]
+POSITION_SEARCH_COLUMNS = ["code", "name", "kind", "unit", "supervisor", "grade", "active",
+                           "updated_at"]
+POSITION_REL_FIELDS = {
+    "unit": scope_filter(ManageScopeFilter),
+    "supervisor": scope_filter(SupervisorChoiceFilter),
+}
+
+
+class PositionView(CsvExportMixin, KinerjaModelView):
+    route_base = "/positions"
+    datamodel = EagerInterface(Position, eager=[
+        selectinload(Position.unit),
+        selectinload(Position.supervisor).selectinload(Position.unit),
+    ])
+    class_permission_name = roles.POSITION
+    list_title = _l("Positions")
+    show_title = _l("Position")
+    add_title = _l("Add position")
+    edit_title = _l("Edit position")
+    label_columns = POSITION_LABELS
+    list_columns = ["code", "name", "kind", "unit", "supervisor", "grade", "active"]
+    show_columns = ["code", "name", "kind", "unit", "is_head", "supervisor", "grade", "active",
+                    "created_at", "updated_at"]
+    add_columns = edit_columns = POSITION_EDIT_COLUMNS
+    search_columns = POSITION_SEARCH_COLUMNS
+    text_filters = {"unit": [FilterUnitText], "supervisor": [FilterRelatedName]}
+    remote_choices = {"unit": UNIT_CHOICE, "supervisor": SUPERVISOR_CHOICE}
+    order_columns = ["code", "name", "kind", "grade", "updated_at"]
+    base_order = ("code", "asc")
+    description_columns = {
+        "supervisor": _l("The position whose holder rates this one (atasan langsung)."),
+        "grade": _l("Kelas jabatan, 1–17."),
+        "is_head": _l("The head (kepala) of the unit; a unit has one."),
+    }
+    save_item = staticmethod(org.save_position)
+    delete_item = staticmethod(org.delete_position)
+
+
+class PositionApi(KinerjaModelApi):
+    resource_name = "position"
+    datamodel = SQLAInterface(Position)
+    class_permission_name = roles.POSITION
+    label_columns = POSITION_LABELS
+    list_columns = ["id", "code", "name", "kind", "unit_id", "is_head", "supervisor_id", "grade",
+                    "active", "created_at", "updated_at"]
+    show_columns = list_columns
+    add_columns = edit_columns = POSITION_EDIT_COLUMNS
+    search_columns = POSITION_SEARCH_COLUMNS
+    search_filters = {"unit": [FilterInUnitTree]}
+    order_columns = ["id", "code", "name", "kind", "grade", "created_at", "updated_at"]
+    base_order = ("id", "asc")
+    add_query_rel_fields = edit_query_rel_fields = POSITION_REL_FIELDS
+    save_item = staticmethod(org.save_position)
+    delete_item = staticmethod(org.delete_position)
+
+
+# --- employees ------------------------------------------------------------------------------
+
+EMPLOYEE_LABELS = {
+    "nip": _l("NIP"), "name": _l("Full name with titles"), "email": _l("Email"),
+    "phone": _l("Phone"), "employment_type": _l("Employment type"), "rank": _l("Rank"),
+    "rank_id": _l("Rank"), "unit": _l("Unit"), "unit_id": _l("Unit"),
+    "position": _l("Position"), "position_id": _l("Position"), "user": _l("Login"),
+    "user_id": _l("Login"), "active": _l("Active"), "birth_date": _l("Date of birth"),
+    "sex": _l("Sex"), "service_start": _l("Start of service"),
+    "supervisor": _l("Supervisor"), **TIMESTAMP_LABELS,
+}
+EMPLOYEE_EDIT_COLUMNS = ["nip", "name", "email", "phone", "employment_type", "rank", "unit",
+                         "position", "active"]
+EMPLOYEE_SEARCH_COLUMNS = ["name", "nip", "unit", "position", "employment_type", "rank",
+                           "email", "active", "updated_at"]
+EMPLOYEE_REL_FIELDS = {
+    "unit": scope_filter(ManageScopeFilter),
+    "position": scope_filter(ManageScopeFilter),
+}
+
+
+class EmployeeView(CsvExportMixin, KinerjaModelView):
+    route_base = "/employees"
+    datamodel = EagerInterface(Employee, eager=[
+        selectinload(Employee.unit),
+        selectinload(Employee.rank),
+        selectinload(Employee.position).selectinload(Position.unit),
+    ])
+    class_permission_name = roles.EMPLOYEE_RESOURCE
+    list_title = _l("Employees")
+    show_title = _l("Employee")
+    add_title = _l("Add employee")
+    edit_title = _l("Edit employee")
+    label_columns = EMPLOYEE_LABELS
+    list_columns = ["nip", "name", "position", "unit", "rank", "employment_type", "active"]
+    show_columns = ["nip", "name", "birth_date", "sex", "service_start", "email", "phone",
+                    "employment_type", "rank", "unit", "position", "supervisor", "user",
+                    "active", "created_at", "updated_at"]
+    add_columns = edit_columns = EMPLOYEE_EDIT_COLUMNS
+    search_columns = EMPLOYEE_SEARCH_COLUMNS
+    search_filters = {"name": [FilterNipOrName]}
+    text_filters = {"unit": [FilterUnitText], "position": [FilterRelatedName]}
+    remote_choices = {"unit": UNIT_CHOICE, "position": POSITION_OF_UNIT_CHOICE}
+    order_columns = ["nip", "name", "employment_type", "updated_at"]
+    base_order = ("name", "asc")
+    description_columns = {
+        "nip": _l("18 digits; spaces as printed on decrees are fine."),
+        "position": _l("A position of the chosen unit."),
+    }
+    save_item = staticmethod(org.save_employee)
+    delete_item = staticmethod(org.delete_employee)
+
+
+class EmployeeApi(KinerjaModelApi):
+    resource_name = "employee"
+    datamodel = SQLAInterface(Employee)
+    class_permission_name = roles.EMPLOYEE_RESOURCE
+    label_columns = EMPLOYEE_LABELS
+    list_columns = ["id", "nip", "name", "email", "phone", "employment_type", "rank_id",
+                    "unit_id", "position_id", "user_id", "active", "created_at", "updated_at"]
+    show_columns = list_columns
+    add_columns = edit_columns = EMPLOYEE_EDIT_COLUMNS
+    search_columns = EMPLOYEE_SEARCH_COLUMNS
+    search_filters = {"name": [FilterNipOrName], "unit": [FilterInUnitTree]}
+    order_columns = ["id", "nip", "name", "created_at", "updated_at"]
+    base_order = ("id", "asc")
+    add_query_rel_fields = edit_query_rel_fields = EMPLOYEE_REL_FIELDS
+    save_item = staticmethod(org.save_employee)
+    delete_item = staticmethod(org.delete_employee)

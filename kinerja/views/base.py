@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import Choice, SelectChoice
 
 from kinerja.domain.errors import ConflictError, DomainError, FieldErrors
 from kinerja.extensions import db
@@ -94,9 +95,10 @@ class TranslatedEnumField(SelectField):
     def __init__(self, label: Any = None, validators: Any = None, *, enum_class: type[Enum],
                  allow_blank: bool = False, **kwargs: Any) -> None:
         self.enum_class = enum_class
-        choices = [(m.value, lazy_gettext(getattr(m, "label", m.value))) for m in enum_class]
+        choices = [SelectChoice(m.value, lazy_gettext(getattr(m, "label", m.value)))
+                   for m in enum_class]
         if allow_blank:
-            choices.insert(0, ("", lazy_gettext("(none)")))
+            choices.insert(0, SelectChoice("", lazy_gettext("(none)")))
         super().__init__(label, validators, choices=choices, coerce=self._coerce, **kwargs)
 
     def _coerce(self, value: Any) -> Any:
@@ -106,8 +108,8 @@ class TranslatedEnumField(SelectField):
 
     def iter_choices(self) -> Iterable[Any]:
         current = self.data.value if isinstance(self.data, Enum) else self.data
-        for value, label in self.choices:
-            yield (value, label, value == current, {})
+        for choice in self.choices:
+            yield Choice(choice.value, choice.label, choice.value == current, {})
 
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
@@ -218,6 +220,10 @@ class KinerjaModelView(ModelView):
     def _require_manageable(self, pk: Any) -> None:
         condition = (self.edit_condition or MANAGE_CONDITIONS[self.datamodel.obj])(current_scope())
         model = self.datamodel.obj
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            abort(404)
         found = db.session.query(model.id).filter(model.id == pk, condition).first()
         if found is None:
             abort(404)

@@ -1,0 +1,107 @@
+"""Test fixtures: one app per session on real PostgreSQL and Redis, data truncated per test.
+
+The services are required: if PostgreSQL or Redis does not answer, the run stops at once
+with one line saying which one and how to start it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from redis import Redis
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from config import TestConfig
+
+DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI
+REDIS_URL = TestConfig.REDIS_URL
+
+# Tables whose rows are the instance's set-up (roles, permissions, reference data): kept.
+KEPT_TABLES = {
+    "ab_permission", "ab_view_menu", "ab_permission_view", "ab_permission_view_role",
+    "ab_role", "rank", "alembic_version",
+}
+
+
+def _check_services() -> str | None:
+    url = make_url(DATABASE_URL)
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return (f"PostgreSQL is not reachable at {url.render_as_string(hide_password=True)} "
+                f"({type(exc).__name__}): start it (e.g. `pg_ctlcluster 15 main start`) or set "
+                "KINERJA_TEST_DATABASE_URL.")
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001
+        return (f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}): start it "
+                "(e.g. `redis-server --daemonize yes`) or set KINERJA_TEST_REDIS_URL.")
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    problem = _check_services()
+    if problem:
+        pytest.exit(problem, returncode=3)
+
+
+def _reset_schema() -> None:
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    os.environ.setdefault("KINERJA_ENV", "test")
+    _reset_schema()
+    from kinerja import create_app
+    from kinerja.services.setup import initialise
+
+    application = create_app("test")
+    with application.app_context():
+        initialise()
+    yield application
+    from kinerja.extensions import db
+
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _isolate(app: Flask) -> Iterator[None]:
+    """Each test starts from an empty organisation and an empty Redis database."""
+    from kinerja.extensions import db
+
+    Redis.from_url(REDIS_URL).flushdb()
+    with app.app_context():
+        yield
+        db.session.remove()
+        tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+            )
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def org(app: Flask):  # noqa: ANN201 - returns tests.factories.Org
+    from tests.factories import build_org
+
+    return build_org()

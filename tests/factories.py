@@ -1,0 +1,156 @@
+"""Factories for the organisation and logins (rows are committed: servers and workers in
+other processes see them; the per-test truncation cleans up)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from flask import current_app
+from flask_appbuilder.security.sqla.models import Role
+from sqlalchemy import select
+
+from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
+from kinerja.extensions import db
+from kinerja.models.org import Employee, Position, Rank, Unit
+from kinerja.models.security import KinerjaUser
+from kinerja.security import roles
+from kinerja.services.logins import hash_password
+
+PASSWORD = "rahasia-uji-123"
+_serial = itertools.count(1)
+
+
+def make_nip(sex: int = 1, birth: str = "19850412", start: str = "201003") -> str:
+    """A valid NIP with a fresh serial."""
+    return f"{birth}{start}{sex}{next(_serial) % 999 + 1:03d}"
+
+
+def make_unit(code: str, parent: Unit | None = None, kind: UnitKind = UnitKind.DIVISION,
+              name: str | None = None) -> Unit:
+    unit = Unit(code=code, name=name or f"Unit {code}", kind=kind, parent=parent, active=True)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_position(code: str, unit: Unit, supervisor: Position | None = None, *,
+                  kind: PositionKind = PositionKind.EXECUTIVE, is_head: bool = False,
+                  name: str | None = None, grade: int = 7) -> Position:
+    position = Position(code=code, name=name or f"Jabatan {code}", kind=kind, unit=unit,
+                        supervisor=supervisor, is_head=is_head, grade=grade, active=True)
+    db.session.add(position)
+    db.session.flush()
+    return position
+
+
+def make_employee(name: str, position: Position | None, unit: Unit | None = None, *,
+                  email: str | None = None, **values: Any) -> Employee:
+    rank = db.session.scalar(select(Rank).where(Rank.code == "III/a"))
+    employee = Employee(
+        nip=values.pop("nip", None) or make_nip(), name=name,
+        email=email, employment_type=EmploymentType.PNS, rank=rank,
+        unit=unit or position.unit, position=position, active=True, **values,
+    )
+    db.session.add(employee)
+    db.session.flush()
+    return employee
+
+
+def make_user(username: str, *role_names: str, employee: Employee | None = None,
+              operator_unit: Unit | None = None, password: str = PASSWORD,
+              must_change_password: bool = False) -> KinerjaUser:
+    found = [db.session.scalar(select(Role).where(Role.name == name)) for name in role_names]
+    user = KinerjaUser(
+        username=username, first_name=username.title(), last_name="Uji",
+        email=f"{username}@uji.example", active=True, password=hash_password(password),
+        roles=[r for r in found if r is not None], operator_unit=operator_unit,
+        must_change_password=must_change_password,
+    )
+    db.session.add(user)
+    db.session.flush()
+    if employee is not None:
+        employee.user_id = user.id
+    return user
+
+
+@dataclass
+class Org:
+    """A small city: Setda, Dinas Kesehatan (two bidang, one seksi) and Dinas Perhubungan."""
+
+    units: SimpleNamespace = field(default_factory=SimpleNamespace)
+    positions: SimpleNamespace = field(default_factory=SimpleNamespace)
+    employees: SimpleNamespace = field(default_factory=SimpleNamespace)
+    users: SimpleNamespace = field(default_factory=SimpleNamespace)
+
+
+def build_org() -> Org:
+    org = Org()
+    u, p, e, usr = org.units, org.positions, org.employees, org.users
+    u.pemkot = make_unit("PEMKOT", kind=UnitKind.GOVERNMENT, name="Pemerintah Kota Uji")
+    u.setda = make_unit("SETDA", u.pemkot, UnitKind.SECRETARIAT, "Sekretariat Daerah")
+    u.dinkes = make_unit("DINKES", u.pemkot, UnitKind.OPD, "Dinas Kesehatan")
+    u.p2p = make_unit("DINKES.P2P", u.dinkes, name="Bidang P2P")
+    u.surv = make_unit("DINKES.P2P.SURV", u.p2p, UnitKind.SECTION, "Seksi Surveilans")
+    u.yankes = make_unit("DINKES.YANKES", u.dinkes, name="Bidang Pelayanan Kesehatan")
+    u.dishub = make_unit("DISHUB", u.pemkot, UnitKind.OPD, "Dinas Perhubungan")
+
+    p.sekda = make_position("SEKDA", u.setda, kind=PositionKind.JPT, is_head=True,
+                            name="Sekretaris Daerah")
+    p.kadinkes = make_position("KADINKES", u.dinkes, p.sekda, kind=PositionKind.JPT,
+                               is_head=True, name="Kepala Dinas Kesehatan")
+    p.kabid_p2p = make_position("KABID.P2P", u.p2p, p.kadinkes, kind=PositionKind.ADMINISTRATOR,
+                                is_head=True, name="Kepala Bidang P2P")
+    p.kasi_surv = make_position("KASI.SURV", u.surv, p.kabid_p2p, kind=PositionKind.SUPERVISOR,
+                                is_head=True, name="Kepala Seksi Surveilans")
+    p.epid = make_position("EPID", u.surv, p.kasi_surv, kind=PositionKind.FUNCTIONAL,
+                           name="Epidemiolog Ahli Pertama")
+    p.kabid_yankes = make_position("KABID.YANKES", u.yankes, p.kadinkes,
+                                   kind=PositionKind.ADMINISTRATOR, is_head=True,
+                                   name="Kepala Bidang Yankes")
+    p.perawat = make_position("PERAWAT", u.yankes, p.kabid_yankes, kind=PositionKind.FUNCTIONAL,
+                              name="Perawat Ahli Pertama")
+    p.kadishub = make_position("KADISHUB", u.dishub, p.sekda, kind=PositionKind.JPT,
+                               is_head=True, name="Kepala Dinas Perhubungan")
+    p.penguji = make_position("PENGUJI", u.dishub, p.kadishub, name="Penguji Kendaraan")
+
+    e.sekda = make_employee("Sekda Uji", p.sekda)
+    e.kadinkes = make_employee("Kadinkes Uji", p.kadinkes)
+    e.kabid_p2p = make_employee("Kabid P2P Uji", p.kabid_p2p, email="kabid@uji.example")
+    e.kasi_surv = make_employee("Kasi Surveilans Uji", p.kasi_surv)
+    e.epid1 = make_employee("Epidemiolog Satu", p.epid, email="epid1@uji.example")
+    e.epid2 = make_employee("Epidemiolog Dua", p.epid, email="epid2@uji.example")
+    e.kabid_yankes = make_employee("Kabid Yankes Uji", p.kabid_yankes)
+    e.perawat = make_employee("Perawat Uji", p.perawat)
+    e.kadishub = make_employee("Kadishub Uji", p.kadishub)
+    e.penguji = make_employee("Penguji Uji", p.penguji)
+
+    usr.admin = make_user("admin", roles.ADMIN)
+    usr.operator = make_user("operator", roles.OPERATOR, operator_unit=u.dinkes)
+    usr.supervisor = make_user("supervisor", roles.SUPERVISOR, roles.EMPLOYEE,
+                               employee=e.kabid_p2p)
+    usr.employee = make_user("employee", roles.EMPLOYEE, employee=e.epid1)
+    usr.other = make_user("other", roles.EMPLOYEE, employee=e.penguji)
+    usr.integrator = make_user("integrator", roles.INTEGRATOR)
+    db.session.commit()
+    return org
+
+
+def login(client: Any, username: str, password: str = PASSWORD) -> None:
+    client.get("/logout/")
+    response = client.post("/login/", data={"username": username, "password": password})
+    assert response.status_code == 302, f"login of {username} failed"
+
+
+def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str, str]:
+    response = client.post("/api/v1/security/login", json={
+        "username": username, "password": password, "provider": "db", "refresh": False,
+    })
+    assert response.status_code == 200, response.get_json()
+    return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
+def app_config(name: str) -> Any:
+    return current_app.config[name]

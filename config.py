@@ -123,7 +123,7 @@ class TestConfig(Config):
         env_str("KINERJA_TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/test")
     )
     REDIS_URL = env_str("KINERJA_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
-    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashes keep the suite quick
+    FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes, tests only
     MAIL_SUPPRESS_SEND = False
 
 

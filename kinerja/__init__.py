@@ -51,6 +51,8 @@ def _migrations_dir() -> Any:
 
 def _configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         for noisy in ("flask_appbuilder", "alembic"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

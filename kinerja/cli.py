@@ -28,8 +28,13 @@ def init_command() -> None:
 
 
 @kinerja_cli.command("demo")
-@click.option("--employees", default=300, show_default=True, type=click.IntRange(50, 1_000_000),
-              help="How many employees the demo organisation has.")
+@click.option(
+    "--employees",
+    default=300,
+    show_default=True,
+    type=click.IntRange(50, 1_000_000),
+    help="How many employees the demo organisation has.",
+)
 def demo_command(employees: int) -> None:
     """Load the demo organisation and logins (idempotent: adds only what is missing)."""
     from kinerja.services.demo import load_demo

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -23,8 +25,13 @@ REDIS_URL = TestConfig.REDIS_URL
 
 # Tables whose rows are the instance's set-up (roles, permissions, reference data): kept.
 KEPT_TABLES = {
-    "ab_permission", "ab_view_menu", "ab_permission_view", "ab_permission_view_role",
-    "ab_role", "rank", "alembic_version",
+    "ab_permission",
+    "ab_view_menu",
+    "ab_permission_view",
+    "ab_permission_view_role",
+    "ab_role",
+    "rank",
+    "alembic_version",
 }
 
 
@@ -36,14 +43,18 @@ def _check_services() -> str | None:
             connection.execute(text("SELECT 1"))
         engine.dispose()
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return (f"PostgreSQL is not reachable at {url.render_as_string(hide_password=True)} "
-                f"({type(exc).__name__}): start it (e.g. `pg_ctlcluster 15 main start`) or set "
-                "KINERJA_TEST_DATABASE_URL.")
+        return (
+            f"PostgreSQL is not reachable at {url.render_as_string(hide_password=True)} "
+            f"({type(exc).__name__}): start it (e.g. `pg_ctlcluster 15 main start`) or set "
+            "KINERJA_TEST_DATABASE_URL."
+        )
     try:
         Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
     except Exception as exc:  # noqa: BLE001
-        return (f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}): start it "
-                "(e.g. `redis-server --daemonize yes`) or set KINERJA_TEST_REDIS_URL.")
+        return (
+            f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}): start it "
+            "(e.g. `redis-server --daemonize yes`) or set KINERJA_TEST_REDIS_URL."
+        )
     return None
 
 
@@ -88,16 +99,33 @@ def _isolate(app: Flask) -> Iterator[None]:
     with app.app_context():
         yield
         db.session.remove()
+        leaked = db.engine.pool.checkedout()
+        assert leaked == 0, f"{leaked} database connection(s) still checked out after the test"
         tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
         with db.engine.begin() as connection:
-            connection.execute(
-                text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-            )
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+class ThreadedClient(FlaskClient):
+    """Runs each request in its own thread, hence its own app context, session and locale,
+    as in production; the test's own app context and session stay untouched."""
+
+    _executor: ThreadPoolExecutor | None = None
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: A003 - FlaskClient's name
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
+        kwargs.setdefault("buffered", True)  # stream in the request's own thread and context
+        return self._executor.submit(FlaskClient.open, self, *args, **kwargs).result()
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def client(app: Flask) -> Iterator[FlaskClient]:
+    app.test_client_class = ThreadedClient
+    test_client = app.test_client()
+    yield test_client
+    if isinstance(test_client, ThreadedClient) and test_client._executor is not None:
+        test_client._executor.shutdown()
 
 
 @pytest.fixture

@@ -28,45 +28,86 @@ def make_nip(sex: int = 1, birth: str = "19850412", start: str = "201003") -> st
     return f"{birth}{start}{sex}{next(_serial) % 999 + 1:03d}"
 
 
-def make_unit(code: str, parent: Unit | None = None, kind: UnitKind = UnitKind.DIVISION,
-              name: str | None = None) -> Unit:
+def make_unit(
+    code: str,
+    parent: Unit | None = None,
+    kind: UnitKind = UnitKind.DIVISION,
+    name: str | None = None,
+) -> Unit:
     unit = Unit(code=code, name=name or f"Unit {code}", kind=kind, parent=parent, active=True)
     db.session.add(unit)
     db.session.flush()
     return unit
 
 
-def make_position(code: str, unit: Unit, supervisor: Position | None = None, *,
-                  kind: PositionKind = PositionKind.EXECUTIVE, is_head: bool = False,
-                  name: str | None = None, grade: int = 7) -> Position:
-    position = Position(code=code, name=name or f"Jabatan {code}", kind=kind, unit=unit,
-                        supervisor=supervisor, is_head=is_head, grade=grade, active=True)
+def make_position(
+    code: str,
+    unit: Unit,
+    supervisor: Position | None = None,
+    *,
+    kind: PositionKind = PositionKind.EXECUTIVE,
+    is_head: bool = False,
+    name: str | None = None,
+    grade: int = 7,
+) -> Position:
+    position = Position(
+        code=code,
+        name=name or f"Jabatan {code}",
+        kind=kind,
+        unit=unit,
+        supervisor=supervisor,
+        is_head=is_head,
+        grade=grade,
+        active=True,
+    )
     db.session.add(position)
     db.session.flush()
     return position
 
 
-def make_employee(name: str, position: Position | None, unit: Unit | None = None, *,
-                  email: str | None = None, **values: Any) -> Employee:
+def make_employee(
+    name: str,
+    position: Position | None,
+    unit: Unit | None = None,
+    *,
+    email: str | None = None,
+    **values: Any,
+) -> Employee:
     rank = db.session.scalar(select(Rank).where(Rank.code == "III/a"))
     employee = Employee(
-        nip=values.pop("nip", None) or make_nip(), name=name,
-        email=email, employment_type=EmploymentType.PNS, rank=rank,
-        unit=unit or position.unit, position=position, active=True, **values,
+        nip=values.pop("nip", None) or make_nip(),
+        name=name,
+        email=email,
+        employment_type=EmploymentType.PNS,
+        rank=rank,
+        unit=unit or position.unit,
+        position=position,
+        active=True,
+        **values,
     )
     db.session.add(employee)
     db.session.flush()
     return employee
 
 
-def make_user(username: str, *role_names: str, employee: Employee | None = None,
-              operator_unit: Unit | None = None, password: str = PASSWORD,
-              must_change_password: bool = False) -> KinerjaUser:
+def make_user(
+    username: str,
+    *role_names: str,
+    employee: Employee | None = None,
+    operator_unit: Unit | None = None,
+    password: str = PASSWORD,
+    must_change_password: bool = False,
+) -> KinerjaUser:
     found = [db.session.scalar(select(Role).where(Role.name == name)) for name in role_names]
     user = KinerjaUser(
-        username=username, first_name=username.title(), last_name="Uji",
-        email=f"{username}@uji.example", active=True, password=hash_password(password),
-        roles=[r for r in found if r is not None], operator_unit=operator_unit,
+        username=username,
+        first_name=username.title(),
+        last_name="Uji",
+        email=f"{username}@uji.example",
+        active=True,
+        password=hash_password(password),
+        roles=[r for r in found if r is not None],
+        operator_unit=operator_unit,
         must_change_password=must_change_password,
     )
     db.session.add(user)
@@ -97,23 +138,59 @@ def build_org() -> Org:
     u.yankes = make_unit("DINKES.YANKES", u.dinkes, name="Bidang Pelayanan Kesehatan")
     u.dishub = make_unit("DISHUB", u.pemkot, UnitKind.OPD, "Dinas Perhubungan")
 
-    p.sekda = make_position("SEKDA", u.setda, kind=PositionKind.JPT, is_head=True,
-                            name="Sekretaris Daerah")
-    p.kadinkes = make_position("KADINKES", u.dinkes, p.sekda, kind=PositionKind.JPT,
-                               is_head=True, name="Kepala Dinas Kesehatan")
-    p.kabid_p2p = make_position("KABID.P2P", u.p2p, p.kadinkes, kind=PositionKind.ADMINISTRATOR,
-                                is_head=True, name="Kepala Bidang P2P")
-    p.kasi_surv = make_position("KASI.SURV", u.surv, p.kabid_p2p, kind=PositionKind.SUPERVISOR,
-                                is_head=True, name="Kepala Seksi Surveilans")
-    p.epid = make_position("EPID", u.surv, p.kasi_surv, kind=PositionKind.FUNCTIONAL,
-                           name="Epidemiolog Ahli Pertama")
-    p.kabid_yankes = make_position("KABID.YANKES", u.yankes, p.kadinkes,
-                                   kind=PositionKind.ADMINISTRATOR, is_head=True,
-                                   name="Kepala Bidang Yankes")
-    p.perawat = make_position("PERAWAT", u.yankes, p.kabid_yankes, kind=PositionKind.FUNCTIONAL,
-                              name="Perawat Ahli Pertama")
-    p.kadishub = make_position("KADISHUB", u.dishub, p.sekda, kind=PositionKind.JPT,
-                               is_head=True, name="Kepala Dinas Perhubungan")
+    p.sekda = make_position(
+        "SEKDA", u.setda, kind=PositionKind.JPT, is_head=True, name="Sekretaris Daerah"
+    )
+    p.kadinkes = make_position(
+        "KADINKES",
+        u.dinkes,
+        p.sekda,
+        kind=PositionKind.JPT,
+        is_head=True,
+        name="Kepala Dinas Kesehatan",
+    )
+    p.kabid_p2p = make_position(
+        "KABID.P2P",
+        u.p2p,
+        p.kadinkes,
+        kind=PositionKind.ADMINISTRATOR,
+        is_head=True,
+        name="Kepala Bidang P2P",
+    )
+    p.kasi_surv = make_position(
+        "KASI.SURV",
+        u.surv,
+        p.kabid_p2p,
+        kind=PositionKind.SUPERVISOR,
+        is_head=True,
+        name="Kepala Seksi Surveilans",
+    )
+    p.epid = make_position(
+        "EPID", u.surv, p.kasi_surv, kind=PositionKind.FUNCTIONAL, name="Epidemiolog Ahli Pertama"
+    )
+    p.kabid_yankes = make_position(
+        "KABID.YANKES",
+        u.yankes,
+        p.kadinkes,
+        kind=PositionKind.ADMINISTRATOR,
+        is_head=True,
+        name="Kepala Bidang Yankes",
+    )
+    p.perawat = make_position(
+        "PERAWAT",
+        u.yankes,
+        p.kabid_yankes,
+        kind=PositionKind.FUNCTIONAL,
+        name="Perawat Ahli Pertama",
+    )
+    p.kadishub = make_position(
+        "KADISHUB",
+        u.dishub,
+        p.sekda,
+        kind=PositionKind.JPT,
+        is_head=True,
+        name="Kepala Dinas Perhubungan",
+    )
     p.penguji = make_position("PENGUJI", u.dishub, p.kadishub, name="Penguji Kendaraan")
 
     e.sekda = make_employee("Sekda Uji", p.sekda)
@@ -129,8 +206,7 @@ def build_org() -> Org:
 
     usr.admin = make_user("admin", roles.ADMIN)
     usr.operator = make_user("operator", roles.OPERATOR, operator_unit=u.dinkes)
-    usr.supervisor = make_user("supervisor", roles.SUPERVISOR, roles.EMPLOYEE,
-                               employee=e.kabid_p2p)
+    usr.supervisor = make_user("supervisor", roles.SUPERVISOR, roles.EMPLOYEE, employee=e.kabid_p2p)
     usr.employee = make_user("employee", roles.EMPLOYEE, employee=e.epid1)
     usr.other = make_user("other", roles.EMPLOYEE, employee=e.penguji)
     usr.integrator = make_user("integrator", roles.INTEGRATOR)
@@ -145,9 +221,15 @@ def login(client: Any, username: str, password: str = PASSWORD) -> None:
 
 
 def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str, str]:
-    response = client.post("/api/v1/security/login", json={
-        "username": username, "password": password, "provider": "db", "refresh": False,
-    })
+    response = client.post(
+        "/api/v1/security/login",
+        json={
+            "username": username,
+            "password": password,
+            "provider": "db",
+            "refresh": False,
+        },
+    )
     assert response.status_code == 200, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
 

@@ -29,8 +29,15 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
     "operator": {
         "unit": {"dinkes", "p2p", "surv", "yankes"},
         "position": {"kadinkes", "kabid_p2p", "kasi_surv", "epid", "kabid_yankes", "perawat"},
-        "employee": {"kadinkes", "kabid_p2p", "kasi_surv", "epid1", "epid2", "kabid_yankes",
-                     "perawat"},
+        "employee": {
+            "kadinkes",
+            "kabid_p2p",
+            "kasi_surv",
+            "epid1",
+            "epid2",
+            "kabid_yankes",
+            "perawat",
+        },
     },
     "supervisor": {
         "unit": {"p2p", "surv"},
@@ -72,7 +79,9 @@ def test_screens_show_exactly_the_rows_in_scope(client, org: Org, role: str, res
 
     listing = client.get(f"{route}/list/?psize_{resource.title()}View=100")
     assert listing.status_code == 200
-    shown_ids = {int(i) for i in re.findall(rf'href="{route}/show/(\d+)"', listing.get_data(as_text=True))}
+    shown_ids = {
+        int(i) for i in re.findall(rf'href="{route}/show/(\d+)"', listing.get_data(as_text=True))
+    }
     by_id = {row.id: getattr(row, key) for row in _rows(org, resource).values()}
     assert {by_id[i] for i in shown_ids} == expected
 
@@ -82,8 +91,9 @@ def test_screens_show_exactly_the_rows_in_scope(client, org: Org, role: str, res
     exported = {line[0] for line in table[1:]}
     assert exported == expected
 
-    inside = next(iter(VISIBLE[role][resource] or {"dinkes": None, "kadinkes": None,
-                                                   "epid1": None}))
+    inside = next(
+        iter(VISIBLE[role][resource] or {"dinkes": None, "kadinkes": None, "epid1": None})
+    )
     if resource == "unit" and VISIBLE[role][resource] is None:
         inside = "dinkes"
     elif resource == "position" and VISIBLE[role][resource] is None:
@@ -139,7 +149,9 @@ def test_api_shows_exactly_the_rows_in_scope(client, org: Org, role: str, resour
 
     outside_id = _rows(org, resource)[OUTSIDE[resource]].id
     expected_outside = 200 if VISIBLE[role][resource] is None else 404
-    assert client.get(f"/api/v1/{api}/{outside_id}", headers=headers).status_code == expected_outside
+    assert (
+        client.get(f"/api/v1/{api}/{outside_id}", headers=headers).status_code == expected_outside
+    )
     assert client.get(f"/api/v1/{api}/_info", headers=headers).status_code == 200
 
 
@@ -153,7 +165,9 @@ def test_api_allows_changes_only_within_the_manage_scope(
     outside_id = _rows(org, resource)[OUTSIDE[resource]].id
     if role not in MANAGEABLE:
         assert client.post(f"/api/v1/{api}/", json={}, headers=headers).status_code == 403
-        assert client.put(f"/api/v1/{api}/{outside_id}", json={}, headers=headers).status_code == 403
+        assert (
+            client.put(f"/api/v1/{api}/{outside_id}", json={}, headers=headers).status_code == 403
+        )
         assert client.delete(f"/api/v1/{api}/{outside_id}", headers=headers).status_code == 403
         return
     mine = _rows(org, resource)[MANAGEABLE[role][resource]]
@@ -188,5 +202,6 @@ def test_api_info_offers_only_the_operators_units(client, org: Org) -> None:
     info = client.get("/api/v1/employee/_info?q=(keys:!(add_columns))", headers=headers).get_json()
     unit_field = next(f for f in info["add_columns"] if f["name"] == "unit")
     offered = {value["value"] for value in unit_field["values"]}
-    assert offered == {str(u) for u in (org.units.dinkes, org.units.p2p, org.units.surv,
-                                        org.units.yankes)}
+    assert offered == {
+        str(u) for u in (org.units.dinkes, org.units.p2p, org.units.surv, org.units.yankes)
+    }

@@ -63,7 +63,9 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=connection)
 
 
-def schedule(func: JobFunc, *args: Any, queue_name: str = "default", total: int | None = None) -> JobRun:
+def schedule(
+    func: JobFunc, *args: Any, queue_name: str = "default", total: int | None = None
+) -> JobRun:
     """Record a job run in the current transaction; it is dispatched after the commit."""
     if func.__name__ not in REGISTRY:
         raise ValueError(f"{func.__name__} is not a registered job")
@@ -73,7 +75,9 @@ def schedule(func: JobFunc, *args: Any, queue_name: str = "default", total: int 
         args=list(args),
         queue=queue_name,
         total=total,
-        requested_by_id=getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None,
+        requested_by_id=getattr(user, "id", None)
+        if getattr(user, "is_authenticated", False)
+        else None,
     )
     db.session.add(run)
     db.session.flush()

@@ -52,7 +52,9 @@ def email_login_credentials(user_ids: list[int], run_id: int | None = None) -> s
                 recipients=[employee.email],
                 body=render_template(
                     "email/login_credentials.txt",
-                    name=employee.name, username=user.username, password=password,
+                    name=employee.name,
+                    username=user.username,
+                    password=password,
                     login_url=f"{base_url}/login/",
                 ),
             )

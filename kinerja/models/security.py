@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask_appbuilder.security.sqla.models import User
 from datetime import datetime
 
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import Boolean, DateTime, ForeignKey, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

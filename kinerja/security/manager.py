@@ -28,31 +28,83 @@ class KinerjaUserDBModelView(UserDBModelView):
     """The user admin, with the unit an Operator manages and the forced password change."""
 
     add_columns = [
-        "first_name", "last_name", "username", "active", "email", "roles",
-        "operator_unit", "must_change_password", "password", "conf_password",
+        "first_name",
+        "last_name",
+        "username",
+        "active",
+        "email",
+        "roles",
+        "operator_unit",
+        "must_change_password",
+        "password",
+        "conf_password",
     ]
     edit_columns = [
-        "first_name", "last_name", "username", "active", "email", "roles",
-        "operator_unit", "must_change_password",
+        "first_name",
+        "last_name",
+        "username",
+        "active",
+        "email",
+        "roles",
+        "operator_unit",
+        "must_change_password",
     ]
     show_fieldsets = [
-        (_l("User info"), {"fields": ["username", "active", "roles", "login_count",
-                                      "operator_unit", "must_change_password"]}),
+        (
+            _l("User info"),
+            {
+                "fields": [
+                    "username",
+                    "active",
+                    "roles",
+                    "login_count",
+                    "operator_unit",
+                    "must_change_password",
+                ]
+            },
+        ),
         (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (_l("Audit Info"), {"fields": ["last_login", "fail_login_count", "created_on",
-                                       "created_by", "changed_on", "changed_by"],
-                            "expanded": False}),
+        (
+            _l("Audit Info"),
+            {
+                "fields": [
+                    "last_login",
+                    "fail_login_count",
+                    "created_on",
+                    "created_by",
+                    "changed_on",
+                    "changed_by",
+                ],
+                "expanded": False,
+            },
+        ),
     ]
-    search_columns = ["username", "first_name", "last_name", "email", "active", "roles",
-                      "operator_unit"]
-    list_columns = ["first_name", "last_name", "username", "email", "active", "roles",
-                    "operator_unit"]
+    search_columns = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "active",
+        "roles",
+        "operator_unit",
+    ]
+    list_columns = [
+        "first_name",
+        "last_name",
+        "username",
+        "email",
+        "active",
+        "roles",
+        "operator_unit",
+    ]
     label_columns = {
         "operator_unit": _l("Operator of unit"),
         "must_change_password": _l("Must change password at next login"),
     }
     description_columns = {
-        "operator_unit": _l("For the Operator role: the unit (with its sub-units) this user manages."),
+        "operator_unit": _l(
+            "For the Operator role: the unit (with its sub-units) this user manages."
+        ),
     }
 
 

@@ -86,7 +86,6 @@ def _cte_name(prefix: str) -> str:
     return f"{prefix}_{next(_cte_names) % 1_000_000}"
 
 
-
 def unit_subtree_ids(root_id: int) -> Select:
     """Ids of ``root_id`` and every unit below it (recursive CTE, any depth; UNION, not
     UNION ALL, so even a corrupted cyclic tree terminates)."""
@@ -98,8 +97,10 @@ def unit_subtree_ids(root_id: int) -> Select:
 
 def unit_ancestor_ids(unit_id: int) -> Select:
     """Ids of ``unit_id`` and all units above it."""
-    up = select(Unit.id, Unit.parent_id).where(Unit.id == unit_id).cte(
-        _cte_name("unit_ancestors"), recursive=True
+    up = (
+        select(Unit.id, Unit.parent_id)
+        .where(Unit.id == unit_id)
+        .cte(_cte_name("unit_ancestors"), recursive=True)
     )
     parent = aliased(Unit)
     up = up.union(select(parent.id, parent.parent_id).where(parent.id == up.c.parent_id))
@@ -108,8 +109,10 @@ def unit_ancestor_ids(unit_id: int) -> Select:
 
 def subordinate_position_ids(position_id: int) -> Select:
     """Ids of positions supervised, directly or indirectly, by ``position_id`` (not itself)."""
-    down = select(Position.id).where(Position.supervisor_id == position_id).cte(
-        _cte_name("position_subtree"), recursive=True
+    down = (
+        select(Position.id)
+        .where(Position.supervisor_id == position_id)
+        .cte(_cte_name("position_subtree"), recursive=True)
     )
     child = aliased(Position)
     down = down.union(select(child.id).where(child.supervisor_id == down.c.id))
@@ -118,13 +121,13 @@ def subordinate_position_ids(position_id: int) -> Select:
 
 def supervisor_chain_ids(position_id: int) -> Select:
     """Ids of ``position_id`` and every position above it in the supervision chain."""
-    up = select(Position.id, Position.supervisor_id).where(Position.id == position_id).cte(
-        _cte_name("position_chain"), recursive=True
+    up = (
+        select(Position.id, Position.supervisor_id)
+        .where(Position.id == position_id)
+        .cte(_cte_name("position_chain"), recursive=True)
     )
     boss = aliased(Position)
-    up = up.union(
-        select(boss.id, boss.supervisor_id).where(boss.id == up.c.supervisor_id)
-    )
+    up = up.union(select(boss.id, boss.supervisor_id).where(boss.id == up.c.supervisor_id))
     return select(up.c.id)
 
 
@@ -234,7 +237,5 @@ def is_within(condition: ColumnElement[bool], model: type, row_id: int | None) -
     """Whether the row ``row_id`` of ``model`` satisfies ``condition``."""
     if row_id is None:
         return False
-    found = db.session.execute(
-        select(model.id).where(model.id == row_id, condition)
-    ).first()
+    found = db.session.execute(select(model.id).where(model.id == row_id, condition)).first()
     return found is not None

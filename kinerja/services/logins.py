@@ -82,14 +82,18 @@ def create_logins(employee_ids: list[int], scope: Scope, delivery: Delivery) -> 
             max=MAX_SHOWN_AT_ONCE,
         )
     employee_role = db.session.scalar(select(Role).where(Role.name == roles.EMPLOYEE))
-    taken = set(db.session.scalars(
-        select(KinerjaUser.username).where(KinerjaUser.username.in_([e.nip for e in employees]))
-    ))
-    emails_taken = set(db.session.scalars(
-        select(KinerjaUser.email).where(
-            KinerjaUser.email.in_([e.email for e in employees if e.email])
+    taken = set(
+        db.session.scalars(
+            select(KinerjaUser.username).where(KinerjaUser.username.in_([e.nip for e in employees]))
         )
-    ))
+    )
+    emails_taken = set(
+        db.session.scalars(
+            select(KinerjaUser.email).where(
+                KinerjaUser.email.in_([e.email for e in employees if e.email])
+            )
+        )
+    )
     for employee in employees:
         reason = _why_not(employee, delivery, taken)
         if reason:
@@ -112,10 +116,16 @@ def create_logins(employee_ids: list[int], scope: Scope, delivery: Delivery) -> 
         db.session.add(user)
         db.session.flush()
         employee.user_id = user.id
-        batch.created.append(IssuedLogin(
-            employee_id=employee.id, user_id=user.id, nip=employee.nip, name=employee.name,
-            username=user.username, password=password if delivery == "show" else None,
-        ))
+        batch.created.append(
+            IssuedLogin(
+                employee_id=employee.id,
+                user_id=user.id,
+                nip=employee.nip,
+                name=employee.name,
+                username=user.username,
+                password=password if delivery == "show" else None,
+            )
+        )
     sync_supervisor_roles()
     if delivery == "email" and batch.created:
         user_ids = [issued.user_id for issued in batch.created]

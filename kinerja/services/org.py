@@ -7,16 +7,15 @@ forms and the API use, so the same rule speaks in the UI, the API and imports.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from kinerja.domain.errors import N_, ConflictError, DomainError, FieldErrors
 from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
 from kinerja.extensions import db
-from kinerja.services import commit
 from kinerja.models.org import Employee, Position, Rank, Unit
-from kinerja.services.roles import sync_supervisor_roles
 from kinerja.security.scopes import (
     Scope,
     is_within,
@@ -25,6 +24,8 @@ from kinerja.security.scopes import (
     supervisor_choice_condition,
     unit_ancestor_ids,
 )
+from kinerja.services import commit
+from kinerja.services.roles import sync_supervisor_roles
 
 PATH_SEPARATOR = " › "
 
@@ -43,8 +44,9 @@ class _Errors(defaultdict[str, list[DomainError]]):
             raise FieldErrors(self)
 
 
-def _duplicate(model: type, column: object, value: object, own_id: int | None,
-               *conditions: object) -> bool:
+def _duplicate(
+    model: Any, column: Any, value: object, own_id: int | None, *conditions: ColumnElement[bool]
+) -> bool:
     query = select(model.id).where(column == value, *conditions)
     if own_id is not None:
         query = query.where(model.id != own_id)
@@ -140,8 +142,14 @@ def validate_position(position: Position, scope: Scope) -> None:
             position.is_head
             and position.active
             and unit_id is not None
-            and _duplicate(Position, Position.unit_id, unit_id, position.id,
-                           Position.is_head.is_(True), Position.active.is_(True))
+            and _duplicate(
+                Position,
+                Position.unit_id,
+                unit_id,
+                position.id,
+                Position.is_head.is_(True),
+                Position.active.is_(True),
+            )
         ):
             errors.add("is_head", N_("This unit already has a head position."))
         if position.grade is not None and not 1 <= position.grade <= 17:
@@ -152,9 +160,7 @@ def validate_position(position: Position, scope: Scope) -> None:
         if supervisor_id is not None:
             if not is_within(supervisor_choice_condition(scope), Position, supervisor_id):
                 errors.add("supervisor", NOT_FOUND)
-            elif position.id is not None and creates_supervision_cycle(
-                position.id, supervisor_id
-            ):
+            elif position.id is not None and creates_supervision_cycle(position.id, supervisor_id):
                 errors.add(
                     "supervisor",
                     N_("A position cannot be supervised by itself or by one it supervises."),
@@ -199,8 +205,14 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
                     N_("This position belongs to another unit (%(unit)s)."),
                     unit=position.unit.name,
                 )
-        rank = employee.rank or (db.session.get(Rank, employee.rank_id) if employee.rank_id else None)
-        if rank is not None and employee.employment_type and rank.employment_type != employee.employment_type:
+        rank = employee.rank or (
+            db.session.get(Rank, employee.rank_id) if employee.rank_id else None
+        )
+        if (
+            rank is not None
+            and employee.employment_type
+            and rank.employment_type != employee.employment_type
+        ):
             errors.add("rank", N_("This rank does not fit the employment type."))
         if employee.email:
             employee.email = employee.email.strip()
@@ -211,8 +223,6 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
 
 def find_employee_by_nip(text: str) -> Employee | None:
     return db.session.scalar(select(Employee).where(Employee.nip == normalize_nip(text)))
-
-
 
 
 # --- saving and deleting --------------------------------------------------------------------
@@ -249,8 +259,10 @@ def delete_unit(unit: Unit, scope: Scope) -> None:
     }
     if any(counts.values()):
         raise ConflictError(
-            N_("This unit still has %(units)d sub-units, %(positions)d positions and "
-               "%(employees)d employees; move or remove them first."),
+            N_(
+                "This unit still has %(units)d sub-units, %(positions)d positions and "
+                "%(employees)d employees; move or remove them first."
+            ),
             **counts,
         )
     db.session.delete(unit)
@@ -264,8 +276,10 @@ def delete_position(position: Position, scope: Scope) -> None:
     }
     if any(counts.values()):
         raise ConflictError(
-            N_("This position is still held by %(holders)d employees and supervises "
-               "%(subordinates)d positions; reassign them first."),
+            N_(
+                "This position is still held by %(holders)d employees and supervises "
+                "%(subordinates)d positions; reassign them first."
+            ),
             **counts,
         )
     db.session.delete(position)
@@ -281,5 +295,5 @@ def delete_employee(employee: Employee, scope: Scope) -> None:
     commit()
 
 
-def _count(model: type, condition: object) -> int:
+def _count(model: Any, condition: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(condition)) or 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
@@ -12,19 +13,48 @@ from kinerja.extensions import db
 from kinerja.models.org import Rank
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
-         "XIV", "XV", "XVI", "XVII"]
+ROMAN = [
+    "I",
+    "II",
+    "III",
+    "IV",
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+]
 
 
-def rank_rows() -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def rank_rows() -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     with (DATA_DIR / "pangkat.csv").open(encoding="utf-8") as handle:
         for order, row in enumerate(csv.DictReader(handle), start=1):
-            rows.append({"code": row["code"], "name": row["pangkat"],
-                         "employment_type": EmploymentType.PNS, "order": order})
+            rows.append(
+                {
+                    "code": row["code"],
+                    "name": row["pangkat"],
+                    "employment_type": EmploymentType.PNS,
+                    "order": order,
+                }
+            )
     for order, numeral in enumerate(ROMAN, start=100):
-        rows.append({"code": numeral, "name": f"Golongan {numeral}",
-                     "employment_type": EmploymentType.PPPK, "order": order})
+        rows.append(
+            {
+                "code": numeral,
+                "name": f"Golongan {numeral}",
+                "employment_type": EmploymentType.PPPK,
+                "order": order,
+            }
+        )
     return rows
 
 
@@ -39,5 +69,5 @@ def seed_ranks() -> int:
             added += 1
         else:
             rank.name = str(row["name"])
-            rank.order = int(row["order"])  # type: ignore[arg-type]
+            rank.order = int(row["order"])
     return added

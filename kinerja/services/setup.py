@@ -25,7 +25,7 @@ class SetupReport:
 def initialise() -> SetupReport:
     """Upgrade the schema, then create roles and permissions and reference data. Idempotent."""
     upgrade(directory=current_app.extensions["migrate"].directory)
-    appbuilder = current_app.appbuilder
+    appbuilder = current_app.appbuilder  # type: ignore[attr-defined]
     sm = appbuilder.sm
     for name in roles.ALL_ROLES:
         if sm.find_role(name) is None:
@@ -34,14 +34,15 @@ def initialise() -> SetupReport:
     permissions = _mirror_role_permissions()
     ranks_added = seed_ranks()
     commit()
-    return SetupReport(roles=list(roles.ALL_ROLES), permissions=permissions,
-                       ranks_added=ranks_added)
+    return SetupReport(
+        roles=list(roles.ALL_ROLES), permissions=permissions, ranks_added=ranks_added
+    )
 
 
 def _mirror_role_permissions() -> int:
     """Write each builtin role's rights into the role tables too, so the Roles screen shows
     them. Access checks use the definitions in code (``FAB_ROLES``), not these rows."""
-    sm = current_app.appbuilder.sm
+    sm = current_app.appbuilder.sm  # type: ignore[attr-defined]
     pvms = list(db.session.scalars(select(sm.permissionview_model)))
     definitions = current_app.config["FAB_ROLES"]
     for role_name, patterns in definitions.items():
@@ -50,8 +51,11 @@ def _mirror_role_permissions() -> int:
             continue
         compiled = [(re.compile(view), re.compile(perm)) for view, perm in patterns]
         role.permissions = [
-            pvm for pvm in pvms
-            if pvm.view_menu and pvm.permission and any(
+            pvm
+            for pvm in pvms
+            if pvm.view_menu
+            and pvm.permission
+            and any(
                 v.match(pvm.view_menu.name) and p.match(pvm.permission.name) for v, p in compiled
             )
         ]

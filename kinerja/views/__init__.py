@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_appbuilder import AppBuilder
-from flask_babel import format_decimal, format_number, lazy_gettext as _l
+from flask_babel import format_decimal, format_number
+from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
 
@@ -22,26 +23,43 @@ def register_views(appbuilder: AppBuilder) -> None:
 
     organisation = roles.MENU_ORGANISATION
     appbuilder.add_view(
-        UnitView, roles.MENU_UNITS, label=_l("Units"), icon="fa-sitemap",
-        category=organisation, category_label=_l("Organisation"), category_icon="fa-building",
+        UnitView,
+        roles.MENU_UNITS,
+        label=_l("Units"),
+        icon="fa-sitemap",
+        category=organisation,
+        category_label=_l("Organisation"),
+        category_icon="fa-building",
     )
     appbuilder.add_view(
-        PositionView, roles.MENU_POSITIONS, label=_l("Positions"), icon="fa-id-badge",
+        PositionView,
+        roles.MENU_POSITIONS,
+        label=_l("Positions"),
+        icon="fa-id-badge",
         category=organisation,
     )
     appbuilder.add_view(
-        EmployeeView, roles.MENU_EMPLOYEES, label=_l("Employees"), icon="fa-users",
+        EmployeeView,
+        roles.MENU_EMPLOYEES,
+        label=_l("Employees"),
+        icon="fa-users",
         category=organisation,
     )
     appbuilder.add_separator(organisation)
     appbuilder.add_view(
-        DataQualityView, roles.MENU_DATA_QUALITY, label=_l("Data quality"),
-        icon="fa-stethoscope", category=organisation,
+        DataQualityView,
+        roles.MENU_DATA_QUALITY,
+        label=_l("Data quality"),
+        icon="fa-stethoscope",
+        category=organisation,
     )
     for api in (UnitApi, PositionApi, EmployeeApi):
         appbuilder.add_api(api)
     appbuilder.add_link(
-        roles.MENU_API_DOCS, label=_l("API documentation"), href="/swagger/v1",
-        icon="fa-book", category=organisation,
+        roles.MENU_API_DOCS,
+        label=_l("API documentation"),
+        href="/swagger/v1",
+        icon="fa-book",
+        category=organisation,
     )
     current_app.jinja_env.globals.update(format_number=format_number, format_decimal=format_decimal)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from typing import Any, ClassVar
 
-from flask import abort, flash, jsonify, request
+from flask import Response, abort, flash, jsonify, request
 from flask_appbuilder import ModelRestApi, ModelView, expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -92,11 +92,19 @@ def integrity_field(exc: IntegrityError) -> str:
 class TranslatedEnumField(SelectField):
     """A select of enum members labelled in the current language (FAB shows raw values)."""
 
-    def __init__(self, label: Any = None, validators: Any = None, *, enum_class: type[Enum],
-                 allow_blank: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        label: Any = None,
+        validators: Any = None,
+        *,
+        enum_class: type[Enum],
+        allow_blank: bool = False,
+        **kwargs: Any,
+    ) -> None:
         self.enum_class = enum_class
-        choices = [SelectChoice(m.value, lazy_gettext(getattr(m, "label", m.value)))
-                   for m in enum_class]
+        choices = [
+            SelectChoice(m.value, lazy_gettext(getattr(m, "label", m.value))) for m in enum_class
+        ]
         if allow_blank:
             choices.insert(0, SelectChoice("", lazy_gettext("(none)")))
         super().__init__(label, validators, choices=choices, coerce=self._coerce, **kwargs)
@@ -133,8 +141,9 @@ def enum_formatter(enum_class: type[Enum]) -> Callable[[Any], str]:
 class EagerInterface(SQLAInterface):
     """SQLAInterface whose list queries load the given relationships in bulk."""
 
-    def __init__(self, obj: type, session: Session | None = None,
-                 eager: Sequence[LoaderOption] = ()) -> None:
+    def __init__(
+        self, obj: type, session: Session | None = None, eager: Sequence[LoaderOption] = ()
+    ) -> None:
         super().__init__(obj, session)
         self.eager = tuple(eager)
 
@@ -174,8 +183,10 @@ class KinerjaModelView(ModelView):
         for column in self.datamodel.get_columns_list():
             if self.datamodel.is_enum(column):
                 enum_class = self.datamodel.list_columns[column].type.enum_class
-                self.formatters_columns = {**(self.formatters_columns or {}),
-                                           column: enum_formatter(enum_class)}
+                self.formatters_columns = {
+                    **(self.formatters_columns or {}),
+                    column: enum_formatter(enum_class),
+                }
 
     def _init_forms(self) -> None:
         super()._init_forms()
@@ -187,25 +198,36 @@ class KinerjaModelView(ModelView):
             for column in columns:
                 if column in self.datamodel.list_columns and self.datamodel.is_enum(column):
                     enum_class = self.datamodel.list_columns[column].type.enum_class
-                    setattr(form, column, TranslatedEnumField(
-                        self.label_columns.get(column, column),
-                        description=self.description_columns.get(column, ""),
-                        enum_class=enum_class,
-                        allow_blank=blank or self.datamodel.is_nullable(column),
-                    ))
+                    setattr(
+                        form,
+                        column,
+                        TranslatedEnumField(
+                            self.label_columns.get(column, column),
+                            description=self.description_columns.get(column, ""),
+                            enum_class=enum_class,
+                            allow_blank=blank or self.datamodel.is_nullable(column),
+                        ),
+                    )
         for column in self.text_filters:
             setattr(self.search_form, column, StringField(self.label_columns.get(column, column)))
-        for form, columns in ((self.add_form, self.add_columns), (self.edit_form, self.edit_columns)):
+        for form, columns in (
+            (self.add_form, self.add_columns),
+            (self.edit_form, self.edit_columns),
+        ):
             for column, choice in self.remote_choices.items():
                 if column in columns:
-                    setattr(form, column, RemoteSelectField(
-                        self.label_columns.get(column, column),
-                        description=self.description_columns.get(column, ""),
-                        choice=choice,
-                        endpoint=f"{self.route_base}/choices/{column}/",
-                        allow_blank=self.datamodel.is_nullable(column),
-                        placeholder=lazy_gettext("Type to search…"),
-                    ))
+                    setattr(
+                        form,
+                        column,
+                        RemoteSelectField(
+                            self.label_columns.get(column, column),
+                            description=self.description_columns.get(column, ""),
+                            choice=choice,
+                            endpoint=f"{self.route_base}/choices/{column}/",
+                            allow_blank=self.datamodel.is_nullable(column),
+                            placeholder=lazy_gettext("Type to search…"),
+                        ),
+                    )
 
     @expose("/choices/<column>/")
     @has_access
@@ -252,8 +274,9 @@ class KinerjaModelView(ModelView):
         except IntegrityError as exc:
             db.session.rollback()
             field = integrity_field(exc)
-            self._show_field_errors(form, FieldErrors.single(
-                field, "This value conflicts with another record."))
+            self._show_field_errors(
+                form, FieldErrors.single(field, "This value conflicts with another record.")
+            )
             return False
         if created:
             self.post_add(item)
@@ -356,21 +379,40 @@ class KinerjaModelApi(ModelRestApi):
             )
         return None
 
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        """Normalise values in ``data`` before validation; return field errors found."""
+        return {}
+
+    def _load(self, schema: Any, data: dict[str, Any], **kwargs: Any) -> Any:
+        """Load a JSON body into an item, or return a 422 response naming the fields."""
+        errors = self.clean_payload(data)
+        try:
+            with db.session.no_autoflush:
+                item = schema.load(data, **kwargs)
+        except ValidationError as err:
+            db.session.rollback()
+            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+            return self.response_422(message={**messages, **errors})
+        if errors:
+            db.session.rollback()
+            return self.response_422(message=errors)
+        return item
+
     def post_headless(self) -> Any:
         if not request.is_json or not isinstance(request.json, dict):
             return self.response_400(message=gettext("Request body must be a JSON object."))
-        try:
-            with db.session.no_autoflush:
-                item = self.add_model_schema.load(request.json)
-        except ValidationError as err:
-            db.session.rollback()
-            return self.response_422(message=err.messages)
+        item = self._load(self.add_model_schema, dict(request.json))
+        if isinstance(item, Response):
+            return item
         error = self._commit(item)
         if error is not None:
             return error
         self.post_add(item)
-        return self.response(201, result=self.add_model_schema.dump(item, many=False),
-                             id=self.datamodel.get_pk_value(item))
+        return self.response(
+            201,
+            result=self.add_model_schema.dump(item, many=False),
+            id=self.datamodel.get_pk_value(item),
+        )
 
     def put_headless(self, pk: Any) -> Any:
         item = self._manageable(pk)
@@ -378,13 +420,11 @@ class KinerjaModelApi(ModelRestApi):
             return self.response_404()
         if not request.is_json or not isinstance(request.json, dict):
             return self.response_400(message=gettext("Request body must be a JSON object."))
-        try:
-            with db.session.no_autoflush:
-                data = self._merge_update_item(item, request.json)
-                item = self.edit_model_schema.load(data, instance=item)
-        except ValidationError as err:
-            db.session.rollback()
-            return self.response_422(message=err.messages)
+        with db.session.no_autoflush:
+            data = self._merge_update_item(item, dict(request.json))
+        item = self._load(self.edit_model_schema, data, instance=item)
+        if isinstance(item, Response):
+            return item
         error = self._commit(item)
         if error is not None:
             return error

@@ -28,8 +28,13 @@ class DataQualityView(BaseView):
         counts = issue_counts(scope)
         previews = {c.code: issues(c, scope, 0, 10) for c in CHECKS if counts[c.code]}
         return self.render_template(
-            "kinerja/data_quality.html", checks=CHECKS, counts=counts, previews=previews,
-            current=None, page=0, page_size=PAGE_SIZE,
+            "kinerja/data_quality.html",
+            checks=CHECKS,
+            counts=counts,
+            previews=previews,
+            current=None,
+            page=0,
+            page_size=PAGE_SIZE,
         )
 
     @expose("/<code>/")
@@ -42,7 +47,11 @@ class DataQualityView(BaseView):
         page = max(request.args.get("page", 0, type=int), 0)
         counts = issue_counts(scope)
         return self.render_template(
-            "kinerja/data_quality.html", checks=CHECKS, counts=counts,
-            previews={code: issues(check, scope, page, PAGE_SIZE)}, current=check,
-            page=page, page_size=PAGE_SIZE,
+            "kinerja/data_quality.html",
+            checks=CHECKS,
+            counts=counts,
+            previews={code: issues(check, scope, page, PAGE_SIZE)},
+            current=check,
+            page=page,
+            page_size=PAGE_SIZE,
         )

@@ -14,6 +14,9 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
+from sqlalchemy.orm import Session
+
+from kinerja.extensions import db
 
 EXPORT_BATCH = 1000
 
@@ -43,8 +46,11 @@ class CsvExportMixin:
         joined = self._filters.get_joined_filters(self._base_filters)
         orders = get_order_args().get(self.__class__.__name__)
         order_column, direction = orders if orders else (self.base_order or ("", ""))
+        # The body streams after the request's teardown: it reads through its own session,
+        # closed when the last row is written.
+        session = Session(bind=db.engine)
         query = self.datamodel.apply_all(
-            self.datamodel.session.query(self.datamodel.obj), joined, order_column, direction
+            session.query(self.datamodel.obj), joined, order_column, direction
         )
         columns = self.export_columns or self.list_columns
         header = [str(self.label_columns.get(c, c)) for c in columns]
@@ -56,17 +62,22 @@ class CsvExportMixin:
             buffer.write("\ufeff")
             writer.writerow(header)
             formatters = self.formatters_columns or {}
-            for index, item in enumerate(query.yield_per(EXPORT_BATCH), start=1):
-                values = self.datamodel.get_values_item(item, columns)
-                writer.writerow([
-                    formatters[c](v) if c in formatters else _cell(v)
-                    for c, v in zip(columns, values, strict=True)
-                ])
-                if index % EXPORT_BATCH == 0:
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-            yield buffer.getvalue()
+            try:
+                for index, item in enumerate(query.yield_per(EXPORT_BATCH), start=1):
+                    values = self.datamodel.get_values_item(item, columns)
+                    writer.writerow(
+                        [
+                            formatters[c](v) if c in formatters else _cell(v)
+                            for c, v in zip(columns, values, strict=True)
+                        ]
+                    )
+                    if index % EXPORT_BATCH == 0:
+                        yield buffer.getvalue()
+                        buffer.seek(0)
+                        buffer.truncate()
+                yield buffer.getvalue()
+            finally:
+                session.close()
 
         return Response(
             stream_with_context(rows()),

@@ -13,6 +13,7 @@ from kinerja.models.org import Employee, Position, Unit
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import (
     Scope,
+    _cte_name,
     employee_condition,
     managed_employee_condition,
     managed_position_condition,
@@ -20,7 +21,6 @@ from kinerja.security.scopes import (
     position_condition,
     supervisor_choice_condition,
     unit_condition,
-    _cte_name,
     unit_subtree_ids,
 )
 
@@ -94,9 +94,11 @@ class FilterInUnitTree(BaseFilter):
 def units_matching(text: str) -> Any:
     """Ids of units whose code is ``text`` or whose name contains it, with their sub-units."""
     text = text.strip()
-    roots = select(Unit.id).where(
-        or_(func.lower(Unit.code) == text.lower(), Unit.name.ilike(f"%{text}%"))
-    ).cte(_cte_name("matched_units"), recursive=True)
+    roots = (
+        select(Unit.id)
+        .where(or_(func.lower(Unit.code) == text.lower(), Unit.name.ilike(f"%{text}%")))
+        .cte(_cte_name("matched_units"), recursive=True)
+    )
     child = Unit.__table__.alias("child_unit")
     tree = roots.union(select(child.c.id).where(child.c.parent_id == roots.c.id))
     return select(tree.c.id)

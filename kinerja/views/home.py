@@ -28,17 +28,19 @@ class HomeView(IndexView):
             "positions": _count(Position, position_condition(scope)),
             "employees": _count(Employee, employee_condition(scope)),
         }
-        me = (
-            db.session.get(Employee, scope.employee_id) if scope.employee_id is not None else None
-        )
+        me = db.session.get(Employee, scope.employee_id) if scope.employee_id is not None else None
         data_quality = None
         if scope.manages_all or scope.is_operator:
             from kinerja.services.data_quality import issue_counts
 
             data_quality = sum(issue_counts(scope).values())
         return self.render_template(
-            self.index_template, appbuilder=self.appbuilder, counts=counts, me=me,
-            scope=scope, data_quality=data_quality,
+            self.index_template,
+            appbuilder=self.appbuilder,
+            counts=counts,
+            me=me,
+            scope=scope,
+            data_quality=data_quality,
         )
 
 

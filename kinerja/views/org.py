@@ -14,11 +14,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
-from kinerja.domain.nip import normalize_nip
+from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.security import roles
+from kinerja.security.scopes import (
+    managed_position_condition,
+    managed_unit_condition,
+    supervisor_choice_condition,
+)
 from kinerja.services import org
-from kinerja.views.base import EagerInterface, KinerjaModelApi, KinerjaModelView
+from kinerja.views.base import EagerInterface, KinerjaModelApi, KinerjaModelView, tr
 from kinerja.views.exports import CsvExportMixin
 from kinerja.views.filters import (
     FilterInUnitTree,
@@ -29,11 +34,6 @@ from kinerja.views.filters import (
     scope_filter,
 )
 from kinerja.views.widgets import RemoteChoice
-from kinerja.security.scopes import (
-    managed_position_condition,
-    managed_unit_condition,
-    supervisor_choice_condition,
-)
 
 # Choices offered in forms: searched on the server, scoped to what the person manages.
 UNIT_CHOICE = RemoteChoice(Unit, managed_unit_condition, (Unit.code, Unit.name), Unit.code)
@@ -41,8 +41,12 @@ SUPERVISOR_CHOICE = RemoteChoice(
     Position, supervisor_choice_condition, (Position.code, Position.name), Position.code
 )
 POSITION_OF_UNIT_CHOICE = RemoteChoice(
-    Position, managed_position_condition, (Position.code, Position.name), Position.code,
-    master="unit", master_column=Position.unit_id,
+    Position,
+    managed_position_condition,
+    (Position.code, Position.name),
+    Position.code,
+    master="unit",
+    master_column=Position.unit_id,
 )
 
 
@@ -68,8 +72,13 @@ TIMESTAMP_LABELS = {"created_at": _l("Created"), "updated_at": _l("Changed")}
 # --- units ----------------------------------------------------------------------------------
 
 UNIT_LABELS = {
-    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "parent": _l("Parent unit"),
-    "parent_id": _l("Parent unit"), "path": _l("Full path"), "active": _l("Active"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "kind": _l("Kind"),
+    "parent": _l("Parent unit"),
+    "parent_id": _l("Parent unit"),
+    "path": _l("Full path"),
+    "active": _l("Active"),
     **TIMESTAMP_LABELS,
 }
 UNIT_EDIT_COLUMNS = ["code", "name", "kind", "parent", "active"]
@@ -107,8 +116,7 @@ class UnitApi(KinerjaModelApi):
     datamodel = SQLAInterface(Unit)
     class_permission_name = roles.UNIT
     label_columns = UNIT_LABELS
-    list_columns = ["id", "code", "name", "kind", "parent_id", "active", "created_at",
-                    "updated_at"]
+    list_columns = ["id", "code", "name", "kind", "parent_id", "active", "created_at", "updated_at"]
     show_columns = [*list_columns, "path"]
     add_columns = edit_columns = UNIT_EDIT_COLUMNS
     search_columns = UNIT_SEARCH_COLUMNS
@@ -125,15 +133,28 @@ class UnitApi(KinerjaModelApi):
 # --- positions ------------------------------------------------------------------------------
 
 POSITION_LABELS = {
-    "code": _l("Code"), "name": _l("Name"), "kind": _l("Kind"), "unit": _l("Unit"),
-    "unit_id": _l("Unit"), "supervisor": _l("Supervising position"),
-    "supervisor_id": _l("Supervising position"), "grade": _l("Position class"),
-    "active": _l("Active"), **TIMESTAMP_LABELS,
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "kind": _l("Kind"),
+    "unit": _l("Unit"),
+    "unit_id": _l("Unit"),
+    "supervisor": _l("Supervising position"),
+    "supervisor_id": _l("Supervising position"),
+    "grade": _l("Position class"),
+    "active": _l("Active"),
+    **TIMESTAMP_LABELS,
 }
-POSITION_EDIT_COLUMNS = ["code", "name", "kind", "unit", "is_head", "supervisor", "grade",
-                         "active"]
-POSITION_SEARCH_COLUMNS = ["code", "name", "kind", "unit", "supervisor", "grade", "active",
-                           "updated_at"]
+POSITION_EDIT_COLUMNS = ["code", "name", "kind", "unit", "is_head", "supervisor", "grade", "active"]
+POSITION_SEARCH_COLUMNS = [
+    "code",
+    "name",
+    "kind",
+    "unit",
+    "supervisor",
+    "grade",
+    "active",
+    "updated_at",
+]
 POSITION_REL_FIELDS = {
     "unit": scope_filter(ManageScopeFilter),
     "supervisor": scope_filter(SupervisorChoiceFilter),
@@ -142,10 +163,13 @@ POSITION_REL_FIELDS = {
 
 class PositionView(CsvExportMixin, KinerjaModelView):
     route_base = "/positions"
-    datamodel = EagerInterface(Position, eager=[
-        selectinload(Position.unit),
-        selectinload(Position.supervisor).selectinload(Position.unit),
-    ])
+    datamodel = EagerInterface(
+        Position,
+        eager=[
+            selectinload(Position.unit),
+            selectinload(Position.supervisor).selectinload(Position.unit),
+        ],
+    )
     class_permission_name = roles.POSITION
     list_title = _l("Positions")
     show_title = _l("Position")
@@ -153,8 +177,18 @@ class PositionView(CsvExportMixin, KinerjaModelView):
     edit_title = _l("Edit position")
     label_columns = POSITION_LABELS
     list_columns = ["code", "name", "kind", "unit", "supervisor", "grade", "active"]
-    show_columns = ["code", "name", "kind", "unit", "is_head", "supervisor", "grade", "active",
-                    "created_at", "updated_at"]
+    show_columns = [
+        "code",
+        "name",
+        "kind",
+        "unit",
+        "is_head",
+        "supervisor",
+        "grade",
+        "active",
+        "created_at",
+        "updated_at",
+    ]
     add_columns = edit_columns = POSITION_EDIT_COLUMNS
     search_columns = POSITION_SEARCH_COLUMNS
     text_filters = {"unit": [FilterUnitText], "supervisor": [FilterRelatedName]}
@@ -175,8 +209,19 @@ class PositionApi(KinerjaModelApi):
     datamodel = SQLAInterface(Position)
     class_permission_name = roles.POSITION
     label_columns = POSITION_LABELS
-    list_columns = ["id", "code", "name", "kind", "unit_id", "is_head", "supervisor_id", "grade",
-                    "active", "created_at", "updated_at"]
+    list_columns = [
+        "id",
+        "code",
+        "name",
+        "kind",
+        "unit_id",
+        "is_head",
+        "supervisor_id",
+        "grade",
+        "active",
+        "created_at",
+        "updated_at",
+    ]
     show_columns = list_columns
     add_columns = edit_columns = POSITION_EDIT_COLUMNS
     search_columns = POSITION_SEARCH_COLUMNS
@@ -191,18 +236,48 @@ class PositionApi(KinerjaModelApi):
 # --- employees ------------------------------------------------------------------------------
 
 EMPLOYEE_LABELS = {
-    "nip": _l("NIP"), "name": _l("Full name with titles"), "email": _l("Email"),
-    "phone": _l("Phone"), "employment_type": _l("Employment type"), "rank": _l("Rank"),
-    "rank_id": _l("Rank"), "unit": _l("Unit"), "unit_id": _l("Unit"),
-    "position": _l("Position"), "position_id": _l("Position"), "user": _l("Login"),
-    "user_id": _l("Login"), "active": _l("Active"), "birth_date": _l("Date of birth"),
-    "sex": _l("Sex"), "service_start": _l("Start of service"),
-    "supervisor": _l("Supervisor"), **TIMESTAMP_LABELS,
+    "nip": _l("NIP"),
+    "name": _l("Full name with titles"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "employment_type": _l("Employment type"),
+    "rank": _l("Rank"),
+    "rank_id": _l("Rank"),
+    "unit": _l("Unit"),
+    "unit_id": _l("Unit"),
+    "position": _l("Position"),
+    "position_id": _l("Position"),
+    "user": _l("Login"),
+    "user_id": _l("Login"),
+    "active": _l("Active"),
+    "birth_date": _l("Date of birth"),
+    "sex": _l("Sex"),
+    "service_start": _l("Start of service"),
+    "supervisor": _l("Supervisor"),
+    **TIMESTAMP_LABELS,
 }
-EMPLOYEE_EDIT_COLUMNS = ["nip", "name", "email", "phone", "employment_type", "rank", "unit",
-                         "position", "active"]
-EMPLOYEE_SEARCH_COLUMNS = ["name", "nip", "unit", "position", "employment_type", "rank",
-                           "email", "active", "updated_at"]
+EMPLOYEE_EDIT_COLUMNS = [
+    "nip",
+    "name",
+    "email",
+    "phone",
+    "employment_type",
+    "rank",
+    "unit",
+    "position",
+    "active",
+]
+EMPLOYEE_SEARCH_COLUMNS = [
+    "name",
+    "nip",
+    "unit",
+    "position",
+    "employment_type",
+    "rank",
+    "email",
+    "active",
+    "updated_at",
+]
 EMPLOYEE_REL_FIELDS = {
     "unit": scope_filter(ManageScopeFilter),
     "position": scope_filter(ManageScopeFilter),
@@ -211,11 +286,14 @@ EMPLOYEE_REL_FIELDS = {
 
 class EmployeeView(CsvExportMixin, KinerjaModelView):
     route_base = "/employees"
-    datamodel = EagerInterface(Employee, eager=[
-        selectinload(Employee.unit),
-        selectinload(Employee.rank),
-        selectinload(Employee.position).selectinload(Position.unit),
-    ])
+    datamodel = EagerInterface(
+        Employee,
+        eager=[
+            selectinload(Employee.unit),
+            selectinload(Employee.rank),
+            selectinload(Employee.position).selectinload(Position.unit),
+        ],
+    )
     class_permission_name = roles.EMPLOYEE_RESOURCE
     list_title = _l("Employees")
     show_title = _l("Employee")
@@ -223,9 +301,24 @@ class EmployeeView(CsvExportMixin, KinerjaModelView):
     edit_title = _l("Edit employee")
     label_columns = EMPLOYEE_LABELS
     list_columns = ["nip", "name", "position", "unit", "rank", "employment_type", "active"]
-    show_columns = ["nip", "name", "birth_date", "sex", "service_start", "email", "phone",
-                    "employment_type", "rank", "unit", "position", "supervisor", "user",
-                    "active", "created_at", "updated_at"]
+    show_columns = [
+        "nip",
+        "name",
+        "birth_date",
+        "sex",
+        "service_start",
+        "email",
+        "phone",
+        "employment_type",
+        "rank",
+        "unit",
+        "position",
+        "supervisor",
+        "user",
+        "active",
+        "created_at",
+        "updated_at",
+    ]
     add_columns = edit_columns = EMPLOYEE_EDIT_COLUMNS
     search_columns = EMPLOYEE_SEARCH_COLUMNS
     search_filters = {"name": [FilterNipOrName]}
@@ -246,8 +339,21 @@ class EmployeeApi(KinerjaModelApi):
     datamodel = SQLAInterface(Employee)
     class_permission_name = roles.EMPLOYEE_RESOURCE
     label_columns = EMPLOYEE_LABELS
-    list_columns = ["id", "nip", "name", "email", "phone", "employment_type", "rank_id",
-                    "unit_id", "position_id", "user_id", "active", "created_at", "updated_at"]
+    list_columns = [
+        "id",
+        "nip",
+        "name",
+        "email",
+        "phone",
+        "employment_type",
+        "rank_id",
+        "unit_id",
+        "position_id",
+        "user_id",
+        "active",
+        "created_at",
+        "updated_at",
+    ]
     show_columns = list_columns
     add_columns = edit_columns = EMPLOYEE_EDIT_COLUMNS
     search_columns = EMPLOYEE_SEARCH_COLUMNS
@@ -257,3 +363,12 @@ class EmployeeApi(KinerjaModelApi):
     add_query_rel_fields = edit_query_rel_fields = EMPLOYEE_REL_FIELDS
     save_item = staticmethod(org.save_employee)
     delete_item = staticmethod(org.delete_employee)
+
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        """Accept the printed NIP form (``19681115 199202 1 002``) and explain a wrong NIP."""
+        if isinstance(data.get("nip"), str):
+            try:
+                data["nip"] = parse_nip(data["nip"]).value
+            except InvalidNip as exc:
+                return {"nip": [tr(exc)]}
+        return {}

@@ -7,6 +7,7 @@ with one line saying which one and how to start it.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -116,6 +117,8 @@ class ThreadedClient(FlaskClient):
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
         kwargs.setdefault("buffered", True)  # stream in the request's own thread and context
+        if threading.current_thread().name.startswith("request"):  # following a redirect
+            return FlaskClient.open(self, *args, **kwargs)
         return self._executor.submit(FlaskClient.open, self, *args, **kwargs).result()
 
 

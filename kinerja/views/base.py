@@ -22,6 +22,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
+from flask_appbuilder.validators import Unique
 from flask_babel import gettext, lazy_gettext
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -138,6 +139,16 @@ def enum_formatter(enum_class: type[Enum]) -> Callable[[Any], str]:
     return format_value
 
 
+def _drop_unique_validators(form: Any) -> None:
+    """Uniqueness is checked by the use case (on the normalised value, with a message naming
+    it); FAB's own check on the raw input would answer first and less helpfully."""
+    for name in dir(form):
+        unbound = getattr(form, name, None)
+        validators = getattr(unbound, "kwargs", {}).get("validators") if unbound else None
+        if validators:
+            unbound.kwargs["validators"] = [v for v in validators if not isinstance(v, Unique)]
+
+
 class EagerInterface(SQLAInterface):
     """SQLAInterface whose list queries load the given relationships in bulk."""
 
@@ -190,6 +201,8 @@ class KinerjaModelView(ModelView):
 
     def _init_forms(self) -> None:
         super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            _drop_unique_validators(form)
         for form, columns, blank in (
             (self.add_form, self.add_columns, False),
             (self.edit_form, self.edit_columns, False),

@@ -1,0 +1,145 @@
+"""The back-office forms: messages beside the field, input kept, nothing half-saved."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kinerja.extensions import db
+from kinerja.models.org import Employee, Position, Unit
+from tests.factories import Org, login, make_nip
+
+
+def _count(model: type) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _employee_form(org: Org, **values: object) -> dict[str, object]:
+    form = {
+        "nip": make_nip(),
+        "name": "Rina Marpaung, S.Kom.",
+        "email": "rina@uji.example",
+        "phone": "",
+        "employment_type": "pns",
+        "rank": "",
+        "unit": org.units.surv.id,
+        "position": org.positions.epid.id,
+        "active": "y",
+    }
+    form.update(values)
+    return form
+
+
+def test_adding_an_employee_with_an_invalid_nip_shows_the_reason_and_keeps_the_input(
+    client, org: Org
+) -> None:
+    login(client, "operator")
+    before = _count(Employee)
+    response = client.post("/employees/add?_l_=en", data=_employee_form(org, nip="12345"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200  # the form again, not a redirect
+    assert "NIP must have 18 digits, not 5." in page
+    assert "Rina Marpaung, S.Kom." in page
+    assert _count(Employee) == before
+
+
+def test_adding_an_employee_with_a_valid_form_saves_it(client, org: Org) -> None:
+    login(client, "operator")
+    nip = make_nip()
+    response = client.post("/employees/add", data=_employee_form(org, nip=nip))
+    assert response.status_code == 302
+    saved = db.session.scalar(select(Employee).where(Employee.nip == nip))
+    assert saved is not None and saved.position_id == org.positions.epid.id
+
+
+def test_duplicate_nip_is_shown_in_the_form(client, org: Org) -> None:
+    login(client, "admin")
+    response = client.post(
+        "/employees/add?_l_=en", data=_employee_form(org, nip=org.employees.epid1.nip)
+    )
+    assert response.status_code == 200
+    assert "is already registered" in response.get_data(as_text=True)
+
+
+def test_position_of_another_unit_is_refused(client, org: Org) -> None:
+    login(client, "admin")
+    response = client.post(
+        "/employees/add?_l_=en",
+        data=_employee_form(org, unit=org.units.yankes.id),
+    )
+    assert response.status_code == 200
+    assert "belongs to another unit" in response.get_data(as_text=True)
+
+
+def test_operator_cannot_choose_a_unit_outside_their_reach(client, org: Org) -> None:
+    login(client, "operator")
+    before = _count(Employee)
+    response = client.post(
+        "/employees/add?_l_=en",
+        data=_employee_form(org, unit=org.units.dishub.id, position=""),
+    )
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert _count(Employee) == before
+
+
+def test_moving_a_unit_below_its_own_sub_unit_is_refused(client, org: Org) -> None:
+    login(client, "admin")
+    response = client.post(
+        f"/units/edit/{org.units.p2p.id}?_l_=en",
+        data={
+            "code": "DINKES.P2P",
+            "name": "Bidang P2P",
+            "kind": "bidang",
+            "parent": org.units.surv.id,
+            "active": "y",
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be placed below itself" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Unit, org.units.p2p.id).parent_id == org.units.dinkes.id
+
+
+def test_text_in_the_class_field_is_a_form_error(client, org: Org) -> None:
+    login(client, "admin")
+    before = _count(Position)
+    response = client.post(
+        "/positions/add?_l_=en",
+        data={
+            "code": "BARU",
+            "name": "Baru",
+            "kind": "pelaksana",
+            "unit": org.units.p2p.id,
+            "grade": "tinggi",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 200
+    assert "Not a valid integer value" in response.get_data(as_text=True)
+    assert _count(Position) == before
+
+
+def test_deleting_a_unit_with_positions_explains_why_not(client, org: Org) -> None:
+    login(client, "admin")
+    response = client.post(f"/units/delete/{org.units.surv.id}?_l_=en", follow_redirects=True)
+    assert "still has 0 sub-units, 2 positions and 3 employees" in response.get_data(as_text=True)
+    assert db.session.get(Unit, org.units.surv.id) is not None
+
+
+def test_screens_speak_indonesian_by_default_and_english_on_request(client, org: Org) -> None:
+    login(client, "admin")
+    indonesian = client.get("/employees/add").get_data(as_text=True)
+    assert "Simpan" in indonesian and "Nama lengkap dengan gelar" in indonesian
+    client.get("/lang/en")
+    english = client.get("/employees/add").get_data(as_text=True)
+    assert "Save" in english and "Full name with titles" in english
+
+
+def test_search_by_nip_or_name_and_by_unit_with_sub_units(client, org: Org) -> None:
+    login(client, "admin")
+    by_nip = client.get(f"/employees/list/?_flt_0_name={org.employees.epid1.nip[:14]}")
+    page = by_nip.get_data(as_text=True)
+    assert org.employees.epid1.nip in page
+    by_unit = client.get("/employees/list/?_flt_0_unit=DINKES.P2P").get_data(as_text=True)
+    assert "Epidemiolog Satu" in by_unit and "Perawat Uji" not in by_unit

@@ -136,3 +136,17 @@ def org(app: Flask):  # noqa: ANN201 - returns tests.factories.Org
     from tests.factories import build_org
 
     return build_org()
+
+
+@pytest.fixture
+def run_jobs(app: Flask):  # noqa: ANN201 - returns a callable
+    """Work off every queued job in this process (a real RQ worker on the real Redis)."""
+    from rq import SimpleWorker
+
+    from kinerja.jobs import queue
+
+    def work() -> None:
+        queues = [queue(name) for name in app.config["RQ_QUEUES"]]
+        SimpleWorker(queues, connection=queues[0].connection).work(burst=True)
+
+    return work

@@ -43,7 +43,7 @@ def job(func: JobFunc) -> JobFunc:
 
 def init_jobs(app: Flask) -> None:
     app.extensions["kinerja_jobs"] = {"redis": None}
-    from kinerja.jobs import logins  # noqa: F401 - registers the jobs
+    from kinerja.jobs import imports, logins  # noqa: F401 - registers the jobs
 
 
 def redis_connection() -> Redis | None:
@@ -187,17 +187,23 @@ def run_job(run_id: int) -> None:
         return
     run = db.session.get(JobRun, run_id)
     run.status = JobStatus.SUCCEEDED
+    if isinstance(message, dict):
+        run.result = message
+        message = message.get("summary")
     run.message = message if isinstance(message, str) else None
     run.finished_at = utcnow()
     db.session.commit()
 
 
 def report_progress(run_id: int | None, done: int, total: int | None = None) -> None:
-    """Record progress of a long job so the back office can show it."""
+    """Record progress of a long job so the back office can show it.
+
+    Written on its own connection: the job's transaction stays open and uncommitted.
+    """
     if run_id is None:
         return
     values: dict[str, Any] = {"done": done, "updated_at": utcnow()}
     if total is not None:
         values["total"] = total
-    db.session.execute(update(JobRun).where(JobRun.id == run_id).values(**values))
-    db.session.commit()
+    with db.engine.begin() as connection:
+        connection.execute(update(JobRun).where(JobRun.id == run_id).values(**values))

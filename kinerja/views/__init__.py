@@ -12,6 +12,7 @@ from kinerja.security import roles
 
 def register_views(appbuilder: AppBuilder) -> None:
     from kinerja.views.data_quality import DataQualityView
+    from kinerja.views.imports import ImportView
     from kinerja.views.org import (
         EmployeeApi,
         EmployeeView,
@@ -46,6 +47,10 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=organisation,
     )
     appbuilder.add_separator(organisation)
+    appbuilder.add_view(
+        ImportView, roles.MENU_IMPORT, label=_l("Import"), icon="fa-upload",
+        category=organisation,
+    )
     appbuilder.add_view(
         DataQualityView,
         roles.MENU_DATA_QUALITY,

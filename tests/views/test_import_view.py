@@ -1,0 +1,80 @@
+"""Import screens: templates, upload, a background run with its report, privacy of reports."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from kinerja.extensions import db
+from kinerja.models.org import Unit
+from tests.factories import Org, login
+
+
+def _upload(client, text: str, mode: str = "all", kind: str = "units", name: str = "u.csv"):  # noqa: ANN001, ANN202
+    return client.post("/import/?_l_=en", data={
+        "kind": kind, "mode": mode, "file": (io.BytesIO(text.encode()), name),
+    }, content_type="multipart/form-data")
+
+
+def test_xlsx_template_has_text_nip_column_and_instructions(client, org: Org) -> None:
+    login(client, "operator")
+    response = client.get("/import/template/employees.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    data = workbook["Data"]
+    assert [c.value for c in data[1]][:3] == ["nip", "nama", "kode_unit"]
+    assert data["A2"].number_format == "@"
+    assert len(workbook.sheetnames) == 2
+
+
+def test_upload_with_errors_reports_rows_and_imports_nothing(client, org: Org, run_jobs) -> None:
+    login(client, "operator")
+    response = _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\n"
+                               "DINKES.B,,bidang,DINKES\n")
+    assert response.status_code == 302
+    run_url = response.headers["Location"]
+    waiting = client.get(run_url).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in waiting
+    run_jobs()
+    page = client.get(run_url + "?_l_=en").get_data(as_text=True)
+    assert "Nothing was imported: 1 of 2 rows have errors" in page
+    assert "<td>3</td><td><code>nama</code></td>" in page
+    assert db.session.scalar(select(Unit).where(Unit.code == "DINKES.A")) is None
+    errors = client.get(run_url + "errors.csv").get_data(as_text=True)
+    assert "3,nama," in errors
+
+
+def test_upload_of_valid_rows_only(client, org: Org, run_jobs) -> None:
+    login(client, "operator")
+    response = _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\n"
+                               "DINKES.B,,bidang,DINKES\n", mode="valid")
+    run_jobs()
+    page = client.get(response.headers["Location"] + "?_l_=en").get_data(as_text=True)
+    assert "Imported: 1 created, 0 updated." in page
+    assert db.session.scalar(select(Unit).where(Unit.code == "DINKES.A")) is not None
+
+
+def test_wrong_file_type_is_a_form_error(client, org: Org) -> None:
+    login(client, "operator")
+    response = _upload(client, "hello", name="data.pdf")
+    assert response.status_code == 200
+    assert "Only .csv and .xlsx files can be imported." in response.get_data(as_text=True)
+
+
+def test_import_reports_are_private(client, org: Org, run_jobs) -> None:
+    login(client, "operator")
+    run_url = _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,A,bidang,DINKES\n").headers[
+        "Location"]
+    run_jobs()
+    login(client, "admin")
+    assert client.get(run_url).status_code == 200
+    login(client, "supervisor")
+    assert client.get(run_url).status_code == 403  # no import rights at all
+    from tests.factories import make_user
+
+    make_user("operator2", "Operator", operator_unit=org.units.dishub)
+    db.session.commit()
+    login(client, "operator2")
+    assert client.get(run_url).status_code == 404

@@ -25,7 +25,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     from kinerja import models  # noqa: F401 - registers the tables on the metadata
     from kinerja.cli import register_cli
-    from kinerja.extensions import db, mail, migrate
+    from kinerja.extensions import csrf, db, mail, migrate
     from kinerja.jobs import init_jobs
     from kinerja.security.roles import fab_roles
     from kinerja.views import register_views
@@ -34,13 +34,26 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     mail.init_app(app)
+    csrf.init_app(app)
     init_jobs(app)
     with app.app_context():
         appbuilder = AppBuilder()
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
+        _exempt_token_apis_from_csrf(appbuilder)
     register_cli(app)
     return app
+
+
+def _exempt_token_apis_from_csrf(appbuilder: AppBuilder) -> None:
+    """REST resources authenticate with a bearer token, never a cookie: no CSRF risk."""
+    from flask_appbuilder.api import BaseApi
+
+    from kinerja.extensions import csrf
+
+    for view in appbuilder.baseviews:
+        if isinstance(view, BaseApi) and view.blueprint is not None:
+            csrf.exempt(view.blueprint)
 
 
 def _migrations_dir() -> Any:

@@ -11,6 +11,7 @@ from flask_appbuilder import Model
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 
 Model.metadata.naming_convention = {
     "ix": "ix_%(column_0_label)s",
@@ -23,3 +24,4 @@ Model.metadata.naming_convention = {
 db = SQLAlchemy(model_class=Model)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 mail = Mail()
+csrf = CSRFProtect()

@@ -7,12 +7,18 @@ with one line saying which one and how to start it.
 from __future__ import annotations
 
 import os
+import socket
+import tempfile
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
@@ -73,14 +79,53 @@ def _reset_schema() -> None:
     engine.dispose()
 
 
+class MailSink:
+    """A real SMTP server (aiosmtpd) on a free local port that keeps what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.port = _free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
-def app() -> Iterator[Flask]:
+def smtp() -> Iterator[MailSink]:
+    sink = MailSink()
+    sink.controller.start()
+    yield sink
+    sink.controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp: MailSink) -> MailSink:
+    smtp.messages.clear()
+    return smtp
+
+
+@pytest.fixture(scope="session")
+def app(smtp: MailSink) -> Iterator[Flask]:
     os.environ.setdefault("KINERJA_ENV", "test")
     _reset_schema()
     from kinerja import create_app
     from kinerja.services.setup import initialise
 
-    application = create_app("test")
+    application = create_app(
+        "test",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp.port,
+        KINERJA_UPLOAD_DIR=tempfile.mkdtemp(prefix="kinerja-uploads-"),
+    )
     with application.app_context():
         initialise()
     yield application

@@ -21,8 +21,14 @@ def upload_dir() -> Path:
 
 
 @job
-def import_organisation_file(kind: str, stored_name: str, original_name: str, mode: str,
-                             user_id: int, run_id: int | None = None) -> dict[str, Any]:
+def import_organisation_file(
+    kind: str,
+    stored_name: str,
+    original_name: str,
+    mode: str,
+    user_id: int,
+    run_id: int | None = None,
+) -> dict[str, Any]:
     """Check and import a stored file with the rights of the person who uploaded it.
 
     Idempotent: importing updates by natural keys, so a retry after a failure re-applies the
@@ -33,7 +39,11 @@ def import_organisation_file(kind: str, stored_name: str, original_name: str, mo
         raise PermissionError("the uploading account no longer exists or is inactive")
     path = upload_dir() / Path(stored_name).name
     report = import_file(
-        path, original_name, ImportKind(kind), ImportMode(mode), scope_for_user(user),
+        path,
+        original_name,
+        ImportKind(kind),
+        ImportMode(mode),
+        scope_for_user(user),
         max_rows=current_app.config["KINERJA_IMPORT_MAX_ROWS"],
         progress=lambda done, total: report_progress(run_id, done, total),
     )

@@ -25,6 +25,7 @@ POSITION = "Position"
 EMPLOYEE_RESOURCE = "Employee"
 IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
+JOB_RUN = "JobRun"
 ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
 
 # Menu entries (menu_access), by their registered names.
@@ -34,6 +35,7 @@ MENU_POSITIONS = "Positions"
 MENU_EMPLOYEES = "Employees"
 MENU_IMPORT = "Import"
 MENU_DATA_QUALITY = "Data quality"
+MENU_JOBS = "Background jobs"
 MENU_API_DOCS = "API documentation"
 
 READ = "can_read"
@@ -67,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(EMPLOYEE_RESOURCE, (*WRITE, "can_create_logins")),
         *_grants(IMPORT, ("can_read", "can_write")),
         *_grants(DATA_QUALITY, (READ,)),
+        *_grants(JOB_RUN, (READ, "can_retry")),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -74,6 +77,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_EMPLOYEES,
             MENU_IMPORT,
             MENU_DATA_QUALITY,
+            MENU_JOBS,
         ),
         *_SELF_SERVICE,
     ],

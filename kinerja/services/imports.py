@@ -62,39 +62,88 @@ class Column:
 COLUMNS: dict[ImportKind, list[Column]] = {
     ImportKind.UNITS: [
         Column("kode", N_("Unique unit code."), True, ("code",), "DINKES.P2P"),
-        Column("nama", N_("Unit name."), True, ("name",),
-               "Bidang Pencegahan dan Pengendalian Penyakit"),
+        Column(
+            "nama", N_("Unit name."), True, ("name",), "Bidang Pencegahan dan Pengendalian Penyakit"
+        ),
         Column("jenis", N_("Kind: %(choices)s."), True, ("kind",), "bidang"),
-        Column("kode_induk", N_("Code of the parent unit (in the system or earlier in the file);"
-                                " empty for the top."), False, ("parent_code", "parent"), "DINKES"),
+        Column(
+            "kode_induk",
+            N_(
+                "Code of the parent unit (in the system or earlier in the file); empty for the top."
+            ),
+            False,
+            ("parent_code", "parent"),
+            "DINKES",
+        ),
         Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya"),
     ],
     ImportKind.POSITIONS: [
         Column("kode", N_("Unique position code."), True, ("code",), "DINKES.P2P-00"),
-        Column("nama", N_("Position name."), True, ("name",),
-               "Kepala Bidang Pencegahan dan Pengendalian Penyakit"),
+        Column(
+            "nama",
+            N_("Position name."),
+            True,
+            ("name",),
+            "Kepala Bidang Pencegahan dan Pengendalian Penyakit",
+        ),
         Column("jenis", N_("Kind: %(choices)s."), True, ("kind",), "administrator"),
-        Column("kode_unit", N_("Code of the unit (already in the system)."), True,
-               ("unit_code", "unit"), "DINKES.P2P"),
-        Column("kode_atasan", N_("Code of the supervising position (in the system or in the"
-                                 " file)."), False, ("supervisor_code", "supervisor"), "DINKES-00"),
+        Column(
+            "kode_unit",
+            N_("Code of the unit (already in the system)."),
+            True,
+            ("unit_code", "unit"),
+            "DINKES.P2P",
+        ),
+        Column(
+            "kode_atasan",
+            N_("Code of the supervising position (in the system or in the file)."),
+            False,
+            ("supervisor_code", "supervisor"),
+            "DINKES-00",
+        ),
         Column("kelas", N_("Position class 1–17."), False, ("grade", "kelas_jabatan"), "11"),
-        Column("kepala_unit", N_("ya if the position heads its unit."), False,
-               ("is_head", "head"), "ya"),
+        Column(
+            "kepala_unit",
+            N_("ya if the position heads its unit."),
+            False,
+            ("is_head", "head"),
+            "ya",
+        ),
         Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya"),
     ],
     ImportKind.EMPLOYEES: [
-        Column("nip", N_("18-digit NIP; format the column as text in spreadsheets."), True,
-               ("NIP",), "198504122010031001"),
+        Column(
+            "nip",
+            N_("18-digit NIP; format the column as text in spreadsheets."),
+            True,
+            ("NIP",),
+            "198504122010031001",
+        ),
         Column("nama", N_("Full name with titles."), True, ("name",), "dr. Siti Rahmawati, M.Kes."),
-        Column("kode_unit", N_("Code of the unit (already in the system)."), True,
-               ("unit_code", "unit"), "DINKES.P2P"),
-        Column("kode_jabatan", N_("Code of the position, which must belong to that unit."), False,
-               ("position_code", "position"), "DINKES.P2P-00"),
-        Column("jenis_pegawai", N_("pns or pppk; empty means pns."), False,
-               ("employment_type",), "pns"),
-        Column("golongan", N_("Rank code, e.g. III/a (PNS) or IX (PPPK)."), False,
-               ("rank", "pangkat"), "III/d"),
+        Column(
+            "kode_unit",
+            N_("Code of the unit (already in the system)."),
+            True,
+            ("unit_code", "unit"),
+            "DINKES.P2P",
+        ),
+        Column(
+            "kode_jabatan",
+            N_("Code of the position, which must belong to that unit."),
+            False,
+            ("position_code", "position"),
+            "DINKES.P2P-00",
+        ),
+        Column(
+            "jenis_pegawai", N_("pns or pppk; empty means pns."), False, ("employment_type",), "pns"
+        ),
+        Column(
+            "golongan",
+            N_("Rank code, e.g. III/a (PNS) or IX (PPPK)."),
+            False,
+            ("rank", "pangkat"),
+            "III/d",
+        ),
         Column("email", N_("Email address."), False, ("surel",), "siti@contoh.go.id"),
         Column("telepon", N_("Phone number."), False, ("phone", "hp"), "081234567890"),
         Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya"),
@@ -137,14 +186,22 @@ class ImportReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind.value, "mode": self.mode.value, "rows": self.rows,
-            "created": self.created, "updated": self.updated, "skipped": self.skipped,
-            "applied": self.applied, "invalid_rows": self.invalid_rows,
+            "kind": self.kind.value,
+            "mode": self.mode.value,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "applied": self.applied,
+            "invalid_rows": self.invalid_rows,
             "errors": [e.as_json() for e in self.errors],
-            "file_error": ([self.file_error.template, self.file_error.params]
-                           if self.file_error else None),
-            "summary": (f"{self.kind.value}: {self.rows} rows, {self.created} created, "
-                        f"{self.updated} updated, {self.invalid_rows} with errors"),
+            "file_error": (
+                [self.file_error.template, self.file_error.params] if self.file_error else None
+            ),
+            "summary": (
+                f"{self.kind.value}: {self.rows} rows, {self.created} created, "
+                f"{self.updated} updated, {self.invalid_rows} with errors"
+            ),
         }
 
 
@@ -175,8 +232,11 @@ def _header_map(kind: ImportKind, header: list[str]) -> tuple[dict[int, str], li
     for column in COLUMNS[kind]:
         for alias in (column.name, *column.aliases):
             lookup[_normalise_header(alias)] = column.name
-    mapping = {i: lookup[_normalise_header(h)] for i, h in enumerate(header)
-               if _normalise_header(h) in lookup}
+    mapping = {
+        i: lookup[_normalise_header(h)]
+        for i, h in enumerate(header)
+        if _normalise_header(h) in lookup
+    }
     missing = [c.name for c in COLUMNS[kind] if c.required and c.name not in mapping.values()]
     return mapping, missing
 
@@ -186,8 +246,12 @@ def _parse_enum(row: Row, column: str, enum_class: type[Enum], raw: Any) -> Any:
     for member in enum_class:
         if text in (str(member.value).lower(), member.name.lower()):
             return member
-    row.fail(column, N_("Unknown value %(value)s; allowed: %(choices)s."), value=raw,
-             choices=", ".join(str(m.value) for m in enum_class))
+    row.fail(
+        column,
+        N_("Unknown value %(value)s; allowed: %(choices)s."),
+        value=raw,
+        choices=", ".join(str(m.value) for m in enum_class),
+    )
     return None
 
 
@@ -209,8 +273,9 @@ def _text(raw: Any) -> str:
     return cell_text(raw)
 
 
-def _parse_rows(kind: ImportKind, header: list[str],
-                rows: Iterable[tuple[int, list[Any]]], limit: int) -> Iterator[Row]:
+def _parse_rows(
+    kind: ImportKind, header: list[str], rows: Iterable[tuple[int, list[Any]]], limit: int
+) -> Iterator[Row]:
     mapping, _missing = _header_map(kind, header)
     for count, (number, values) in enumerate(rows, start=1):
         if count > limit:
@@ -221,8 +286,13 @@ def _parse_rows(kind: ImportKind, header: list[str],
             value = raw.get(column.name)
             enum_class = ENUM_OF.get((kind, column.name))
             if column.name == "nip" and isinstance(value, int | float):
-                row.fail("nip", N_("The NIP is stored as a number and may have lost digits;"
-                                   " format the column as text."))
+                row.fail(
+                    "nip",
+                    N_(
+                        "The NIP is stored as a number and may have lost digits;"
+                        " format the column as text."
+                    ),
+                )
                 value = _text(value)
             elif enum_class is not None:
                 value = _parse_enum(row, column.name, enum_class, value) if _text(value) else None
@@ -230,9 +300,9 @@ def _parse_rows(kind: ImportKind, header: list[str],
                 value = _parse_bool(row, column.name, value, column.name == "aktif")
             else:
                 value = _text(value)
-            if column.required and value in (None, ""):
-                if not any(e.column == column.name for e in row.errors):
-                    row.fail(column.name, N_("This field is required."))
+            already_failed = any(e.column == column.name for e in row.errors)
+            if column.required and value in (None, "") and not already_failed:
+                row.fail(column.name, N_("This field is required."))
             row.values[column.name] = value
         yield row
 
@@ -240,30 +310,43 @@ def _parse_rows(kind: ImportKind, header: list[str],
 # --- the import ---------------------------------------------------------------------------
 
 
-def import_file(path: Path, filename: str, kind: ImportKind, mode: ImportMode, scope: Scope,
-                *, max_rows: int = 200_000,
-                progress: Callable[[int, int], None] | None = None) -> ImportReport:
+def import_file(
+    path: Path,
+    filename: str,
+    kind: ImportKind,
+    mode: ImportMode,
+    scope: Scope,
+    *,
+    max_rows: int = 200_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Check every row of the file, then import according to ``mode``."""
     report = ImportReport(kind=kind, mode=mode)
     try:
         header, raw_rows = read_table(path, filename)
         _mapping, missing = _header_map(kind, header)
         if missing:
-            raise DomainError(N_("Required columns are missing: %(columns)s."),
-                              columns=", ".join(missing))
+            raise DomainError(
+                N_("Required columns are missing: %(columns)s."), columns=", ".join(missing)
+            )
         rows = list(_parse_rows(kind, header, raw_rows, max_rows))
     except DomainError as exc:
         report.file_error = exc
         return report
     report.rows = len(rows)
-    checker = {ImportKind.UNITS: _UnitImport, ImportKind.POSITIONS: _PositionImport,
-               ImportKind.EMPLOYEES: _EmployeeImport}[kind](scope)
+    checker = {
+        ImportKind.UNITS: _UnitImport,
+        ImportKind.POSITIONS: _PositionImport,
+        ImportKind.EMPLOYEES: _EmployeeImport,
+    }[kind](scope)
     checker.check(rows)
     report.errors = [e for row in rows for e in row.errors]
     valid = [row for row in rows if row.ok]
     report.skipped = len(rows) - len(valid)
-    if mode == ImportMode.CHECK or not valid or (
-        mode == ImportMode.ALL_OR_NOTHING and report.errors
+    if (
+        mode == ImportMode.CHECK
+        or not valid
+        or (mode == ImportMode.ALL_OR_NOTHING and report.errors)
     ):
         db.session.rollback()
         return report
@@ -283,8 +366,12 @@ def _mark_dependents(rows: list[Row], reference: str, key: str, exists: set[str]
         for row in rows:
             target = row.values.get(reference)
             if row.ok and target and target in bad and target not in exists:
-                row.fail(reference, N_("Row %(row)s that defines %(code)s has errors."),
-                         row=_row_of(rows, key, target), code=target)
+                row.fail(
+                    reference,
+                    N_("Row %(row)s that defines %(code)s has errors."),
+                    row=_row_of(rows, key, target),
+                    code=target,
+                )
                 changed = True
 
 
@@ -299,18 +386,33 @@ def _mark_duplicates(rows: list[Row], key: str) -> None:
         if not value:
             continue
         if value in first:
-            row.fail(key, N_("%(value)s appears again; first in row %(row)s."), value=value,
-                     row=first[value])
+            row.fail(
+                key,
+                N_("%(value)s appears again; first in row %(row)s."),
+                value=value,
+                row=first[value],
+            )
         else:
             first[value] = row.number
 
 
-def _find_cycles(rows: list[Row], key: str, reference: str, existing: dict[str, str | None],
-                 column: str, message: str) -> None:
+def _find_cycles(
+    rows: list[Row],
+    key: str,
+    reference: str,
+    existing: dict[str, str | None],
+    column: str,
+    message: str,
+) -> None:
     """Fail rows whose chain of references (file rows over the system's) loops."""
     links = dict(existing)
-    links.update({row.values[key]: row.values.get(reference) or None for row in rows
-                  if row.ok and row.values.get(key)})
+    links.update(
+        {
+            row.values[key]: row.values.get(reference) or None
+            for row in rows
+            if row.ok and row.values.get(key)
+        }
+    )
     for row in rows:
         if not row.ok:
             continue
@@ -331,12 +433,15 @@ def _ids(query: Any) -> set[int]:
 class _UnitImport:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.existing = {r.code: (r.id, r.parent_id) for r in db.session.execute(
-            select(Unit.code, Unit.id, Unit.parent_id))}
+        self.existing = {
+            r.code: (r.id, r.parent_id)
+            for r in db.session.execute(select(Unit.code, Unit.id, Unit.parent_id))
+        }
         self.code_of = {uid: code for code, (uid, _p) in self.existing.items()}
         self.placeable = _ids(select(Unit.id).where(managed_unit_condition(scope)))
-        self.editable = _ids(select(Unit.id).where(
-            managed_unit_condition(scope, include_root=False)))
+        self.editable = _ids(
+            select(Unit.id).where(managed_unit_condition(scope, include_root=False))
+        )
 
     def check(self, rows: list[Row]) -> None:
         _mark_duplicates(rows, "kode")
@@ -352,25 +457,36 @@ class _UnitImport:
                 row.fail("kode_induk", N_("A unit cannot be its own parent."))
             elif parent in self.existing:
                 if self.existing[parent][0] not in self.placeable:
-                    row.fail("kode_induk", N_("Unit %(code)s is outside the units you manage."),
-                             code=parent)
+                    row.fail(
+                        "kode_induk",
+                        N_("Unit %(code)s is outside the units you manage."),
+                        code=parent,
+                    )
             elif parent not in in_file:
                 row.fail("kode_induk", N_("Unknown unit code %(code)s."), code=parent)
         _find_cycles(
-            rows, "kode", "kode_induk",
+            rows,
+            "kode",
+            "kode_induk",
             {code: self.code_of.get(p) if p else None for code, (_i, p) in self.existing.items()},
-            "kode_induk", N_("A unit cannot be placed below itself or one of its sub-units."),
+            "kode_induk",
+            N_("A unit cannot be placed below itself or one of its sub-units."),
         )
         _mark_dependents(rows, "kode_induk", "kode", set(self.existing))
 
-    def apply(self, rows: list[Row],
-              progress: Callable[[int, int], None] | None) -> tuple[int, int]:
+    def apply(
+        self, rows: list[Row], progress: Callable[[int, int], None] | None
+    ) -> tuple[int, int]:
         ids = {code: uid for code, (uid, _p) in self.existing.items()}
         pending, created, updated, now = list(rows), 0, 0, utcnow()
         while pending:  # parents before children
             waiting = {r.values["kode"] for r in pending}
-            ready = [r for r in pending if not r.values["kode_induk"]
-                     or (r.values["kode_induk"] in ids and r.values["kode_induk"] not in waiting)]
+            ready = [
+                r
+                for r in pending
+                if not r.values["kode_induk"]
+                or (r.values["kode_induk"] in ids and r.values["kode_induk"] not in waiting)
+            ]
             if not ready:  # pragma: no cover - cycles were refused in check()
                 raise RuntimeError("unit rows could not be ordered")
             new = [r for r in ready if r.values["kode"] not in ids]
@@ -378,13 +494,22 @@ class _UnitImport:
             values = [self._values(r, ids, now) for r in new]
             for chunk in _chunks(values):
                 db.session.execute(insert(Unit), [{**v, "created_at": now} for v in chunk])
-            for chunk in _chunks([{"id": ids[r.values["kode"]], **self._values(r, ids, now)}
-                                  for r in old]):
+            for chunk in _chunks(
+                [{"id": ids[r.values["kode"]], **self._values(r, ids, now)} for r in old]
+            ):
                 db.session.execute(update(Unit), chunk)
             created, updated = created + len(new), updated + len(old)
-            ids.update(dict(db.session.execute(
-                select(Unit.code, Unit.id).where(Unit.code.in_([r.values["kode"] for r in new]))
-            ).tuples().all()))
+            ids.update(
+                dict(
+                    db.session.execute(
+                        select(Unit.code, Unit.id).where(
+                            Unit.code.in_([r.values["kode"] for r in new])
+                        )
+                    )
+                    .tuples()
+                    .all()
+                )
+            )
             done = {id(r) for r in ready}
             pending = [r for r in pending if id(r) not in done]
             if progress:
@@ -394,9 +519,14 @@ class _UnitImport:
     @staticmethod
     def _values(row: Row, ids: dict[str, int], now: Any) -> dict[str, Any]:
         v = row.values
-        return {"code": v["kode"], "name": v["nama"], "kind": v["jenis"],
-                "parent_id": ids[v["kode_induk"]] if v["kode_induk"] else None,
-                "active": v["aktif"], "updated_at": now}
+        return {
+            "code": v["kode"],
+            "name": v["nama"],
+            "kind": v["jenis"],
+            "parent_id": ids[v["kode_induk"]] if v["kode_induk"] else None,
+            "active": v["aktif"],
+            "updated_at": now,
+        }
 
 
 class _PositionImport:
@@ -404,9 +534,19 @@ class _PositionImport:
         self.scope = scope
         self.units = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
         self.placeable = _ids(select(Unit.id).where(managed_unit_condition(scope)))
-        self.existing = {r.code: r for r in db.session.execute(
-            select(Position.code, Position.id, Position.unit_id, Position.supervisor_id,
-                   Position.is_head, Position.active))}
+        self.existing = {
+            r.code: r
+            for r in db.session.execute(
+                select(
+                    Position.code,
+                    Position.id,
+                    Position.unit_id,
+                    Position.supervisor_id,
+                    Position.is_head,
+                    Position.active,
+                )
+            )
+        }
         self.code_of = {r.id: code for code, r in self.existing.items()}
         self.editable = _ids(select(Position.id).where(managed_position_condition(scope)))
         self.supervisors = _ids(select(Position.id).where(supervisor_choice_condition(scope)))
@@ -414,27 +554,35 @@ class _PositionImport:
     def check(self, rows: list[Row]) -> None:
         _mark_duplicates(rows, "kode")
         in_file = {row.values["kode"] for row in rows if row.values.get("kode")}
-        heads: dict[int, str] = {r.unit_id: code for code, r in self.existing.items()
-                                 if r.is_head and r.active and code not in in_file}
+        heads: dict[int, str] = {
+            r.unit_id: code
+            for code, r in self.existing.items()
+            if r.is_head and r.active and code not in in_file
+        }
         for row in rows:
             v = row.values
             code, unit, boss = v.get("kode"), v.get("kode_unit"), v.get("kode_atasan")
             if code in self.existing and self.existing[code].id not in self.editable:
-                row.fail("kode", N_("Position %(code)s is outside the units you manage."),
-                         code=code)
+                row.fail(
+                    "kode", N_("Position %(code)s is outside the units you manage."), code=code
+                )
             unit_id = self.units.get(unit) if unit else None
             if unit and unit_id is None:
                 row.fail("kode_unit", N_("Unknown unit code %(code)s."), code=unit)
             elif unit_id is not None and unit_id not in self.placeable:
-                row.fail("kode_unit", N_("Unit %(code)s is outside the units you manage."),
-                         code=unit)
+                row.fail(
+                    "kode_unit", N_("Unit %(code)s is outside the units you manage."), code=unit
+                )
             if boss:
                 if boss == code:
                     row.fail("kode_atasan", N_("A position cannot supervise itself."))
                 elif boss in self.existing:
                     if self.existing[boss].id not in self.supervisors:
-                        row.fail("kode_atasan", N_("Position %(code)s is outside the units you"
-                                                   " manage."), code=boss)
+                        row.fail(
+                            "kode_atasan",
+                            N_("Position %(code)s is outside the units you manage."),
+                            code=boss,
+                        )
                 elif boss not in in_file:
                     row.fail("kode_atasan", N_("Unknown position code %(code)s."), code=boss)
             grade = v.get("kelas")
@@ -447,20 +595,30 @@ class _PositionImport:
                 v["kelas"] = None
             if unit_id is not None and v.get("kepala_unit") and v.get("aktif"):
                 if unit_id in heads and heads[unit_id] != code:
-                    row.fail("kepala_unit", N_("Unit %(unit)s already has a head position"
-                                               " (%(code)s)."), unit=unit, code=heads[unit_id])
+                    row.fail(
+                        "kepala_unit",
+                        N_("Unit %(unit)s already has a head position (%(code)s)."),
+                        unit=unit,
+                        code=heads[unit_id],
+                    )
                 else:
                     heads[unit_id] = code
         _find_cycles(
-            rows, "kode", "kode_atasan",
-            {code: self.code_of.get(r.supervisor_id) if r.supervisor_id else None
-             for code, r in self.existing.items()},
-            "kode_atasan", N_("A position cannot be supervised by itself or by one it supervises."),
+            rows,
+            "kode",
+            "kode_atasan",
+            {
+                code: self.code_of.get(r.supervisor_id) if r.supervisor_id else None
+                for code, r in self.existing.items()
+            },
+            "kode_atasan",
+            N_("A position cannot be supervised by itself or by one it supervises."),
         )
         _mark_dependents(rows, "kode_atasan", "kode", set(self.existing))
 
-    def apply(self, rows: list[Row],
-              progress: Callable[[int, int], None] | None) -> tuple[int, int]:
+    def apply(
+        self, rows: list[Row], progress: Callable[[int, int], None] | None
+    ) -> tuple[int, int]:
         now = utcnow()
         ids = {code: r.id for code, r in self.existing.items()}
         new = [r for r in rows if r.values["kode"] not in ids]
@@ -470,9 +628,13 @@ class _PositionImport:
         for chunk in _chunks([{"id": ids[r.values["kode"]], **self._values(r, now)} for r in old]):
             db.session.execute(update(Position), chunk)
         ids = dict(db.session.execute(select(Position.code, Position.id)).tuples().all())
-        links = [{"id": ids[r.values["kode"]],
-                  "supervisor_id": ids[r.values["kode_atasan"]] if r.values["kode_atasan"] else None}
-                 for r in rows]
+        links = [
+            {
+                "id": ids[r.values["kode"]],
+                "supervisor_id": ids[r.values["kode_atasan"]] if r.values["kode_atasan"] else None,
+            }
+            for r in rows
+        ]
         for chunk in _chunks(links):
             db.session.execute(update(Position), chunk)
         if progress:
@@ -481,19 +643,30 @@ class _PositionImport:
 
     def _values(self, row: Row, now: Any) -> dict[str, Any]:
         v = row.values
-        return {"code": v["kode"], "name": v["nama"], "kind": v["jenis"],
-                "unit_id": self.units[v["kode_unit"]], "grade": v["kelas"],
-                "is_head": v["kepala_unit"], "active": v["aktif"], "updated_at": now}
+        return {
+            "code": v["kode"],
+            "name": v["nama"],
+            "kind": v["jenis"],
+            "unit_id": self.units[v["kode_unit"]],
+            "grade": v["kelas"],
+            "is_head": v["kepala_unit"],
+            "active": v["aktif"],
+            "updated_at": now,
+        }
 
 
 class _EmployeeImport:
     def __init__(self, scope: Scope) -> None:
         self.units = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
         self.placeable = _ids(select(Unit.id).where(managed_unit_condition(scope)))
-        self.positions = {r.code: (r.id, r.unit_id) for r in db.session.execute(
-            select(Position.code, Position.id, Position.unit_id))}
-        self.ranks = {r.code.lower(): (r.id, r.employment_type) for r in db.session.execute(
-            select(Rank.code, Rank.id, Rank.employment_type))}
+        self.positions = {
+            r.code: (r.id, r.unit_id)
+            for r in db.session.execute(select(Position.code, Position.id, Position.unit_id))
+        }
+        self.ranks = {
+            r.code.lower(): (r.id, r.employment_type)
+            for r in db.session.execute(select(Rank.code, Rank.id, Rank.employment_type))
+        }
         self.existing = dict(db.session.execute(select(Employee.nip, Employee.id)).tuples().all())
         self.editable = _ids(select(Employee.id).where(managed_employee_condition(scope)))
 
@@ -510,23 +683,30 @@ class _EmployeeImport:
             v = row.values
             nip = v.get("nip")
             if nip in self.existing and self.existing[nip] not in self.editable:
-                row.fail("nip", N_("NIP %(nip)s belongs to an employee outside the units you"
-                                   " manage."), nip=nip)
+                row.fail(
+                    "nip",
+                    N_("NIP %(nip)s belongs to an employee outside the units you manage."),
+                    nip=nip,
+                )
             unit = v.get("kode_unit")
             unit_id = self.units.get(unit) if unit else None
             if unit and unit_id is None:
                 row.fail("kode_unit", N_("Unknown unit code %(code)s."), code=unit)
             elif unit_id is not None and unit_id not in self.placeable:
-                row.fail("kode_unit", N_("Unit %(code)s is outside the units you manage."),
-                         code=unit)
+                row.fail(
+                    "kode_unit", N_("Unit %(code)s is outside the units you manage."), code=unit
+                )
             position = v.get("kode_jabatan")
             if position:
                 found = self.positions.get(position)
                 if found is None:
                     row.fail("kode_jabatan", N_("Unknown position code %(code)s."), code=position)
                 elif unit_id is not None and found[1] != unit_id:
-                    row.fail("kode_jabatan", N_("Position %(code)s belongs to another unit."),
-                             code=position)
+                    row.fail(
+                        "kode_jabatan",
+                        N_("Position %(code)s belongs to another unit."),
+                        code=position,
+                    )
             v["jenis_pegawai"] = v.get("jenis_pegawai") or EmploymentType.PNS
             rank = v.get("golongan")
             if rank:
@@ -539,8 +719,9 @@ class _EmployeeImport:
             if email and not EMAIL.match(email):
                 row.fail("email", N_("Not a valid email address."))
 
-    def apply(self, rows: list[Row],
-              progress: Callable[[int, int], None] | None) -> tuple[int, int]:
+    def apply(
+        self, rows: list[Row], progress: Callable[[int, int], None] | None
+    ) -> tuple[int, int]:
         now = utcnow()
         new = [r for r in rows if r.values["nip"] not in self.existing]
         old = [r for r in rows if r.values["nip"] in self.existing]
@@ -550,8 +731,9 @@ class _EmployeeImport:
             done += len(chunk)
             if progress:
                 progress(done, len(rows))
-        for chunk in _chunks([{"id": self.existing[r.values["nip"]], **self._values(r, now)}
-                              for r in old]):
+        for chunk in _chunks(
+            [{"id": self.existing[r.values["nip"]], **self._values(r, now)} for r in old]
+        ):
             db.session.execute(update(Employee), chunk)
             done += len(chunk)
             if progress:
@@ -562,17 +744,22 @@ class _EmployeeImport:
         v = row.values
         rank = self.ranks.get(str(v.get("golongan") or "").lower())
         return {
-            "nip": v["nip"], "name": v["nama"], "unit_id": self.units[v["kode_unit"]],
+            "nip": v["nip"],
+            "name": v["nama"],
+            "unit_id": self.units[v["kode_unit"]],
             "position_id": self.positions[v["kode_jabatan"]][0] if v.get("kode_jabatan") else None,
-            "employment_type": v["jenis_pegawai"], "rank_id": rank[0] if rank else None,
-            "email": v.get("email") or None, "phone": v.get("telepon") or None,
-            "active": v["aktif"], "updated_at": now,
+            "employment_type": v["jenis_pegawai"],
+            "rank_id": rank[0] if rank else None,
+            "email": v.get("email") or None,
+            "phone": v.get("telepon") or None,
+            "active": v["aktif"],
+            "updated_at": now,
         }
 
 
 def _chunks(rows: list[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]
 
 
 def template_rows(kind: ImportKind) -> tuple[list[str], list[list[str]], list[list[str]]]:

@@ -86,8 +86,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise UnreadableFile(N_("The XLSX file could not be read: %(reason)s"),
-                             reason=type(exc).__name__) from None
+        raise UnreadableFile(
+            N_("The XLSX file could not be read: %(reason)s"), reason=type(exc).__name__
+        ) from None
     sheet = workbook.worksheets[0]
     iterator = sheet.iter_rows(values_only=True)
     try:

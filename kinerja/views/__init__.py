@@ -13,6 +13,8 @@ from kinerja.security import roles
 def register_views(appbuilder: AppBuilder) -> None:
     from kinerja.views.data_quality import DataQualityView
     from kinerja.views.imports import ImportView
+    from kinerja.views.jobs import JobRunView
+    from kinerja.views.logins import LoginsView
     from kinerja.views.org import (
         EmployeeApi,
         EmployeeView,
@@ -48,7 +50,10 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     appbuilder.add_separator(organisation)
     appbuilder.add_view(
-        ImportView, roles.MENU_IMPORT, label=_l("Import"), icon="fa-upload",
+        ImportView,
+        roles.MENU_IMPORT,
+        label=_l("Import"),
+        icon="fa-upload",
         category=organisation,
     )
     appbuilder.add_view(
@@ -58,6 +63,14 @@ def register_views(appbuilder: AppBuilder) -> None:
         icon="fa-stethoscope",
         category=organisation,
     )
+    appbuilder.add_view(
+        JobRunView,
+        roles.MENU_JOBS,
+        label=_l("Background jobs"),
+        icon="fa-tasks",
+        category=organisation,
+    )
+    appbuilder.add_view_no_menu(LoginsView)
     for api in (UnitApi, PositionApi, EmployeeApi):
         appbuilder.add_api(api)
     appbuilder.add_link(

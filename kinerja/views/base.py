@@ -361,7 +361,6 @@ class KinerjaModelApi(ModelRestApi):
 
     base_filters = scope_filter(ReadScopeFilter)
     method_permission_name = API_METHOD_PERMISSIONS
-    allow_browser_login = True
     save_item: ClassVar[Callable[[Any, Scope], None] | None] = None
     delete_item: ClassVar[Callable[[Any, Scope], None] | None] = None
     edit_condition: ClassVar[Callable[[Scope], Any] | None] = None

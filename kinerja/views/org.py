@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,13 @@ from kinerja.security.scopes import (
     supervisor_choice_condition,
 )
 from kinerja.services import org
-from kinerja.views.base import EagerInterface, KinerjaModelApi, KinerjaModelView, tr
+from kinerja.views.base import (
+    CRUD_METHOD_PERMISSIONS,
+    EagerInterface,
+    KinerjaModelApi,
+    KinerjaModelView,
+    tr,
+)
 from kinerja.views.exports import CsvExportMixin
 from kinerja.views.filters import (
     FilterInUnitTree,
@@ -33,6 +40,7 @@ from kinerja.views.filters import (
     SupervisorChoiceFilter,
     scope_filter,
 )
+from kinerja.views.logins import confirmation
 from kinerja.views.widgets import RemoteChoice
 
 # Choices offered in forms: searched on the server, scoped to what the person manages.
@@ -286,6 +294,7 @@ EMPLOYEE_REL_FIELDS = {
 
 class EmployeeView(CsvExportMixin, KinerjaModelView):
     route_base = "/employees"
+    method_permission_name = {**CRUD_METHOD_PERMISSIONS, "create_logins": "create_logins"}
     datamodel = EagerInterface(
         Employee,
         eager=[
@@ -332,6 +341,12 @@ class EmployeeView(CsvExportMixin, KinerjaModelView):
     }
     save_item = staticmethod(org.save_employee)
     delete_item = staticmethod(org.delete_employee)
+
+    @action("create_logins", _l("Create logins"), icon="fa-key", single=False)
+    def create_logins(self, items: list[Any]) -> Any:
+        """Ask how to deliver the one-time passwords (checked again against the scope)."""
+        ids = [item.id for item in items if item is not None]
+        return self.render_template("kinerja/logins_confirm.html", **confirmation(ids))
 
 
 class EmployeeApi(KinerjaModelApi):

@@ -30,10 +30,13 @@ def _errors(report) -> set[tuple[int, str]]:  # noqa: ANN001
 
 def test_units_with_errors_import_nothing_and_name_row_and_column(tmp_path: Path, org: Org) -> None:
     before = _count(Unit)
-    path = _csv(tmp_path, "kode,nama,jenis,kode_induk\n"
-                          "DINKES.GIZI,Bidang Gizi,bidang,DINKES\n"
-                          "DINKES.GIZI.S1,Seksi Gizi,seksi,DINKES.GIZI\n"
-                          "X1,,planet,TIDAKADA\n")
+    path = _csv(
+        tmp_path,
+        "kode,nama,jenis,kode_induk\n"
+        "DINKES.GIZI,Bidang Gizi,bidang,DINKES\n"
+        "DINKES.GIZI.S1,Seksi Gizi,seksi,DINKES.GIZI\n"
+        "X1,,planet,TIDAKADA\n",
+    )
     report = import_file(path, "data.csv", ImportKind.UNITS, ImportMode.ALL_OR_NOTHING, SYSTEM)
     assert not report.applied
     assert _errors(report) == {(4, "nama"), (4, "jenis"), (4, "kode_induk")}
@@ -41,11 +44,14 @@ def test_units_with_errors_import_nothing_and_name_row_and_column(tmp_path: Path
 
 
 def test_only_valid_rows_imports_them_and_skips_dependents(tmp_path: Path, org: Org) -> None:
-    path = _csv(tmp_path, "kode,nama,jenis,kode_induk\n"
-                          "A,Bidang A,bidang,DINKES\n"
-                          "B,Bidang B,planet,DINKES\n"
-                          "B.1,Seksi di bawah B,seksi,B\n"
-                          "A.1,Seksi di bawah A,seksi,A\n")
+    path = _csv(
+        tmp_path,
+        "kode,nama,jenis,kode_induk\n"
+        "A,Bidang A,bidang,DINKES\n"
+        "B,Bidang B,planet,DINKES\n"
+        "B.1,Seksi di bawah B,seksi,B\n"
+        "A.1,Seksi di bawah A,seksi,A\n",
+    )
     report = import_file(path, "data.csv", ImportKind.UNITS, ImportMode.VALID_ROWS, SYSTEM)
     assert report.applied
     assert (report.created, report.updated, report.skipped) == (2, 0, 2)
@@ -56,12 +62,18 @@ def test_only_valid_rows_imports_them_and_skips_dependents(tmp_path: Path, org: 
 
 
 def test_reimport_updates_by_code_instead_of_duplicating(tmp_path: Path, org: Org) -> None:
-    text = "code,name,kind,parent_code\nDINKES.P2P,Bidang P2P Baru,bidang,DINKES\nNEW,Baru,seksi,DINKES.P2P\n"
-    first = import_file(_csv(tmp_path, text), "data.csv", ImportKind.UNITS,
-                        ImportMode.ALL_OR_NOTHING, SYSTEM)
+    text = (
+        "code,name,kind,parent_code\n"
+        "DINKES.P2P,Bidang P2P Baru,bidang,DINKES\n"
+        "NEW,Baru,seksi,DINKES.P2P\n"
+    )
+    first = import_file(
+        _csv(tmp_path, text), "data.csv", ImportKind.UNITS, ImportMode.ALL_OR_NOTHING, SYSTEM
+    )
     assert (first.created, first.updated) == (1, 1)
-    second = import_file(_csv(tmp_path, text), "data.csv", ImportKind.UNITS,
-                         ImportMode.ALL_OR_NOTHING, SYSTEM)
+    second = import_file(
+        _csv(tmp_path, text), "data.csv", ImportKind.UNITS, ImportMode.ALL_OR_NOTHING, SYSTEM
+    )
     assert (second.created, second.updated) == (0, 2)
     assert _count(Unit) == 8
     db.session.expire_all()
@@ -69,8 +81,9 @@ def test_reimport_updates_by_code_instead_of_duplicating(tmp_path: Path, org: Or
 
 
 def test_a_unit_cycle_in_the_file_is_refused(tmp_path: Path, org: Org) -> None:
-    path = _csv(tmp_path, "kode,nama,jenis,kode_induk\n"
-                          "DINKES,Dinas Kesehatan,opd,DINKES.P2P.SURV\n")
+    path = _csv(
+        tmp_path, "kode,nama,jenis,kode_induk\nDINKES,Dinas Kesehatan,opd,DINKES.P2P.SURV\n"
+    )
     report = import_file(path, "data.csv", ImportKind.UNITS, ImportMode.ALL_OR_NOTHING, SYSTEM)
     assert _errors(report) == {(2, "kode_induk")}
     assert "below itself" in str(report.errors[0].error)
@@ -78,20 +91,26 @@ def test_a_unit_cycle_in_the_file_is_refused(tmp_path: Path, org: Org) -> None:
 
 def test_operator_import_is_limited_to_their_units(tmp_path: Path, org: Org) -> None:
     scope = scope_for_user(org.users.operator)
-    path = _csv(tmp_path, "kode,nama,jenis,kode_induk\n"
-                          "DISHUB.X,Bidang X,bidang,DISHUB\n"
-                          "DINKES,Dinas Kesehatan Baru,opd,PEMKOT\n"
-                          "DINKES.OK,Bidang OK,bidang,DINKES\n")
+    path = _csv(
+        tmp_path,
+        "kode,nama,jenis,kode_induk\n"
+        "DISHUB.X,Bidang X,bidang,DISHUB\n"
+        "DINKES,Dinas Kesehatan Baru,opd,PEMKOT\n"
+        "DINKES.OK,Bidang OK,bidang,DINKES\n",
+    )
     report = import_file(path, "data.csv", ImportKind.UNITS, ImportMode.VALID_ROWS, scope)
     assert _errors(report) == {(2, "kode_induk"), (3, "kode"), (3, "kode_induk")}
     assert report.created == 1
 
 
 def test_positions_with_supervisors_in_the_same_file(tmp_path: Path, org: Org) -> None:
-    path = _csv(tmp_path, "kode;nama;jenis;kode_unit;kode_atasan;kelas;kepala_unit\n"
-                          "KASI.BARU;Kepala Seksi Baru;pengawas;DINKES.YANKES;KABID.YANKES;9;\n"
-                          "STAF.BARU;Staf Baru;pelaksana;DINKES.YANKES;KASI.BARU;6;tidak\n"
-                          "KEPALA.DUA;Kepala Kedua;pengawas;DINKES.P2P;KADINKES;tinggi;ya\n")
+    path = _csv(
+        tmp_path,
+        "kode;nama;jenis;kode_unit;kode_atasan;kelas;kepala_unit\n"
+        "KASI.BARU;Kepala Seksi Baru;pengawas;DINKES.YANKES;KABID.YANKES;9;\n"
+        "STAF.BARU;Staf Baru;pelaksana;DINKES.YANKES;KASI.BARU;6;tidak\n"
+        "KEPALA.DUA;Kepala Kedua;pengawas;DINKES.P2P;KADINKES;tinggi;ya\n",
+    )
     report = import_file(path, "data.csv", ImportKind.POSITIONS, ImportMode.VALID_ROWS, SYSTEM)
     assert _errors(report) == {(4, "kelas"), (4, "kepala_unit")}
     staff = db.session.scalar(select(Position).where(Position.code == "STAF.BARU"))
@@ -100,8 +119,11 @@ def test_positions_with_supervisors_in_the_same_file(tmp_path: Path, org: Org) -
 
 
 def test_supervision_cycle_in_the_file_is_refused(tmp_path: Path, org: Org) -> None:
-    path = _csv(tmp_path, "kode,nama,jenis,kode_unit,kode_atasan\n"
-                          "P1,Satu,pelaksana,DINKES,P2\nP2,Dua,pelaksana,DINKES,P1\n")
+    path = _csv(
+        tmp_path,
+        "kode,nama,jenis,kode_unit,kode_atasan\n"
+        "P1,Satu,pelaksana,DINKES,P2\nP2,Dua,pelaksana,DINKES,P1\n",
+    )
     report = import_file(path, "data.csv", ImportKind.POSITIONS, ImportMode.VALID_ROWS, SYSTEM)
     assert _errors(report) == {(2, "kode_atasan"), (3, "kode_atasan")}
     assert not report.applied
@@ -111,12 +133,21 @@ def test_employees_from_xlsx_with_row_and_column_errors(tmp_path: Path, org: Org
     good, printed = make_nip(), make_nip(sex=2)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(["nip", "nama", "kode_unit", "kode_jabatan", "jenis_pegawai", "golongan",
-                  "email"])
-    sheet.append([good, "Baru Satu, S.E.", "DINKES.P2P.SURV", "EPID", "pns", "III/b",
-                  "baru@uji.example"])
-    sheet.append([f"{printed[:8]} {printed[8:14]} {printed[14]} {printed[15:]}", "Baru Dua",
-                  "DINKES.YANKES", "PERAWAT", "pppk", "IX", ""])
+    sheet.append(["nip", "nama", "kode_unit", "kode_jabatan", "jenis_pegawai", "golongan", "email"])
+    sheet.append(
+        [good, "Baru Satu, S.E.", "DINKES.P2P.SURV", "EPID", "pns", "III/b", "baru@uji.example"]
+    )
+    sheet.append(
+        [
+            f"{printed[:8]} {printed[8:14]} {printed[14]} {printed[15:]}",
+            "Baru Dua",
+            "DINKES.YANKES",
+            "PERAWAT",
+            "pppk",
+            "IX",
+            "",
+        ]
+    )
     sheet.append([196811151992021002, "Angka", "DINKES", "", "", "", ""])
     sheet.append(["19681315 199202 1 002", "Tanggal Salah", "DINKES", "", "", "", ""])
     sheet.append([make_nip(), "Jabatan Salah", "DINKES.YANKES", "EPID", "pns", "IX", "bukan"])
@@ -124,10 +155,15 @@ def test_employees_from_xlsx_with_row_and_column_errors(tmp_path: Path, org: Org
     path = tmp_path / "pegawai.xlsx"
     workbook.save(path)
     before = _count(Employee)
-    report = import_file(path, "pegawai.xlsx", ImportKind.EMPLOYEES, ImportMode.VALID_ROWS,
-                         SYSTEM)
-    assert _errors(report) == {(4, "nip"), (5, "nip"), (6, "kode_jabatan"), (6, "golongan"),
-                               (6, "email"), (7, "nip")}
+    report = import_file(path, "pegawai.xlsx", ImportKind.EMPLOYEES, ImportMode.VALID_ROWS, SYSTEM)
+    assert _errors(report) == {
+        (4, "nip"),
+        (5, "nip"),
+        (6, "kode_jabatan"),
+        (6, "golongan"),
+        (6, "email"),
+        (7, "nip"),
+    }
     assert (report.created, report.updated) == (2, 0)
     assert _count(Employee) == before + 2
     second = db.session.scalar(select(Employee).where(Employee.nip == printed))
@@ -137,8 +173,7 @@ def test_employees_from_xlsx_with_row_and_column_errors(tmp_path: Path, org: Org
 def test_reimporting_employees_updates_by_nip(tmp_path: Path, org: Org) -> None:
     nip = org.employees.perawat.nip
     path = _csv(tmp_path, f"nip,nama,kode_unit,kode_jabatan\n{nip},Perawat Pindah,DINKES.YANKES,\n")
-    report = import_file(path, "data.csv", ImportKind.EMPLOYEES, ImportMode.ALL_OR_NOTHING,
-                         SYSTEM)
+    report = import_file(path, "data.csv", ImportKind.EMPLOYEES, ImportMode.ALL_OR_NOTHING, SYSTEM)
     assert (report.created, report.updated) == (0, 1)
     db.session.expire_all()
     moved = db.session.get(Employee, org.employees.perawat.id)
@@ -146,8 +181,13 @@ def test_reimporting_employees_updates_by_nip(tmp_path: Path, org: Org) -> None:
 
 
 def test_missing_required_columns_are_a_file_error(tmp_path: Path, org: Org) -> None:
-    report = import_file(_csv(tmp_path, "nama\nX\n"), "data.csv", ImportKind.EMPLOYEES,
-                         ImportMode.ALL_OR_NOTHING, SYSTEM)
+    report = import_file(
+        _csv(tmp_path, "nama\nX\n"),
+        "data.csv",
+        ImportKind.EMPLOYEES,
+        ImportMode.ALL_OR_NOTHING,
+        SYSTEM,
+    )
     assert report.file_error is not None
     assert "nip" in str(report.file_error) and "kode_unit" in str(report.file_error)
 

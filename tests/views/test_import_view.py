@@ -13,9 +13,15 @@ from tests.factories import Org, login
 
 
 def _upload(client, text: str, mode: str = "all", kind: str = "units", name: str = "u.csv"):  # noqa: ANN001, ANN202
-    return client.post("/import/?_l_=en", data={
-        "kind": kind, "mode": mode, "file": (io.BytesIO(text.encode()), name),
-    }, content_type="multipart/form-data")
+    return client.post(
+        "/import/?_l_=en",
+        data={
+            "kind": kind,
+            "mode": mode,
+            "file": (io.BytesIO(text.encode()), name),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def test_xlsx_template_has_text_nip_column_and_instructions(client, org: Org) -> None:
@@ -31,8 +37,10 @@ def test_xlsx_template_has_text_nip_column_and_instructions(client, org: Org) ->
 
 def test_upload_with_errors_reports_rows_and_imports_nothing(client, org: Org, run_jobs) -> None:
     login(client, "operator")
-    response = _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\n"
-                               "DINKES.B,,bidang,DINKES\n")
+    response = _upload(
+        client,
+        "kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\nDINKES.B,,bidang,DINKES\n",
+    )
     assert response.status_code == 302
     run_url = response.headers["Location"]
     waiting = client.get(run_url).get_data(as_text=True)
@@ -48,8 +56,11 @@ def test_upload_with_errors_reports_rows_and_imports_nothing(client, org: Org, r
 
 def test_upload_of_valid_rows_only(client, org: Org, run_jobs) -> None:
     login(client, "operator")
-    response = _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\n"
-                               "DINKES.B,,bidang,DINKES\n", mode="valid")
+    response = _upload(
+        client,
+        "kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\nDINKES.B,,bidang,DINKES\n",
+        mode="valid",
+    )
     run_jobs()
     page = client.get(response.headers["Location"] + "?_l_=en").get_data(as_text=True)
     assert "Imported: 1 created, 0 updated." in page
@@ -66,7 +77,8 @@ def test_wrong_file_type_is_a_form_error(client, org: Org) -> None:
 def test_import_reports_are_private(client, org: Org, run_jobs) -> None:
     login(client, "operator")
     run_url = _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,A,bidang,DINKES\n").headers[
-        "Location"]
+        "Location"
+    ]
     run_jobs()
     login(client, "admin")
     assert client.get(run_url).status_code == 200

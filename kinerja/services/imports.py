@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert, select, update
 
@@ -334,11 +334,12 @@ def import_file(
         report.file_error = exc
         return report
     report.rows = len(rows)
-    checker = {
+    checkers: dict[ImportKind, Callable[[Scope], _Checker]] = {
         ImportKind.UNITS: _UnitImport,
         ImportKind.POSITIONS: _PositionImport,
         ImportKind.EMPLOYEES: _EmployeeImport,
-    }[kind](scope)
+    }
+    checker = checkers[kind](scope)
     checker.check(rows)
     report.errors = [e for row in rows for e in row.errors]
     valid = [row for row in rows if row.ok]
@@ -355,6 +356,14 @@ def import_file(
     commit()
     report.applied = True
     return report
+
+
+class _Checker(Protocol):
+    def check(self, rows: list[Row]) -> None: ...
+
+    def apply(
+        self, rows: list[Row], progress: Callable[[int, int], None] | None
+    ) -> tuple[int, int]: ...
 
 
 def _mark_dependents(rows: list[Row], reference: str, key: str, exists: set[str]) -> None:
@@ -602,7 +611,7 @@ class _PositionImport:
                         code=heads[unit_id],
                     )
                 else:
-                    heads[unit_id] = code
+                    heads[unit_id] = str(code)
         _find_cycles(
             rows,
             "kode",

@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from typing import Any, ClassVar
 
-from flask import Response, abort, flash, jsonify, request
+from flask import Response, abort, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose
+from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.validators import Unique
-from flask_babel import gettext, lazy_gettext
+from flask_babel import format_datetime, gettext, lazy_gettext
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -108,6 +109,7 @@ class TranslatedEnumField(SelectField):
         ]
         if allow_blank:
             choices.insert(0, SelectChoice("", lazy_gettext("(none)")))
+        kwargs.setdefault("widget", Select2Widget())
         super().__init__(label, validators, choices=choices, coerce=self._coerce, **kwargs)
 
     def _coerce(self, value: Any) -> Any:
@@ -125,6 +127,17 @@ class TranslatedEnumField(SelectField):
             return
         if self.data not in list(self.enum_class):
             raise ValueError(self.gettext("Not a valid choice."))
+
+
+def yes_no(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return gettext("Yes") if value else gettext("No")
+
+
+def local_datetime(value: Any) -> str:
+    """A timestamp in the instance's time zone and the reader's language (23 Nov 2026 …)."""
+    return format_datetime(value, "medium") if value else ""
 
 
 def enum_formatter(enum_class: type[Enum]) -> Callable[[Any], str]:
@@ -176,6 +189,8 @@ class KinerjaModelView(ModelView):
     base_filters = scope_filter(ReadScopeFilter)
     method_permission_name = CRUD_METHOD_PERMISSIONS
     base_permissions = ["can_read", "can_add", "can_edit", "can_delete"]
+    list_template = "kinerja/model_list.html"
+    show_template = "kinerja/model_show.html"
     page_size = 25
     search_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
     text_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
@@ -191,13 +206,19 @@ class KinerjaModelView(ModelView):
             keep = [] if column in self.text_filters else self._filters._all_filters.get(column, [])
             self._filters._search_filters[column] = extra + list(keep)
             self._filters._all_filters[column] = extra + list(keep)
+        formatters = dict(self.formatters_columns or {})
         for column in self.datamodel.get_columns_list():
+            if column in formatters:
+                continue
             if self.datamodel.is_enum(column):
-                enum_class = self.datamodel.list_columns[column].type.enum_class
-                self.formatters_columns = {
-                    **(self.formatters_columns or {}),
-                    column: enum_formatter(enum_class),
-                }
+                formatters[column] = enum_formatter(
+                    self.datamodel.list_columns[column].type.enum_class
+                )
+            elif self.datamodel.is_boolean(column):
+                formatters[column] = yes_no
+            elif self.datamodel.is_datetime(column):
+                formatters[column] = local_datetime
+        self.formatters_columns = formatters
 
     def _init_forms(self) -> None:
         super()._init_forms()
@@ -291,6 +312,7 @@ class KinerjaModelView(ModelView):
                 form, FieldErrors.single(field, "This value conflicts with another record.")
             )
             return False
+        g._kinerja_saved_pk = item.id
         if created:
             self.post_add(item)
             flash(self.add_row_message, "success")
@@ -298,6 +320,19 @@ class KinerjaModelView(ModelView):
             self.post_update(item)
             flash(self.edit_row_message, "success")
         return True
+
+    def _to_saved_item(self) -> Any:
+        """After saving, show what was saved (FAB would return to the previous page)."""
+        pk = g.get("_kinerja_saved_pk")
+        if pk is None:
+            return redirect(self.get_redirect())
+        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+
+    def post_add_redirect(self) -> Any:
+        return self._to_saved_item()
+
+    def post_edit_redirect(self) -> Any:
+        return self._to_saved_item()
 
     def _add(self) -> Any:
         get_filter_args(self._filters, disallow_if_not_in_search=False)

@@ -67,7 +67,9 @@ class CsvExportMixin:
                     values = self.datamodel.get_values_item(item, columns)
                     writer.writerow(
                         [
-                            formatters[c](v) if c in formatters else _cell(v)
+                            formatters[c](v)
+                            if c in formatters and not isinstance(v, datetime)
+                            else _cell(v)
                             for c, v in zip(columns, values, strict=True)
                         ]
                     )

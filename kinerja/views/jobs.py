@@ -17,7 +17,7 @@ from kinerja import jobs
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.views.base import enum_formatter
+from kinerja.views.base import enum_formatter, local_datetime
 from kinerja.views.filters import scope_filter
 
 
@@ -86,7 +86,10 @@ class JobRunView(ModelView):
         "error": _l("Error"),
         "requested_by_id": _l("Requested by"),
     }
-    formatters_columns = {"status": enum_formatter(JobStatus)}
+    formatters_columns = {
+        "status": enum_formatter(JobStatus),
+        **dict.fromkeys(("created_at", "started_at", "finished_at"), local_datetime),
+    }
 
     @action("retry", _l("Retry"), _l("Run the failed job again?"), "fa-repeat", multiple=False)
     def retry(self, item: Any) -> Any:

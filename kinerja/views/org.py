@@ -12,11 +12,13 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import or_, true
 from sqlalchemy.orm import selectinload
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
-from kinerja.models.org import Employee, Position, Unit
+from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.security import roles
 from kinerja.security.scopes import (
     managed_position_condition,
@@ -48,6 +50,7 @@ UNIT_CHOICE = RemoteChoice(Unit, managed_unit_condition, (Unit.code, Unit.name),
 SUPERVISOR_CHOICE = RemoteChoice(
     Position, supervisor_choice_condition, (Position.code, Position.name), Position.code
 )
+RANK_CHOICE = RemoteChoice(Rank, lambda scope: true(), (Rank.code, Rank.name), Rank.order)
 POSITION_OF_UNIT_CHOICE = RemoteChoice(
     Position,
     managed_position_condition,
@@ -332,7 +335,15 @@ class EmployeeView(CsvExportMixin, KinerjaModelView):
     search_columns = EMPLOYEE_SEARCH_COLUMNS
     search_filters = {"name": [FilterNipOrName]}
     text_filters = {"unit": [FilterUnitText], "position": [FilterRelatedName]}
-    remote_choices = {"unit": UNIT_CHOICE, "position": POSITION_OF_UNIT_CHOICE}
+    remote_choices = {"unit": UNIT_CHOICE, "position": POSITION_OF_UNIT_CHOICE, "rank": RANK_CHOICE}
+    # The printed NIP (with spaces) is longer than the 18 digits stored: no length limit here.
+    add_form_extra_fields = edit_form_extra_fields = {
+        "nip": StringField(
+            _l("NIP"),
+            validators=[DataRequired()],
+            description=_l("18 digits; spaces as printed on decrees are fine."),
+        ),
+    }
     order_columns = ["nip", "name", "employment_type", "updated_at"]
     base_order = ("name", "asc")
     description_columns = {

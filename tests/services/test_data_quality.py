@@ -14,8 +14,13 @@ def _names(code: str, scope) -> set[str]:  # noqa: ANN001
 
 def test_each_check_finds_its_mistakes(org: Org) -> None:
     orphan_unit = make_unit("DINKES.BARU", org.units.dinkes, name="Bidang Tanpa Kepala")
-    vacant = make_position("KASI.KOSONG", org.units.yankes, org.positions.kabid_yankes,
-                           is_head=False, name="Kepala Seksi Kosong")
+    vacant = make_position(
+        "KASI.KOSONG",
+        org.units.yankes,
+        org.positions.kabid_yankes,
+        is_head=False,
+        name="Kepala Seksi Kosong",
+    )
     make_position("STAF.KOSONG", org.units.yankes, vacant, name="Staf di bawah jabatan kosong")
     make_position("LEPAS", org.units.yankes, None, name="Jabatan Tanpa Atasan")
     make_employee("Tanpa Jabatan", None, org.units.yankes)

@@ -72,7 +72,7 @@ browser: ## Headless Chromium for the browser tests (Debian's package)
 	  else echo "Chromium is missing: install it (apt-get install chromium) or set KINERJA_CHROMIUM."; exit 1; fi; }
 
 bench: $(VENV)/.runtime ## Benchmarks: make bench BENCH=org
-	$(FLASK) kinerja bench $(BENCH)
+	$(FLASK) kinerja bench $(or $(BENCH),org)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache

@@ -69,3 +69,14 @@ def sweep_jobs_command() -> None:
     from kinerja.jobs import dispatch_pending
 
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
+
+
+@kinerja_cli.command("bench")
+@click.argument("name", type=click.Choice(["org"]), default="org")
+@click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
+def bench_command(name: str, repeat: int) -> None:
+    """Print benchmark figures (run after `kinerja demo --employees 100000`)."""
+    from kinerja.bench import bench_org
+
+    for line in bench_org(current_app._get_current_object(), repeat=repeat):  # type: ignore[attr-defined]
+        click.echo(line)

@@ -34,3 +34,16 @@ def enum_column(enum_cls: type) -> Enum:
         length=20,
         name=enum_cls.__name__.lower(),
     )
+
+
+POSTGRESQL_ONLY_INDEX_SUFFIXES = ("_trgm", "_pattern")
+
+
+def include_in_migrations(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic filter: the PostgreSQL-only search indexes of the migrations (trigram, pattern)
+    are not declared on the models, so autogenerate must not propose dropping them."""
+    return not (
+        type_ == "index" and reflected and (name or "").endswith(POSTGRESQL_ONLY_INDEX_SUFFIXES)
+    )

@@ -578,9 +578,11 @@ def _ensure_employees(
     total: int,
     rng: random.Random,
 ) -> None:
-    """Fill every head position, then spread the rest over the staff positions."""
+    """Fill every head position, then spread the rest over the staff positions, until there
+    are ``total`` employees; NIPs stay unique (a clash takes the next serial)."""
     nips = set(db.session.scalars(select(Employee.nip)))
-    if len(nips) >= total:
+    existing = len(nips)
+    if existing >= total:
         return
     ranks = dict(db.session.execute(select(Rank.code, Rank.id)).tuples().all())
     heads: list[tuple[str, str, str, PositionKind, int]] = []
@@ -593,8 +595,11 @@ def _ensure_employees(
     rows = []
     for index, (unit_code, code, position_name, kind, grade) in enumerate(slots[:total]):
         person = _person(rng, index, position_name, kind, grade)
-        if person["nip"] in nips:
-            continue
+        if index < existing:
+            continue  # an earlier run (or an import) made as many already
+        while person["nip"] in nips:  # the same birth date, start and serial: next serial
+            nip = str(person["nip"])
+            person["nip"] = f"{nip[:15]}{int(nip[15:]) % 999 + 1:03d}"
         rank_id = ranks.get(str(person.pop("rank_code")))
         # A few staff without a position, so Data quality has something to show.
         without_position = index >= len(heads) and index % 97 == 50

@@ -61,11 +61,12 @@ def scope_for_user(user: object | None) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False):
         return Scope(user_id=None, role_names=frozenset())
     role_names = frozenset(role.name for role in getattr(user, "roles", []))
-    row = db.session.execute(
-        select(Employee.id, Employee.unit_id, Employee.position_id).where(
-            Employee.user_id == user.id, Employee.active.is_(True)
-        )
-    ).first()
+    with db.session.no_autoflush:  # never flush a half-built row while asking who this is
+        row = db.session.execute(
+            select(Employee.id, Employee.unit_id, Employee.position_id).where(
+                Employee.user_id == user.id, Employee.active.is_(True)
+            )
+        ).first()
     return Scope(
         user_id=user.id,
         role_names=role_names,

@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
     app.config.from_object(config)
     app.config.update(overrides)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
     _configure_logging(app)
 
     from kinerja import models  # noqa: F401 - registers the tables on the metadata

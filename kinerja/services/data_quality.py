@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from kinerja.domain.errors import N_
+from kinerja.domain.org import UnitKind
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.security.scopes import (
@@ -88,6 +89,7 @@ def _units_without_head(scope: Scope) -> Select:
         select(Unit)
         .where(
             Unit.active.is_(True),
+            Unit.kind != UnitKind.GOVERNMENT,  # the region itself is led by elected officials
             ~exists().where(
                 and_(head.unit_id == Unit.id, head.is_head.is_(True), head.active.is_(True))
             ),

@@ -322,6 +322,8 @@ GROWTH = [
     ),
 ]
 EMPLOYEES_PER_GROWN_UNIT = 40
+# A head position left vacant on purpose: its staff have nobody to rate them (Data quality).
+VACANT_HEADS = {"DINKES.YANKES.RUJ"}
 
 # The people behind the demo logins: unit, position name, and the login's roles.
 ATASAN_UNIT, ATASAN_POSITION = "DINKES.P2P.SURV", "Kepala Seksi Surveilans dan Imunisasi"
@@ -589,6 +591,8 @@ def _ensure_employees(
     staff: list[tuple[str, str, str, PositionKind, int]] = []
     for spec in specs:
         for code, name, kind, grade, head in _position_specs(spec):
+            if head and spec.code in VACANT_HEADS:
+                continue
             (heads if head else staff).append((spec.code, code, name, kind, grade))
     slots = heads + [staff[i % len(staff)] for i in range(max(0, total - len(heads)))]
     now = utcnow()

@@ -152,6 +152,7 @@ POSITION_LABELS = {
     "supervisor": _l("Supervising position"),
     "supervisor_id": _l("Supervising position"),
     "grade": _l("Position class"),
+    "is_head": _l("Head of the unit"),
     "active": _l("Active"),
     **TIMESTAMP_LABELS,
 }

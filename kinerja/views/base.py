@@ -41,6 +41,7 @@ from kinerja.views.filters import (
     ReadScopeFilter,
     scope_filter,
 )
+from kinerja.views.params import parse_pk
 from kinerja.views.widgets import RemoteChoice, RemoteSelectField, choices_response
 
 READ_ONLY_METHODS = {"list": "read", "show": "read", "export": "read", "choices": "read"}
@@ -60,6 +61,14 @@ API_METHOD_PERMISSIONS = {
     "put": "edit",
     "delete": "delete",
 }
+
+
+def manageable_row(model: Any, pk: Any, condition: Any) -> Any | None:
+    """The row ``pk`` of ``model`` if it satisfies ``condition`` (a manage scope), else None."""
+    number = parse_pk(pk)
+    if number is None:
+        return None
+    return db.session.query(model).filter(model.id == number, condition).one_or_none()
 
 
 def tr(error: DomainError) -> str:
@@ -275,14 +284,13 @@ class KinerjaModelView(ModelView):
     # Row-level checks for changes: outside the manage scope a row does not exist.
     def _require_manageable(self, pk: Any) -> None:
         condition = (self.edit_condition or MANAGE_CONDITIONS[self.datamodel.obj])(current_scope())
-        model = self.datamodel.obj
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
+        if manageable_row(self.datamodel.obj, pk, condition) is None:
             abort(404)
-        found = db.session.query(model.id).filter(model.id == pk, condition).first()
-        if found is None:
+
+    def _show(self, pk: Any) -> Any:
+        if parse_pk(pk) is None:
             abort(404)
+        return super()._show(pk)
 
     def _show_field_errors(self, form: Any, errors: FieldErrors) -> None:
         for field, messages in error_messages(errors).items():
@@ -402,12 +410,12 @@ class KinerjaModelApi(ModelRestApi):
 
     def _manageable(self, pk: Any) -> Any | None:
         condition = (self.edit_condition or MANAGE_CONDITIONS[self.datamodel.obj])(current_scope())
-        model = self.datamodel.obj
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            return None
-        return db.session.query(model).filter(model.id == pk, condition).one_or_none()
+        return manageable_row(self.datamodel.obj, pk, condition)
+
+    def get_headless(self, pk: Any, **kwargs: Any) -> Any:
+        if parse_pk(pk) is None:
+            return self.response_404()
+        return super().get_headless(pk, **kwargs)
 
     def _commit(self, item: Any) -> Any:
         try:
@@ -427,8 +435,19 @@ class KinerjaModelApi(ModelRestApi):
         return None
 
     def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
-        """Normalise values in ``data`` before validation; return field errors found."""
-        return {}
+        """Normalise values in ``data`` before validation; return field errors found.
+
+        A related row is named by its id: anything else (an object, a list, a huge number)
+        is refused here, before marshmallow-sqlalchemy would try to build a row from it.
+        """
+        errors: dict[str, list[str]] = {}
+        for column, value in list(data.items()):
+            if value is None or not self.datamodel.is_relation(column):
+                continue
+            if parse_pk(value) is None or not isinstance(value, int | str):
+                errors[column] = [gettext("Not a valid choice.")]
+                del data[column]
+        return errors
 
     def _load(self, schema: Any, data: dict[str, Any], **kwargs: Any) -> Any:
         """Load a JSON body into an item, or return a 422 response naming the fields."""

@@ -393,9 +393,10 @@ class EmployeeApi(KinerjaModelApi):
 
     def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
         """Accept the printed NIP form (``19681115 199202 1 002``) and explain a wrong NIP."""
+        errors = super().clean_payload(data)
         if isinstance(data.get("nip"), str):
             try:
                 data["nip"] = parse_nip(data["nip"]).value
             except InvalidNip as exc:
-                return {"nip": [tr(exc)]}
-        return {}
+                errors["nip"] = [tr(exc)]
+        return errors

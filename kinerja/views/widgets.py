@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import request
 from markupsafe import Markup
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, or_, select
 from wtforms import Field
 from wtforms.validators import ValidationError
 from wtforms.widgets import html_params
@@ -21,6 +21,7 @@ from wtforms.widgets import html_params
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import Scope
+from kinerja.views.params import MAX_ID, parse_pk
 
 PAGE_SIZE = 30
 
@@ -37,15 +38,17 @@ class RemoteChoice:
     master_column: Any = None  # the column it narrows on
     extra: Callable[[], ColumnElement[bool]] | None = None
 
-    def query(self, text: str = "", master: int | None = None) -> Any:
+    def _allowed(self) -> Any:
         query = select(self.model).where(self.condition(current_scope()))
-        if self.extra is not None:
-            query = query.where(self.extra())
+        return query.where(self.extra()) if self.extra is not None else query
+
+    def query(self, text: str = "", master: int | None = None) -> Any:
+        query = self._allowed()
         text = text.strip()
         if text:
             query = query.where(or_(*[column.ilike(f"%{text}%") for column in self.search]))
-        if self.master_column is not None and master is not None:
-            query = query.where(self.master_column == master)
+        if self.master_column is not None:  # nothing to offer until the master is chosen
+            query = query.where(self.master_column == master if master else false())
         return query.order_by(self.order)
 
     def page(self, text: str, master: int | None, page: int) -> tuple[list[Any], bool]:
@@ -57,14 +60,15 @@ class RemoteChoice:
         return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
 
     def allows(self, row_id: int) -> bool:
-        query = self.query().where(self.model.id == row_id).order_by(None).limit(1)
+        """Whether ``row_id`` may be chosen at all (the use case checks it fits the master)."""
+        query = self._allowed().where(self.model.id == row_id).limit(1)
         return db.session.execute(query).first() is not None
 
 
 def choices_response(choice: RemoteChoice) -> dict[str, Any]:
     """The select2 answer for ``?q=<text>&page=<n>&master=<id>``."""
-    page = max(request.args.get("page", 1, type=int) - 1, 0)
-    master = request.args.get("master", type=int)
+    page = min(max(request.args.get("page", 1, type=int) - 1, 0), MAX_ID // PAGE_SIZE)
+    master = parse_pk(request.args.get("master"))
     rows, more = choice.page(request.args.get("q", ""), master, page)
     return {
         "results": [{"id": row.id, "text": str(row)} for row in rows],
@@ -129,10 +133,8 @@ class RemoteSelectField(Field):
         if raw in ("", "__None"):
             self.data = None
             return
-        try:
-            self.data = db.session.get(self.choice.model, int(raw))
-        except ValueError:
-            self.data = None
+        pk = parse_pk(raw)
+        self.data = db.session.get(self.choice.model, pk) if pk is not None else None
         self._bad_value = self.data is None
 
     def pre_validate(self, form: Any) -> None:

@@ -292,3 +292,27 @@ def test_search_by_unit_with_sub_units(client, org: Org) -> None:
     assert response.status_code == 200, response.get_json()
     names = {row["name"] for row in response.get_json()["result"]}
     assert names == {"Kabid P2P Uji", "Kasi Surveilans Uji", "Epidemiolog Satu", "Epidemiolog Dua"}
+
+
+def test_ids_that_cannot_exist_answer_404_not_500(client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    for url in (
+        "/api/v1/employee/43498100325164811026432",
+        "/api/v1/unit/0",
+        "/api/v1/position/abc",
+    ):
+        assert client.get(url, headers=headers).status_code == 404, url
+        assert client.put(url, json={"name": "X"}, headers=headers).status_code == 404, url
+        assert client.delete(url, headers=headers).status_code == 404, url
+
+
+def test_a_related_row_must_be_named_by_its_id(client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    for parent in ({"__main__": None}, [1, 2], 3.5e16, "DINKES", True):
+        response = client.post(
+            "/api/v1/unit/",
+            headers=headers,
+            json={"code": "X", "name": "X", "kind": "seksi", "parent": parent},
+        )
+        assert response.status_code == 422, (parent, response.get_json())
+        assert "parent" in response.get_json()["message"]

@@ -143,3 +143,16 @@ def test_search_by_nip_or_name_and_by_unit_with_sub_units(client, org: Org) -> N
     assert org.employees.epid1.nip in page
     by_unit = client.get("/employees/list/?_flt_0_unit=DINKES.P2P").get_data(as_text=True)
     assert "Epidemiolog Satu" in by_unit and "Perawat Uji" not in by_unit
+
+
+def test_ids_that_cannot_exist_answer_404_in_screens(client, org: Org) -> None:
+    login(client, "admin")
+    for url in (
+        "/employees/show/43498100325164811026432",
+        "/units/edit/99999999999999",
+        "/positions/show/x",
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.get("/employees/choices/position/?master=99999999999999999999&page=9e9")
+    assert response.status_code == 200
+    assert response.get_json()["results"] == []

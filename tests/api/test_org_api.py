@@ -299,7 +299,7 @@ def test_ids_that_cannot_exist_answer_404_not_500(client, org: Org) -> None:
     for url in (
         "/api/v1/employee/43498100325164811026432",
         "/api/v1/unit/0",
-        "/api/v1/position/abc",
+        "/api/v1/position/2147483648",
     ):
         assert client.get(url, headers=headers).status_code == 404, url
         assert client.put(url, json={"name": "X"}, headers=headers).status_code == 404, url

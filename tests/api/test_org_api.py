@@ -316,3 +316,29 @@ def test_a_related_row_must_be_named_by_its_id(client, org: Org) -> None:
         )
         assert response.status_code == 422, (parent, response.get_json())
         assert "parent" in response.get_json()["message"]
+
+
+def test_an_unreadable_query_is_a_400(client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    response = client.get(
+        "/api/v1/employee/", query_string={"q": "-2.8576905564455856e 83"}, headers=headers
+    )
+    assert response.status_code == 400
+
+
+def test_pages_out_of_range_are_a_400(client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    for query in (
+        "(page:-39731339951921053040640,page_size:10)",
+        "(page:0,page_size:-1)",
+        "(add_columns:(unit:(page:99999999999)))",
+    ):
+        response = client.get("/api/v1/employee/", query_string={"q": query}, headers=headers)
+        assert response.status_code == 400, query
+
+
+def test_pages_out_of_range_in_a_json_query_are_a_400(client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    query = '{"page_size": 10, "page": -39731339951921053040640}'
+    response = client.get("/api/v1/unit/", query_string={"q": query}, headers=headers)
+    assert response.status_code == 400

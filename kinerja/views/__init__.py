@@ -8,7 +8,7 @@ from flask_babel import format_decimal, format_number
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
-from kinerja.views.params import refuse_unreadable_query
+from kinerja.views.params import refuse_unreadable_list_args, refuse_unreadable_query
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -83,3 +83,4 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     current_app.jinja_env.globals.update(format_number=format_number, format_decimal=format_decimal)
     current_app.before_request(refuse_unreadable_query)
+    current_app.before_request(refuse_unreadable_list_args)

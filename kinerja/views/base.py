@@ -38,6 +38,8 @@ from kinerja.security.current import current_scope
 from kinerja.security.scopes import Scope
 from kinerja.views.filters import (
     MANAGE_CONDITIONS,
+    FilterEnumIs,
+    FilterEnumIsNot,
     ReadScopeFilter,
     scope_filter,
 )
@@ -187,7 +189,40 @@ class EagerInterface(SQLAInterface):
 # --- screens --------------------------------------------------------------------------------
 
 
-class KinerjaModelView(ModelView):
+class SafeActionsMixin:
+    """FAB's action endpoints load the chosen rows without the view's filters and trust the
+    ids they are given; here rows are found through the base filters (a row out of reach
+    answers 404) and an unknown action or id is refused instead of failing."""
+
+    def _permitted_action(self, name: str) -> Any:
+        action = self.actions.get(name)
+        if action is None:
+            abort(404)
+        permission = self.get_action_permission_name(name)
+        if not self.appbuilder.sm.has_access(permission, self.class_permission_name):
+            abort(403)
+        return action
+
+    @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
+    def action(self, name: str, pk: Any) -> Any:
+        if request.method != "POST":
+            abort(405)  # an action changes things: POST only (with its CSRF token)
+        action = self._permitted_action(name)
+        number = parse_pk(pk)
+        item = self.datamodel.get(number, self._base_filters) if number else None
+        if item is None:
+            abort(404)
+        return action.func(item)
+
+    @expose("/action_post", methods=["POST"])
+    def action_post(self) -> Any:
+        action = self._permitted_action(request.form.get("action", ""))
+        numbers = [n for n in (parse_pk(v) for v in request.form.getlist("rowid")) if n]
+        items = [self.datamodel.get(n, self._base_filters) for n in numbers]
+        return action.func([item for item in items if item is not None])
+
+
+class KinerjaModelView(SafeActionsMixin, ModelView):
     """A back-office screen scoped to the person's rows, saving through a use case.
 
     ``search_filters`` put extra filters first on a column's search menu; ``text_filters``
@@ -210,9 +245,15 @@ class KinerjaModelView(ModelView):
 
     def _init_properties(self) -> None:
         super()._init_properties()
-        for column, classes in {**self.search_filters, **self.text_filters}.items():
+        enum_filters = {
+            column: [FilterEnumIs, FilterEnumIsNot]
+            for column in self.search_columns
+            if column in self.datamodel.list_columns and self.datamodel.is_enum(column)
+        }
+        for column, classes in {**self.search_filters, **enum_filters, **self.text_filters}.items():
             extra = [cls(column, self.datamodel) for cls in classes]
-            keep = [] if column in self.text_filters else self._filters._all_filters.get(column, [])
+            replaced = column in self.text_filters or column in enum_filters
+            keep = [] if replaced else self._filters._all_filters.get(column, [])
             self._filters._search_filters[column] = extra + list(keep)
             self._filters._all_filters[column] = extra + list(keep)
         formatters = dict(self.formatters_columns or {})

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.security.current import current_scope
@@ -131,3 +131,33 @@ class FilterRelatedName(BaseFilter):
         relation = getattr(self.model, self.column_name)
         target = relation.property.mapper.class_
         return query.filter(relation.has(target.name.ilike(f"%{text}%")))
+
+
+def _enum_member(model: Any, column: str, value: Any) -> Any:
+    enum_class = getattr(model, column).property.columns[0].type.enum_class
+    try:
+        return enum_class(value)
+    except ValueError:
+        return None
+
+
+class FilterEnumIs(BaseFilter):
+    """Enum equality that treats an unknown value as matching nothing (FAB's would fail)."""
+
+    name = _l("Equal to")
+    arg_name = "eq"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        member = _enum_member(self.model, self.column_name, value)
+        column = getattr(self.model, self.column_name)
+        return query.filter(column == member) if member is not None else query.filter(false())
+
+
+class FilterEnumIsNot(BaseFilter):
+    name = _l("Not Equal to")
+    arg_name = "neq"
+
+    def apply(self, query: Any, value: Any) -> Any:
+        member = _enum_member(self.model, self.column_name, value)
+        column = getattr(self.model, self.column_name)
+        return query.filter(column != member) if member is not None else query

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
@@ -17,7 +17,7 @@ from kinerja import jobs
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.views.base import enum_formatter, local_datetime
+from kinerja.views.base import SafeActionsMixin, enum_formatter, local_datetime
 from kinerja.views.filters import scope_filter
 
 
@@ -33,7 +33,7 @@ class OwnRunsFilter(BaseFilter):
         return query.filter(JobRun.requested_by_id == scope.user_id)
 
 
-class JobRunView(ModelView):
+class JobRunView(SafeActionsMixin, ModelView):
     route_base = "/jobs"
     datamodel = SQLAInterface(JobRun)
     class_permission_name = roles.JOB_RUN
@@ -93,11 +93,6 @@ class JobRunView(ModelView):
 
     @action("retry", _l("Retry"), _l("Run the failed job again?"), "fa-repeat", multiple=False)
     def retry(self, item: Any) -> Any:
-        if item is None:
-            abort(404)
-        visible = self.datamodel.get(item.id, self._base_filters)
-        if visible is None:
-            abort(404)
         if jobs.retry(item.id):
             flash(gettext("The job was put back in line."), "success")
         else:

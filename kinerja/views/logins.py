@@ -17,15 +17,12 @@ from kinerja.security.current import current_scope
 from kinerja.security.scopes import managed_employee_condition
 from kinerja.services.logins import MAX_SHOWN_AT_ONCE, create_logins
 from kinerja.views.base import tr
+from kinerja.views.params import parse_pk
 
 
 def _employee_ids(values: list[str]) -> list[int]:
-    ids = []
-    for value in values:
-        for part in str(value).split(","):
-            if part.strip().isdigit():
-                ids.append(int(part))
-    return ids
+    ids = (parse_pk(part) for value in values for part in str(value).split(","))
+    return [pk for pk in ids if pk is not None]
 
 
 class LoginsView(BaseView):

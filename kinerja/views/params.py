@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import prison
-from flask import jsonify, request
+from flask import abort, current_app, jsonify, request
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
@@ -70,3 +71,42 @@ def _bad_query(message: str) -> Any:
     response = jsonify(message=message)
     response.status_code = 400
     return response
+
+
+MAX_LIST_PAGE_SIZE = 100
+_LIST_ARG = re.compile(r"^(page|psize|_oc|_od)_(\w+)$")
+
+
+def refuse_unreadable_list_args() -> None:
+    """Answer 400 for list-screen arguments FAB would choke on: a page or page size that is
+    not a small number, or an order column the screen does not offer."""
+    if request.path.startswith("/api/"):
+        return
+    for name, value in request.args.items():
+        match = _LIST_ARG.match(name)
+        if not match:
+            continue
+        kind, view_name = match.groups()
+        if kind == "page" and parse_number(value, 0, PAGE_LIMITS["page"]) is None:
+            abort(400, description="page must be a whole number from 0")
+        elif kind == "psize" and parse_number(value, 1, MAX_LIST_PAGE_SIZE) is None:
+            abort(400, description=f"page size must be 1 to {MAX_LIST_PAGE_SIZE}")
+        elif kind == "_od" and value not in ("asc", "desc"):
+            abort(400, description="order direction must be asc or desc")
+        elif kind == "_oc" and value not in _order_columns(view_name):
+            abort(400, description="this list cannot be sorted by that column")
+
+
+def parse_number(value: Any, low: int, high: int) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _order_columns(view_name: str) -> list[str]:
+    for view in current_app.appbuilder.baseviews:  # type: ignore[attr-defined]
+        if type(view).__name__ == view_name:
+            return list(getattr(view, "order_columns", None) or [])
+    return []

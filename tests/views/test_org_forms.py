@@ -156,3 +156,30 @@ def test_ids_that_cannot_exist_answer_404_in_screens(client, org: Org) -> None:
     response = client.get("/employees/choices/position/?master=99999999999999999999&page=9e9")
     assert response.status_code == 200
     assert response.get_json()["results"] == []
+
+
+def test_list_arguments_fab_would_choke_on_answer_400(client, org: Org) -> None:
+    login(client, "admin")
+    for args in (
+        "page_EmployeeView=99999999999999999999",
+        "page_EmployeeView=abc",
+        "psize_EmployeeView=100000000000",
+        "_oc_EmployeeView=password&_od_EmployeeView=asc",
+        "_oc_EmployeeView=name&_od_EmployeeView=sideways",
+    ):
+        assert client.get(f"/employees/list/?{args}").status_code == 400, args
+    assert client.get("/employees/list/?_flt_0_employment_type=zzz").status_code == 200
+
+
+def test_actions_refuse_unknown_actions_and_rows_out_of_reach(client, org: Org) -> None:
+    login(client, "operator")
+    assert client.post("/employees/action_post", data={"action": "nope"}).status_code == 404
+    page = client.post(
+        "/employees/action_post",
+        data={
+            "action": "create_logins",
+            "rowid": [str(org.employees.kadishub.id), "99999999999999999999"],
+        },
+    ).get_data(as_text=True)
+    assert "Kadishub Uji" not in page
+    assert client.get(f"/jobs/action/retry/{org.employees.kadishub.id}").status_code == 405

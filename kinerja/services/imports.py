@@ -59,6 +59,15 @@ class Column:
     example: str = ""
 
 
+ACTIVE = Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya")
+UNIT_CODE = Column(
+    "kode_unit",
+    N_("Code of the unit (already in the system)."),
+    True,
+    ("unit_code", "unit"),
+    "DINKES.P2P",
+)
+
 COLUMNS: dict[ImportKind, list[Column]] = {
     ImportKind.UNITS: [
         Column("kode", N_("Unique unit code."), True, ("code",), "DINKES.P2P"),
@@ -75,7 +84,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             ("parent_code", "parent"),
             "DINKES",
         ),
-        Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya"),
+        ACTIVE,
     ],
     ImportKind.POSITIONS: [
         Column("kode", N_("Unique position code."), True, ("code",), "DINKES.P2P-00"),
@@ -87,13 +96,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             "Kepala Bidang Pencegahan dan Pengendalian Penyakit",
         ),
         Column("jenis", N_("Kind: %(choices)s."), True, ("kind",), "administrator"),
-        Column(
-            "kode_unit",
-            N_("Code of the unit (already in the system)."),
-            True,
-            ("unit_code", "unit"),
-            "DINKES.P2P",
-        ),
+        UNIT_CODE,
         Column(
             "kode_atasan",
             N_("Code of the supervising position (in the system or in the file)."),
@@ -109,7 +112,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             ("is_head", "head"),
             "ya",
         ),
-        Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya"),
+        ACTIVE,
     ],
     ImportKind.EMPLOYEES: [
         Column(
@@ -120,13 +123,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
             "198504122010031001",
         ),
         Column("nama", N_("Full name with titles."), True, ("name",), "dr. Siti Rahmawati, M.Kes."),
-        Column(
-            "kode_unit",
-            N_("Code of the unit (already in the system)."),
-            True,
-            ("unit_code", "unit"),
-            "DINKES.P2P",
-        ),
+        UNIT_CODE,
         Column(
             "kode_jabatan",
             N_("Code of the position, which must belong to that unit."),
@@ -146,7 +143,7 @@ COLUMNS: dict[ImportKind, list[Column]] = {
         ),
         Column("email", N_("Email address."), False, ("surel",), "siti@contoh.go.id"),
         Column("telepon", N_("Phone number."), False, ("phone", "hp"), "081234567890"),
-        Column("aktif", N_("ya/tidak; empty means ya."), False, ("active",), "ya"),
+        ACTIVE,
     ],
 }
 ENUM_OF = {

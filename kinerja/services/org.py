@@ -60,6 +60,17 @@ def _require(errors: _Errors, field: str, value: object) -> bool:
     return True
 
 
+def _check_code_name_kind(errors: _Errors, item: Unit | Position, used: str) -> None:
+    """The code (trimmed, unique per table), name and kind every unit and position needs."""
+    model = type(item)
+    if _require(errors, "code", item.code):
+        item.code = item.code.strip()
+        if _duplicate(model, model.code, item.code, item.id):
+            errors.add("code", used, code=item.code)
+    _require(errors, "name", item.name)
+    _require(errors, "kind", item.kind)
+
+
 # --- units ----------------------------------------------------------------------------------
 
 
@@ -67,12 +78,7 @@ def validate_unit(unit: Unit, scope: Scope) -> None:
     """Code unique, no cycle in the tree, parent within the person's units."""
     errors = _Errors()
     with db.session.no_autoflush:
-        if _require(errors, "code", unit.code):
-            unit.code = unit.code.strip()
-            if _duplicate(Unit, Unit.code, unit.code, unit.id):
-                errors.add("code", N_("Unit code %(code)s is already used."), code=unit.code)
-        _require(errors, "name", unit.name)
-        _require(errors, "kind", unit.kind)
+        _check_code_name_kind(errors, unit, N_("Unit code %(code)s is already used."))
         parent_id = unit.parent.id if unit.parent is not None else unit.parent_id
         if parent_id is None:
             if not scope.manages_all:
@@ -125,14 +131,7 @@ def validate_position(position: Position, scope: Scope) -> None:
     """Code unique, unit within reach, grade 1–17, no cycle in the supervision chain."""
     errors = _Errors()
     with db.session.no_autoflush:
-        if _require(errors, "code", position.code):
-            position.code = position.code.strip()
-            if _duplicate(Position, Position.code, position.code, position.id):
-                errors.add(
-                    "code", N_("Position code %(code)s is already used."), code=position.code
-                )
-        _require(errors, "name", position.name)
-        _require(errors, "kind", position.kind)
+        _check_code_name_kind(errors, position, N_("Position code %(code)s is already used."))
         unit_id = position.unit.id if position.unit is not None else position.unit_id
         if _require(errors, "unit", unit_id) and not is_within(
             managed_unit_condition(scope), Unit, unit_id

@@ -83,8 +83,11 @@ class Config:
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
     AUTH_USER_REGISTRATION = False
-    AUTH_RATE_LIMITED = False
-    RATELIMIT_ENABLED = False
+    # Sign-in attempts per address (form and API), against password guessing.
+    AUTH_RATE_LIMITED = True
+    AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
     JWT_ACCESS_TOKEN_EXPIRES = env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600)
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True
@@ -125,6 +128,7 @@ class TestConfig(Config):
     )
     REDIS_URL = env_str("KINERJA_TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes, tests only
+    RATELIMIT_ENABLED = False  # the suite signs in hundreds of times from one address
     MAIL_SUPPRESS_SEND = False
 
 

@@ -42,6 +42,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         _exempt_token_apis_from_csrf(appbuilder)
+        _limit_api_sign_in(appbuilder)
     register_cli(app)
     return app
 
@@ -55,6 +56,16 @@ def _exempt_token_apis_from_csrf(appbuilder: AppBuilder) -> None:
     for view in appbuilder.baseviews:
         if isinstance(view, BaseApi) and view.blueprint is not None:
             csrf.exempt(view.blueprint)
+
+
+def _limit_api_sign_in(appbuilder: AppBuilder) -> None:
+    """FAB limits sign-in attempts on its login form only; the API's login gets the same."""
+    sm = appbuilder.sm
+    if not sm.is_auth_limited:
+        return
+    for view in appbuilder.baseviews:
+        if type(view).__name__ == "SecurityApi":
+            sm.limiter.limit(sm.auth_rate_limit, methods=["POST"])(view.blueprint)
 
 
 def _migrations_dir() -> Any:

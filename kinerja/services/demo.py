@@ -25,7 +25,7 @@ from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.models.security import KinerjaUser
 from kinerja.security import roles
 from kinerja.services import commit
-from kinerja.services.logins import hash_password
+from kinerja.services.logins import hash_password, split_name
 from kinerja.services.roles import sync_supervisor_roles
 
 SEED = 20260101
@@ -696,6 +696,8 @@ def _ensure_logins(
     out = []
     for username, first, last, role_names, employee, operator_unit in wanted:
         user = db.session.scalar(select(KinerjaUser).where(KinerjaUser.username == username))
+        if employee is not None:  # the login shows the person's own name
+            first, last = split_name(employee.name)
         if user is None:
             user = KinerjaUser(
                 username=username,

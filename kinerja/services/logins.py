@@ -54,7 +54,7 @@ class LoginBatch:
     job_run_id: int | None = None
 
 
-def _split_name(full_name: str) -> tuple[str, str]:
+def split_name(full_name: str) -> tuple[str, str]:
     parts = full_name.split()
     if len(parts) <= 1:
         return (full_name[:64] or "-", "-")
@@ -100,7 +100,7 @@ def create_logins(employee_ids: list[int], scope: Scope, delivery: Delivery) -> 
             batch.skipped.append((employee.name, reason))
             continue
         password = one_time_password()
-        first, last = _split_name(employee.name)
+        first, last = split_name(employee.name)
         email = employee.email if employee.email and employee.email not in emails_taken else None
         emails_taken.add(email or "")
         user = KinerjaUser(

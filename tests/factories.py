@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import select
 
@@ -232,7 +231,3 @@ def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str,
     )
     assert response.status_code == 200, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
-
-
-def app_config(name: str) -> Any:
-    return current_app.config[name]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-__all__ = ["N_", "ConflictError", "DomainError", "FieldErrors", "translate"]
+__all__ = ["N_", "ConflictError", "DomainError", "FieldErrors"]
 
 
 def N_(text: str) -> str:  # noqa: N802 - marks a message for extraction; translated where shown
@@ -40,10 +40,3 @@ class FieldErrors(DomainError):
     @classmethod
     def single(cls, field: str, template: str, **params: object) -> FieldErrors:
         return cls({field: [DomainError(template, **params)]})
-
-
-def translate(error: DomainError, gettext: object = None) -> str:
-    """Render ``error`` through ``gettext`` (a callable like Flask-Babel's) when given."""
-    if gettext is None:
-        return str(error)
-    return gettext(error.template, **error.params)  # type: ignore[operator]

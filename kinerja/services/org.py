@@ -13,7 +13,7 @@ from flask import g, has_request_context
 from sqlalchemy import ColumnElement, func, select
 
 from kinerja.domain.errors import N_, ConflictError, DomainError, FieldErrors
-from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
+from kinerja.domain.nip import InvalidNip, parse_nip
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.security.scopes import (
@@ -218,10 +218,6 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
             if "@" not in employee.email or " " in employee.email:
                 errors.add("email", N_("Not a valid email address."))
     errors.raise_if_any()
-
-
-def find_employee_by_nip(text: str) -> Employee | None:
-    return db.session.scalar(select(Employee).where(Employee.nip == normalize_nip(text)))
 
 
 # --- saving and deleting --------------------------------------------------------------------

@@ -64,12 +64,6 @@ class SupervisorChoiceFilter(_ConditionFilter):
     conditions = {Position: supervisor_choice_condition}
 
 
-class EditableUnitFilter(_ConditionFilter):
-    """Units an Operator may edit: below their own top unit, not the top unit itself."""
-
-    conditions = {Unit: lambda scope: managed_unit_condition(scope, include_root=False)}
-
-
 def scope_filter(filter_class: type[_ConditionFilter]) -> list[list[Any]]:
     """The ``[[column, filter, value]]`` list FAB expects for base filters and dropdowns."""
     return [["id", filter_class, None]]

@@ -35,17 +35,13 @@ class UnitKind(LabeledEnum):
 
 
 class PositionKind(LabeledEnum):
-    """Kinds of jabatan; the first three are structural and head a unit."""
+    """Kinds of jabatan; the first three are structural (they usually head a unit)."""
 
     JPT = "jpt", N_("Senior executive (JPT)")
     ADMINISTRATOR = "administrator", N_("Administrator")
     SUPERVISOR = "pengawas", N_("Supervisory (Pengawas)")
     EXECUTIVE = "pelaksana", N_("Executive (Pelaksana)")
     FUNCTIONAL = "fungsional", N_("Functional (Fungsional)")
-
-    @property
-    def is_structural(self) -> bool:
-        return self in (PositionKind.JPT, PositionKind.ADMINISTRATOR, PositionKind.SUPERVISOR)
 
 
 class EmploymentType(LabeledEnum):

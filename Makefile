@@ -26,6 +26,7 @@ worker: $(VENV)/.runtime translations ## Run the RQ worker (needs REDIS_URL)
 	$(FLASK) kinerja worker
 
 test: $(VENV)/.dev translations browser ## Run the whole suite against real PostgreSQL and Redis
+	@$(BIN)/python -m tests.services_check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## ruff and mypy

@@ -23,9 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from config import TestConfig
+from tests.services_check import check_services
 
 DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI
 REDIS_URL = TestConfig.REDIS_URL
@@ -42,31 +42,8 @@ KEPT_TABLES = {
 }
 
 
-def _check_services() -> str | None:
-    url = make_url(DATABASE_URL)
-    try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return (
-            f"PostgreSQL is not reachable at {url.render_as_string(hide_password=True)} "
-            f"({type(exc).__name__}): start it (e.g. `pg_ctlcluster 15 main start`) or set "
-            "KINERJA_TEST_DATABASE_URL."
-        )
-    try:
-        Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except Exception as exc:  # noqa: BLE001
-        return (
-            f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}): start it "
-            "(e.g. `redis-server --daemonize yes`) or set KINERJA_TEST_REDIS_URL."
-        )
-    return None
-
-
 def pytest_sessionstart(session: pytest.Session) -> None:
-    problem = _check_services()
+    problem = check_services()
     if problem:
         pytest.exit(problem, returncode=3)
 

@@ -402,34 +402,32 @@ def _mark_duplicates(rows: list[Row], key: str) -> None:
             first[value] = row.number
 
 
-def _find_cycles(
-    rows: list[Row],
-    key: str,
-    reference: str,
-    existing: dict[str, str | None],
-    column: str,
-    message: str,
+def _check_chain(
+    rows: list[Row], reference: str, existing: dict[str, str | None], loop_message: str
 ) -> None:
-    """Fail rows whose chain of references (file rows over the system's) loops."""
+    """Rows refer to others by code (a parent unit, a supervising position): fail the rows
+    whose chain, file rows over the system's, loops; then the rows that depend on a row of
+    the file that failed (unless the system already has that code)."""
     links = dict(existing)
     links.update(
         {
-            row.values[key]: row.values.get(reference) or None
+            row.values["kode"]: row.values.get(reference) or None
             for row in rows
-            if row.ok and row.values.get(key)
+            if row.ok and row.values.get("kode")
         }
     )
     for row in rows:
         if not row.ok:
             continue
-        seen = {row.values[key]}
-        current = links.get(row.values[key])
+        seen = {row.values["kode"]}
+        current = links.get(row.values["kode"])
         while current is not None:
             if current in seen:
-                row.fail(column, message)
+                row.fail(reference, loop_message)
                 break
             seen.add(current)
             current = links.get(current)
+    _mark_dependents(rows, reference, "kode", set(existing))
 
 
 def _ids(query: Any) -> set[int]:
@@ -470,15 +468,12 @@ class _UnitImport:
                     )
             elif parent not in in_file:
                 row.fail("kode_induk", N_("Unknown unit code %(code)s."), code=parent)
-        _find_cycles(
+        _check_chain(
             rows,
-            "kode",
             "kode_induk",
             {code: self.code_of.get(p) if p else None for code, (_i, p) in self.existing.items()},
-            "kode_induk",
             N_("A unit cannot be placed below itself or one of its sub-units."),
         )
-        _mark_dependents(rows, "kode_induk", "kode", set(self.existing))
 
     def apply(
         self, rows: list[Row], progress: Callable[[int, int], None] | None
@@ -609,18 +604,15 @@ class _PositionImport:
                     )
                 else:
                     heads[unit_id] = str(code)
-        _find_cycles(
+        _check_chain(
             rows,
-            "kode",
             "kode_atasan",
             {
                 code: self.code_of.get(r.supervisor_id) if r.supervisor_id else None
                 for code, r in self.existing.items()
             },
-            "kode_atasan",
             N_("A position cannot be supervised by itself or by one it supervises."),
         )
-        _mark_dependents(rows, "kode_atasan", "kode", set(self.existing))
 
     def apply(
         self, rows: list[Row], progress: Callable[[int, int], None] | None

@@ -2,6 +2,40 @@
 
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.models.org import Employee, Position, Rank, Unit
+from kinerja.models.planning import (
+    BehaviourExpectation,
+    BehaviourValue,
+    Indicator,
+    Objective,
+    Period,
+    PlanTemplate,
+    SubPeriod,
+    TemplateIndicator,
+    TemplateObjective,
+    WorkPlan,
+    WorkPlanEvent,
+    WorkPlanVersion,
+)
 from kinerja.models.security import KinerjaUser
 
-__all__ = ["Employee", "JobRun", "JobStatus", "KinerjaUser", "Position", "Rank", "Unit"]
+__all__ = [
+    "BehaviourExpectation",
+    "BehaviourValue",
+    "Employee",
+    "Indicator",
+    "JobRun",
+    "JobStatus",
+    "KinerjaUser",
+    "Objective",
+    "Period",
+    "PlanTemplate",
+    "Position",
+    "Rank",
+    "SubPeriod",
+    "TemplateIndicator",
+    "TemplateObjective",
+    "Unit",
+    "WorkPlan",
+    "WorkPlanEvent",
+    "WorkPlanVersion",
+]

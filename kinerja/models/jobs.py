@@ -6,12 +6,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja.domain.errors import N_
 from kinerja.extensions import db
-from kinerja.models.base import TimestampMixin, enum_column
+from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
 
 
 class JobStatus(StrEnum):
@@ -53,8 +53,8 @@ class JobRun(TimestampMixin, db.Model):
     message: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("ab_user.id", ondelete="SET NULL"), index=True
     )

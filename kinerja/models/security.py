@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, DateTime, ForeignKey, false
+from sqlalchemy import Boolean, ForeignKey, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from kinerja.models.base import UTCDateTime
 from kinerja.models.org import Unit
 
 
@@ -22,6 +23,6 @@ class KinerjaUser(User):
         Boolean, nullable=False, default=False, server_default=false()
     )
 
-    credentials_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    credentials_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     operator_unit: Mapped[Unit | None] = relationship(foreign_keys=[operator_unit_id])

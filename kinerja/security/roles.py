@@ -26,6 +26,11 @@ EMPLOYEE_RESOURCE = "Employee"
 IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
+PERIOD = "Period"
+WORK_PLAN = "WorkPlan"
+OBJECTIVE = "Objective"
+INDICATOR = "Indicator"
+PLAN_TEMPLATE = "PlanTemplate"
 ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
 
 # Menu entries (menu_access), by their registered names.
@@ -36,6 +41,11 @@ MENU_EMPLOYEES = "Employees"
 MENU_IMPORT = "Import"
 MENU_DATA_QUALITY = "Data quality"
 MENU_JOBS = "Background jobs"
+MENU_PLANNING = "Performance planning"
+MENU_WORK_PLANS = "Work plans"
+MENU_QUEUE = "Approval queue"
+MENU_PERIODS = "Periods"
+MENU_TEMPLATES = "Plan templates"
 MENU_API_DOCS = "API documentation"
 
 READ = "can_read"
@@ -62,6 +72,8 @@ def _menus(*names: str) -> list[tuple[str, str]]:
     return [(name, "menu_access") for name in names]
 
 
+PLAN_CONTENT = (OBJECTIVE, INDICATOR)
+
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OPERATOR: [
         *_grants(UNIT, WRITE),
@@ -70,6 +82,11 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(IMPORT, ("can_read", "can_write")),
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
+        *_grants(PERIOD, (READ,)),
+        *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
+        *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
+        *_grants(PLAN_TEMPLATE, (*WRITE, "can_assign")),
+        *_menus(MENU_PLANNING, MENU_WORK_PLANS, MENU_PERIODS, MENU_TEMPLATES),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -85,6 +102,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(EMPLOYEE_RESOURCE, (READ,)),
         *_grants(POSITION, (READ,)),
         *_grants(UNIT, (READ,)),
+        *_grants(PERIOD, (READ,)),
+        *_grants(WORK_PLAN, (READ, "can_decide")),
+        *[(resource, READ) for resource in PLAN_CONTENT],
+        *_menus(MENU_PLANNING, MENU_WORK_PLANS, MENU_QUEUE, MENU_PERIODS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -92,11 +113,16 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(EMPLOYEE_RESOURCE, (READ,)),
         *_grants(POSITION, (READ,)),
         *_grants(UNIT, (READ,)),
+        *_grants(PERIOD, (READ,)),
+        *_grants(WORK_PLAN, (READ, "can_write")),
+        *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
+        *_menus(MENU_PLANNING, MENU_WORK_PLANS, MENU_PERIODS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
     INTEGRATOR: [
         *[(resource, READ) for resource in ORG_RESOURCES],
+        *[(resource, READ) for resource in (PERIOD, WORK_PLAN, *PLAN_CONTENT)],
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(
@@ -105,6 +131,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_POSITIONS,
             MENU_EMPLOYEES,
             MENU_API_DOCS,
+            MENU_PLANNING,
+            MENU_WORK_PLANS,
+            MENU_PERIODS,
         ),
         *_SELF_SERVICE,
     ],

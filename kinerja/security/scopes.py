@@ -240,3 +240,163 @@ def is_within(condition: ColumnElement[bool], model: type, row_id: int | None) -
         return False
     found = db.session.execute(select(model.id).where(model.id == row_id, condition)).first()
     return found is not None
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def plan_condition(scope: Scope) -> ColumnElement[bool]:
+    """Plans one may read: those of the employees one may read (own, subordinates, unit)."""
+    from kinerja.models.planning import WorkPlan
+
+    if scope.sees_all:
+        return true()
+    return WorkPlan.employee_id.in_(select(Employee.id).where(employee_condition(scope)))
+
+
+def plan_manage_condition(scope: Scope) -> ColumnElement[bool]:
+    """Plans whose content one may write: one's own, or (Operator) those in one's units."""
+    from kinerja.models.planning import WorkPlan
+
+    if scope.manages_all:
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if scope.is_employee:
+        conditions.append(WorkPlan.employee_id == scope.employee_id)
+    if scope.is_operator:
+        conditions.append(
+            WorkPlan.employee_id.in_(select(Employee.id).where(managed_employee_condition(scope)))
+        )
+    return _any(conditions)
+
+
+def plan_owner_condition(scope: Scope) -> ColumnElement[bool]:
+    """Employees one may start a plan for: oneself, and (Operator) those in one's units."""
+    own = Employee.id == scope.employee_id if scope.is_employee else false()
+    return or_(managed_employee_condition(scope), own)
+
+
+def direct_subordinate_ids(position_id: int) -> Select:
+    """Employees whose position the given position supervises directly."""
+    return (
+        select(Employee.id)
+        .join(Position, Position.id == Employee.position_id)
+        .where(Position.supervisor_id == position_id)
+    )
+
+
+def plan_decide_condition(scope: Scope) -> ColumnElement[bool]:
+    """Plans one may approve or return: those of one's direct subordinates."""
+    from kinerja.models.planning import WorkPlan
+
+    if not scope.is_supervisor:
+        return false()
+    return WorkPlan.employee_id.in_(direct_subordinate_ids(scope.employee_position_id))
+
+
+def objective_condition(scope: Scope) -> ColumnElement[bool]:
+    from kinerja.models.planning import Objective, WorkPlan
+
+    if scope.sees_all:
+        return true()
+    return Objective.work_plan_id.in_(select(WorkPlan.id).where(plan_condition(scope)))
+
+
+def objective_manage_condition(scope: Scope) -> ColumnElement[bool]:
+    from kinerja.models.planning import Objective, WorkPlan
+
+    if scope.manages_all:
+        return true()
+    return Objective.work_plan_id.in_(select(WorkPlan.id).where(plan_manage_condition(scope)))
+
+
+def indicator_condition(scope: Scope) -> ColumnElement[bool]:
+    from kinerja.models.planning import Indicator, Objective
+
+    if scope.sees_all:
+        return true()
+    return Indicator.objective_id.in_(select(Objective.id).where(objective_condition(scope)))
+
+
+def indicator_manage_condition(scope: Scope) -> ColumnElement[bool]:
+    from kinerja.models.planning import Indicator, Objective
+
+    if scope.manages_all:
+        return true()
+    return Indicator.objective_id.in_(select(Objective.id).where(objective_manage_condition(scope)))
+
+
+def supervisor_plan_ids(plan_id: int) -> Select:
+    """Plans, in the same period, of whoever holds the position supervising the plan's owner."""
+    from kinerja.models.planning import WorkPlan
+
+    owner = aliased(Employee)
+    own_position = aliased(Position)
+    boss = aliased(Employee)
+    this = aliased(WorkPlan)
+    return (
+        select(WorkPlan.id)
+        .join(boss, boss.id == WorkPlan.employee_id)
+        .join(own_position, own_position.supervisor_id == boss.position_id)
+        .join(owner, owner.position_id == own_position.id)
+        .join(this, (this.employee_id == owner.id) & (this.period_id == WorkPlan.period_id))
+        .where(this.id == plan_id, boss.active.is_(True))
+    )
+
+
+def cascade_parent_condition(scope: Scope) -> ColumnElement[bool]:
+    """Objectives one may cascade from: those of the supervisors of the people whose plans one
+    writes (the exact supervisor of a plan is checked when it is saved)."""
+    from kinerja.models.planning import Objective, WorkPlan
+
+    if scope.manages_all:
+        return true()
+    writable_owners = select(WorkPlan.employee_id).where(plan_manage_condition(scope))
+    own = select(Employee.position_id).where(
+        or_(Employee.id.in_(writable_owners), Employee.id == scope.employee_id)
+    )
+    bosses = select(Position.supervisor_id).where(Position.id.in_(own))
+    boss_people = select(Employee.id).where(Employee.position_id.in_(bosses))
+    return Objective.work_plan_id.in_(
+        select(WorkPlan.id).where(WorkPlan.employee_id.in_(boss_people))
+    )
+
+
+def template_condition(scope: Scope) -> ColumnElement[bool]:
+    """Position templates one may see: all (Admin, Integrator), those of positions in one's
+    units (Operator), those of one's own position (Employee)."""
+    from kinerja.models.planning import PlanTemplate
+
+    if scope.sees_all:
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if scope.is_operator:
+        conditions.append(
+            PlanTemplate.position_id.in_(
+                select(Position.id).where(managed_position_condition(scope))
+            )
+        )
+    if scope.is_employee and scope.employee_position_id is not None:
+        conditions.append(PlanTemplate.position_id == scope.employee_position_id)
+    return _any(conditions)
+
+
+def template_manage_condition(scope: Scope) -> ColumnElement[bool]:
+    from kinerja.models.planning import PlanTemplate
+
+    if scope.manages_all:
+        return true()
+    if not scope.is_operator:
+        return false()
+    return PlanTemplate.position_id.in_(
+        select(Position.id).where(managed_position_condition(scope))
+    )
+
+
+def signed_in(scope: Scope) -> ColumnElement[bool]:
+    """Reference rows every signed-in person may read (periods, their sub-periods)."""
+    return true() if scope.user_id is not None else false()
+
+
+def admin_only(scope: Scope) -> ColumnElement[bool]:
+    return true() if scope.manages_all else false()

@@ -25,6 +25,7 @@ from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.models.security import KinerjaUser
 from kinerja.security import roles
 from kinerja.services import commit
+from kinerja.services.demo_planning import load_demo_planning
 from kinerja.services.logins import hash_password, split_name
 from kinerja.services.roles import sync_supervisor_roles
 
@@ -448,6 +449,10 @@ def load_demo(employees: int = 300) -> DemoReport:
     position_ids = _ensure_positions(specs, unit_ids)
     _ensure_employees(specs, unit_ids, position_ids, employees, rng)
     logins = _ensure_logins(unit_ids, position_ids)
+    load_demo_planning(
+        pegawai_id=_holder(position_ids[_code_by_name(ATASAN_UNIT, PEGAWAI_POSITION)]).id,
+        atasan_id=_holder(position_ids[_position_code(ATASAN_UNIT, 0)]).id,
+    )
     sync_supervisor_roles()
     commit()
     count = db.session.query

@@ -6,13 +6,12 @@ forms and the API use, so the same rule speaks in the UI, the API and imports.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, func, select
 
-from kinerja.domain.errors import N_, ConflictError, DomainError, FieldErrors
+from kinerja.domain.errors import N_, ConflictError
 from kinerja.domain.nip import InvalidNip, parse_nip
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Rank, Unit
@@ -26,49 +25,22 @@ from kinerja.security.scopes import (
 )
 from kinerja.services import commit
 from kinerja.services.roles import sync_supervisor_roles
+from kinerja.services.validation import Errors, duplicate, require
 
 PATH_SEPARATOR = " › "
 
 NOT_FOUND = N_("Not found or not within your reach.")
 
 
-class _Errors(defaultdict[str, list[DomainError]]):
-    def __init__(self) -> None:
-        super().__init__(list)
-
-    def add(self, field: str, template: str, **params: object) -> None:
-        self[field].append(DomainError(template, **params))
-
-    def raise_if_any(self) -> None:
-        if any(self.values()):
-            raise FieldErrors(self)
-
-
-def _duplicate(
-    model: Any, column: Any, value: object, own_id: int | None, *conditions: ColumnElement[bool]
-) -> bool:
-    query = select(model.id).where(column == value, *conditions)
-    if own_id is not None:
-        query = query.where(model.id != own_id)
-    return db.session.execute(query.limit(1)).first() is not None
-
-
-def _require(errors: _Errors, field: str, value: object) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        errors.add(field, N_("This field is required."))
-        return False
-    return True
-
-
-def _check_code_name_kind(errors: _Errors, item: Unit | Position, used: str) -> None:
+def _check_code_name_kind(errors: Errors, item: Unit | Position, used: str) -> None:
     """The code (trimmed, unique per table), name and kind every unit and position needs."""
     model = type(item)
-    if _require(errors, "code", item.code):
+    if require(errors, "code", item.code):
         item.code = item.code.strip()
-        if _duplicate(model, model.code, item.code, item.id):
+        if duplicate(model, model.code, item.code, item.id):
             errors.add("code", used, code=item.code)
-    _require(errors, "name", item.name)
-    _require(errors, "kind", item.kind)
+    require(errors, "name", item.name)
+    require(errors, "kind", item.kind)
 
 
 # --- units ----------------------------------------------------------------------------------
@@ -76,7 +48,7 @@ def _check_code_name_kind(errors: _Errors, item: Unit | Position, used: str) -> 
 
 def validate_unit(unit: Unit, scope: Scope) -> None:
     """Code unique, no cycle in the tree, parent within the person's units."""
-    errors = _Errors()
+    errors = Errors()
     with db.session.no_autoflush:
         _check_code_name_kind(errors, unit, N_("Unit code %(code)s is already used."))
         parent_id = unit.parent.id if unit.parent is not None else unit.parent_id
@@ -129,11 +101,11 @@ def _unit_tree() -> dict[int, tuple[int | None, str]]:
 
 def validate_position(position: Position, scope: Scope) -> None:
     """Code unique, unit within reach, grade 1–17, no cycle in the supervision chain."""
-    errors = _Errors()
+    errors = Errors()
     with db.session.no_autoflush:
         _check_code_name_kind(errors, position, N_("Position code %(code)s is already used."))
         unit_id = position.unit.id if position.unit is not None else position.unit_id
-        if _require(errors, "unit", unit_id) and not is_within(
+        if require(errors, "unit", unit_id) and not is_within(
             managed_unit_condition(scope), Unit, unit_id
         ):
             errors.add("unit", NOT_FOUND)
@@ -141,7 +113,7 @@ def validate_position(position: Position, scope: Scope) -> None:
             position.is_head
             and position.active
             and unit_id is not None
-            and _duplicate(
+            and duplicate(
                 Position,
                 Position.unit_id,
                 unit_id,
@@ -177,17 +149,17 @@ def creates_supervision_cycle(position_id: int, new_supervisor_id: int) -> bool:
 
 def validate_employee(employee: Employee, scope: Scope) -> None:
     """Valid and unique NIP, unit within reach, position in the employee's unit, rank fits."""
-    errors = _Errors()
+    errors = Errors()
     with db.session.no_autoflush:
-        if _require(errors, "nip", employee.nip):
+        if require(errors, "nip", employee.nip):
             try:
                 employee.nip = parse_nip(employee.nip).value
             except InvalidNip as exc:
                 errors["nip"].append(exc)
             else:
-                if _duplicate(Employee, Employee.nip, employee.nip, employee.id):
+                if duplicate(Employee, Employee.nip, employee.nip, employee.id):
                     errors.add("nip", N_("NIP %(nip)s is already registered."), nip=employee.nip)
-        _require(errors, "name", employee.name)
+        require(errors, "name", employee.name)
         position = employee.position or (
             db.session.get(Position, employee.position_id) if employee.position_id else None
         )
@@ -195,7 +167,7 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
         if unit_id is None and position is not None:
             employee.unit = position.unit
             unit_id = position.unit_id
-        if _require(errors, "unit", unit_id):
+        if require(errors, "unit", unit_id):
             if not is_within(managed_unit_condition(scope), Unit, unit_id):
                 errors.add("unit", NOT_FOUND)
             elif position is not None and position.unit_id != unit_id:

@@ -1,4 +1,4 @@
-"""Reference data shipped with the product: golongan/ruang (PNS) and PPPK grades."""
+"""Reference data shipped with the product: golongan/ruang (PNS), PPPK grades, BerAKHLAK."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import select
 from kinerja.domain.org import EmploymentType
 from kinerja.extensions import db
 from kinerja.models.org import Rank
+from kinerja.models.planning import BehaviourValue
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ROMAN = [
@@ -70,4 +71,28 @@ def seed_ranks() -> int:
         else:
             rank.name = str(row["name"])
             rank.order = int(row["order"])
+    return added
+
+
+def seed_behaviour_values() -> int:
+    """The seven BerAKHLAK values and their guideline indicators; returns how many were added."""
+    existing = {value.code: value for value in db.session.scalars(select(BehaviourValue))}
+    added = 0
+    with (DATA_DIR / "berakhlak.csv").open(encoding="utf-8") as handle:
+        for order, row in enumerate(csv.DictReader(handle), start=1):
+            values = {
+                "name": row["name_id"],
+                "name_en": row["name_en"],
+                "order": order,
+                "indicator_1": row["indicator_1"],
+                "indicator_2": row["indicator_2"],
+                "indicator_3": row["indicator_3"],
+            }
+            value = existing.get(row["code"])
+            if value is None:
+                db.session.add(BehaviourValue(code=row["code"], **values))
+                added += 1
+            else:
+                for key, item in values.items():
+                    setattr(value, key, item)
     return added

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kinerja.extensions import db
 from kinerja.security import roles
 from kinerja.services import commit
-from kinerja.services.reference import seed_ranks
+from kinerja.services.reference import seed_behaviour_values, seed_ranks
 
 
 @dataclass
@@ -33,6 +33,7 @@ def initialise() -> SetupReport:
     appbuilder.add_permissions(update_perms=True)
     permissions = _mirror_role_permissions()
     ranks_added = seed_ranks()
+    seed_behaviour_values()
     commit()
     return SetupReport(
         roles=list(roles.ALL_ROLES), permissions=permissions, ranks_added=ranks_added

@@ -4,6 +4,7 @@
   function initRemoteSelect(el) {
     var $el = $(el);
     var masterId = $el.data("master");
+    var masterValue = $el.data("master-value");
     $el.select2({
       theme: "bootstrap",
       width: "100%",
@@ -15,7 +16,8 @@
         delay: 250,
         data: function (params) {
           var query = {q: params.term || "", page: params.page || 1};
-          if (masterId) { query.master = $("#" + masterId).val() || ""; }
+          if (masterValue) { query.master = masterValue; }
+          else if (masterId) { query.master = $("#" + masterId).val() || ""; }
           return query;
         },
         processResults: function (data) { return data; }

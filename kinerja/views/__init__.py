@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_appbuilder import AppBuilder
-from flask_babel import format_decimal, format_number
+from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
@@ -16,6 +16,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     from kinerja.views.imports import ImportView
     from kinerja.views.jobs import JobRunView
     from kinerja.views.logins import LoginsView
+    from kinerja.views.objectives import IndicatorApi, IndicatorView, ObjectiveApi, ObjectiveView
     from kinerja.views.org import (
         EmployeeApi,
         EmployeeView,
@@ -23,6 +24,13 @@ def register_views(appbuilder: AppBuilder) -> None:
         PositionView,
         UnitApi,
         UnitView,
+    )
+    from kinerja.views.periods import PeriodApi, PeriodView, SubPeriodApi, SubPeriodView
+    from kinerja.views.plans import PlanView, WorkPlanApi, WorkPlanView
+    from kinerja.views.templates import (
+        PlanTemplateView,
+        TemplateIndicatorView,
+        TemplateObjectiveView,
     )
 
     organisation = roles.MENU_ORGANISATION
@@ -72,7 +80,57 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)
-    for api in (UnitApi, PositionApi, EmployeeApi):
+
+    planning = roles.MENU_PLANNING
+    appbuilder.add_view(
+        WorkPlanView,
+        roles.MENU_WORK_PLANS,
+        label=_l("Work plans (SKP)"),
+        icon="fa-bullseye",
+        category=planning,
+        category_label=_l("Performance planning"),
+        category_icon="fa-tasks",
+    )
+    appbuilder.add_link(
+        roles.MENU_QUEUE,
+        label=_l("Waiting for my approval"),
+        href="/plans/queue/",
+        icon="fa-inbox",
+        category=planning,
+    )
+    appbuilder.add_view(
+        PeriodView,
+        roles.MENU_PERIODS,
+        label=_l("Periods"),
+        icon="fa-calendar",
+        category=planning,
+    )
+    appbuilder.add_view(
+        PlanTemplateView,
+        roles.MENU_TEMPLATES,
+        label=_l("Plan templates"),
+        icon="fa-clone",
+        category=planning,
+    )
+    for view in (
+        PlanView,
+        ObjectiveView,
+        IndicatorView,
+        SubPeriodView,
+        TemplateObjectiveView,
+        TemplateIndicatorView,
+    ):
+        appbuilder.add_view_no_menu(view)
+    for api in (
+        UnitApi,
+        PositionApi,
+        EmployeeApi,
+        PeriodApi,
+        SubPeriodApi,
+        WorkPlanApi,
+        ObjectiveApi,
+        IndicatorApi,
+    ):
         appbuilder.add_api(api)
     appbuilder.add_link(
         roles.MENU_API_DOCS,
@@ -81,6 +139,12 @@ def register_views(appbuilder: AppBuilder) -> None:
         icon="fa-book",
         category=organisation,
     )
-    current_app.jinja_env.globals.update(format_number=format_number, format_decimal=format_decimal)
+    current_app.jinja_env.globals.update(
+        format_number=format_number,
+        format_decimal=format_decimal,
+        format_datetime=format_datetime,
+        format_date=format_date,
+        get_locale=get_locale,
+    )
     current_app.before_request(refuse_unreadable_query)
     current_app.before_request(refuse_unreadable_list_args)

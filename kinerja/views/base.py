@@ -242,6 +242,14 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
     save_item: ClassVar[Callable[[Any, Scope], None] | None] = None
     delete_item: ClassVar[Callable[[Any, Scope], None] | None] = None
     edit_condition: ClassVar[Callable[[Scope], Any] | None] = None
+    optional_enum_columns: ClassVar[set[str]] = set()  # enums left blank for a default
+
+    def prepare_form(self, form: Any, item: Any | None) -> None:
+        """Adjust a form before it is shown or checked (``item`` is None when adding)."""
+
+    def after_save_url(self, item: Any) -> str:
+        """Where to go once ``item`` is saved: its detail page."""
+        return url_for(f"{self.endpoint}.show", pk=item.id)
 
     def _init_properties(self) -> None:
         super()._init_properties()
@@ -289,7 +297,9 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                             self.label_columns.get(column, column),
                             description=self.description_columns.get(column, ""),
                             enum_class=enum_class,
-                            allow_blank=blank or self.datamodel.is_nullable(column),
+                            allow_blank=blank
+                            or column in self.optional_enum_columns
+                            or self.datamodel.is_nullable(column),
                         ),
                     )
         for column in self.text_filters:
@@ -354,6 +364,13 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
             db.session.rollback()
             self._show_field_errors(form, exc)
             return False
+        except ConflictError as exc:
+            db.session.rollback()
+            flash(tr(exc), "danger")
+            return False
+        except PermissionError:
+            db.session.rollback()
+            abort(403)
         except IntegrityError as exc:
             db.session.rollback()
             field = integrity_field(exc)
@@ -361,7 +378,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                 form, FieldErrors.single(field, "This value conflicts with another record.")
             )
             return False
-        g._kinerja_saved_pk = item.id
+        g._kinerja_saved_url = self.after_save_url(item)
         if created:
             self.post_add(item)
             flash(self.add_row_message, "success")
@@ -372,10 +389,8 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
 
     def _to_saved_item(self) -> Any:
         """After saving, show what was saved (FAB would return to the previous page)."""
-        pk = g.get("_kinerja_saved_pk")
-        if pk is None:
-            return redirect(self.get_redirect())
-        return redirect(url_for(f"{self.endpoint}.show", pk=pk))
+        url = g.get("_kinerja_saved_url")
+        return redirect(url if url else self.get_redirect())
 
     def post_add_redirect(self) -> Any:
         return self._to_saved_item()
@@ -387,6 +402,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
+        self.prepare_form(form, None)
         if request.method == "POST":
             self._fill_form_exclude_cols(exclude_cols, form)
             if form.validate():
@@ -407,6 +423,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
         pk = self.datamodel.get_pk_value(item)
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
+            self.prepare_form(form, item)
             self._fill_form_exclude_cols(exclude_cols, form)
             form._id = pk
             if form.validate():
@@ -415,6 +432,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                     return None
         else:
             form = self.edit_form.refresh(obj=item)
+            self.prepare_form(form, item)
             self.prefill_form(form, pk)
             self.update_redirect()
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
@@ -467,6 +485,9 @@ class KinerjaModelApi(ModelRestApi):
         except ConflictError as exc:
             db.session.rollback()
             return self.response(409, message=tr(exc))
+        except PermissionError:
+            db.session.rollback()
+            return self.response_403()
         except IntegrityError as exc:
             db.session.rollback()
             field = integrity_field(exc)

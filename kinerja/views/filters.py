@@ -10,16 +10,38 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false, func, or_, select
 
 from kinerja.models.org import Employee, Position, Unit
+from kinerja.models.planning import (
+    Indicator,
+    Objective,
+    Period,
+    PlanTemplate,
+    SubPeriod,
+    TemplateIndicator,
+    TemplateObjective,
+    WorkPlan,
+)
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import (
     Scope,
     _cte_name,
+    admin_only,
+    cascade_parent_condition,
     employee_condition,
+    indicator_condition,
+    indicator_manage_condition,
     managed_employee_condition,
     managed_position_condition,
     managed_unit_condition,
+    objective_condition,
+    objective_manage_condition,
+    plan_condition,
+    plan_manage_condition,
+    plan_owner_condition,
     position_condition,
+    signed_in,
     supervisor_choice_condition,
+    template_condition,
+    template_manage_condition,
     unit_condition,
     unit_subtree_ids,
 )
@@ -30,11 +52,35 @@ READ_CONDITIONS: dict[type, Condition] = {
     Unit: unit_condition,
     Position: position_condition,
     Employee: employee_condition,
+    Period: signed_in,
+    SubPeriod: signed_in,
+    WorkPlan: plan_condition,
+    Objective: objective_condition,
+    Indicator: indicator_condition,
+    PlanTemplate: template_condition,
+    TemplateObjective: lambda scope: TemplateObjective.template_id.in_(
+        select(PlanTemplate.id).where(template_condition(scope))
+    ),
+    TemplateIndicator: lambda scope: TemplateIndicator.objective_id.in_(
+        select(TemplateObjective.id).join(PlanTemplate).where(template_condition(scope))
+    ),
 }
 MANAGE_CONDITIONS: dict[type, Condition] = {
     Unit: managed_unit_condition,
     Position: managed_position_condition,
     Employee: managed_employee_condition,
+    Period: admin_only,
+    SubPeriod: admin_only,
+    WorkPlan: plan_manage_condition,
+    Objective: objective_manage_condition,
+    Indicator: indicator_manage_condition,
+    PlanTemplate: template_manage_condition,
+    TemplateObjective: lambda scope: TemplateObjective.template_id.in_(
+        select(PlanTemplate.id).where(template_manage_condition(scope))
+    ),
+    TemplateIndicator: lambda scope: TemplateIndicator.objective_id.in_(
+        select(TemplateObjective.id).join(PlanTemplate).where(template_manage_condition(scope))
+    ),
 }
 
 
@@ -155,3 +201,19 @@ class FilterEnumIsNot(BaseFilter):
         member = _enum_member(self.model, self.column_name, value)
         column = getattr(self.model, self.column_name)
         return query.filter(column != member) if member is not None else query
+
+
+class PlanOwnerFilter(_ConditionFilter):
+    """Employees one may start a plan for (oneself; an Operator's people)."""
+
+    conditions = {Employee: plan_owner_condition}
+
+
+class OpenPeriodFilter(_ConditionFilter):
+    conditions = {Period: lambda scope: Period.status != "closed"}
+
+
+class CascadeParentFilter(_ConditionFilter):
+    """Objectives one may cascade from (the supervisors' of the plans one writes)."""
+
+    conditions = {Objective: cascade_parent_condition}

@@ -35,7 +35,8 @@ class RemoteChoice:
     search: Sequence[Any]
     order: Any
     master: str | None = None  # a form field whose value narrows the choices
-    master_column: Any = None  # the column it narrows on
+    master_column: Any = None  # the column it narrows on...
+    master_condition: Callable[[int], ColumnElement[bool]] | None = None  # ...or the condition
     extra: Callable[[], ColumnElement[bool]] | None = None
 
     def _allowed(self) -> Any:
@@ -47,7 +48,9 @@ class RemoteChoice:
         text = text.strip()
         if text:
             query = query.where(or_(*[column.ilike(f"%{text}%") for column in self.search]))
-        if self.master_column is not None:  # nothing to offer until the master is chosen
+        if self.master_condition is not None:  # nothing to offer until the master is chosen
+            query = query.where(self.master_condition(master) if master else false())
+        elif self.master_column is not None:
             query = query.where(self.master_column == master if master else false())
         return query.order_by(self.order)
 
@@ -79,14 +82,17 @@ def choices_response(choice: RemoteChoice) -> dict[str, Any]:
 class RemoteSelectWidget:
     def __call__(self, field: RemoteSelectField, **kwargs: Any) -> Markup:
         kwargs.setdefault("id", field.id)
+        extra_class = kwargs.pop("class_", "") or kwargs.pop("class", "")
         attributes = {
             "name": field.name,
-            "class": "form-control kinerja-remote-select",
+            "class": f"form-control kinerja-remote-select {extra_class}".strip(),
             "data-url": field.endpoint,
             "data-placeholder": str(field.placeholder),
             "data-allow-clear": "true" if field.allow_blank else "false",
         }
-        if field.choice.master:
+        if field.master_value is not None:  # the master is fixed (e.g. the plan being edited)
+            attributes["data-master-value"] = str(field.master_value)
+        elif field.choice.master:
             attributes["data-master"] = field.choice.master
         options = Markup('<option value=""></option>')
         if field.data is not None:
@@ -121,6 +127,7 @@ class RemoteSelectField(Field):
         self.endpoint = endpoint
         self.allow_blank = allow_blank
         self.placeholder = placeholder
+        self.master_value: int | None = None
         self._bad_value = False
 
     def _value(self) -> str:

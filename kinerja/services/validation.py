@@ -1,0 +1,39 @@
+"""Collecting field errors in a use case, to raise them all at once as FieldErrors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+
+from kinerja.domain.errors import N_, DomainError, FieldErrors
+from kinerja.extensions import db
+
+
+class Errors(defaultdict[str, list[DomainError]]):
+    def __init__(self) -> None:
+        super().__init__(list)
+
+    def add(self, field: str, template: str, **params: object) -> None:
+        self[field].append(DomainError(template, **params))
+
+    def raise_if_any(self) -> None:
+        if any(self.values()):
+            raise FieldErrors(self)
+
+
+def duplicate(
+    model: Any, column: Any, value: object, own_id: int | None, *conditions: ColumnElement[bool]
+) -> bool:
+    query = select(model.id).where(column == value, *conditions)
+    if own_id is not None:
+        query = query.where(model.id != own_id)
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def require(errors: Errors, field: str, value: object) -> bool:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        errors.add(field, N_("This field is required."))
+        return False
+    return True

@@ -1,0 +1,254 @@
+"""Objectives (RHK) and indicators (IKI) of work plans: their forms and REST resources.
+
+The forms open from a plan's page and return to it; the parent objective can only be one of
+the direct supervisor's objectives in the same period (searched on the server).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+
+from kinerja.domain.planning import Accumulation, ObjectiveKind, default_direction
+from kinerja.models.planning import Indicator, Objective, WorkPlan
+from kinerja.security import roles
+from kinerja.security.scopes import (
+    cascade_parent_condition,
+    objective_manage_condition,
+    plan_manage_condition,
+    supervisor_plan_ids,
+)
+from kinerja.services import planning
+from kinerja.views.base import KinerjaModelApi, KinerjaModelView
+from kinerja.views.filters import CascadeParentFilter, ManageScopeFilter, scope_filter
+from kinerja.views.params import parse_pk
+from kinerja.views.widgets import RemoteChoice
+
+OBJECTIVE_LABELS = {
+    "work_plan": _l("Work plan"),
+    "work_plan_id": _l("Work plan"),
+    "kind": _l("Kind"),
+    "text": _l("Work result (RHK)"),
+    "parent": _l("Supervisor's objective it cascades from"),
+    "parent_id": _l("Supervisor's objective it cascades from"),
+    "strategic_goal": _l("Strategic goal (for heads without a supervisor)"),
+    "order": _l("Order"),
+    "indicators": _l("Indicators"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Changed"),
+}
+INDICATOR_LABELS = {
+    "objective": _l("Objective"),
+    "objective_id": _l("Objective"),
+    "text": _l("Indicator (IKI)"),
+    "aspect": _l("Aspect"),
+    "target": _l("Target"),
+    "unit": _l("Unit of measure"),
+    "direction": _l("Direction"),
+    "accumulation": _l("Accumulation"),
+    "order": _l("Order"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Changed"),
+}
+
+WRITABLE_PLAN = RemoteChoice(WorkPlan, plan_manage_condition, (), WorkPlan.id)
+PARENT_CHOICE = RemoteChoice(
+    Objective,
+    cascade_parent_condition,
+    (Objective.text,),
+    Objective.order,
+    master="work_plan",
+    master_condition=lambda plan_id: Objective.work_plan_id.in_(supervisor_plan_ids(plan_id)),
+)
+WRITABLE_OBJECTIVE = RemoteChoice(
+    Objective, objective_manage_condition, (Objective.text,), Objective.id
+)
+
+
+def _plan_page(plan_id: int) -> str:
+    return url_for("PlanView.plan", pk=plan_id)
+
+
+class ObjectiveView(KinerjaModelView):
+    route_base = "/objectives"
+    datamodel = SQLAInterface(Objective)
+    class_permission_name = roles.OBJECTIVE
+    list_title = show_title = _l("Objectives (RHK)")
+    add_title = _l("Add objective (RHK)")
+    edit_title = _l("Edit objective (RHK)")
+    label_columns = OBJECTIVE_LABELS
+    list_columns = ["work_plan", "kind", "text", "parent"]
+    show_columns = ["work_plan", "kind", "text", "parent", "strategic_goal", "order"]
+    add_columns = ["work_plan", "kind", "text", "parent", "strategic_goal", "order"]
+    edit_columns = ["kind", "text", "parent", "strategic_goal", "order"]
+    search_columns = ["text", "kind"]
+    order_columns = ["order"]
+    base_order = ("order", "asc")
+    remote_choices = {"work_plan": WRITABLE_PLAN, "parent": PARENT_CHOICE}
+    description_columns = {
+        "parent": _l(
+            "Each work result cascades from one of your direct supervisor's "
+            "objectives for the period (intervensi)."
+        ),
+    }
+    save_item = staticmethod(planning.save_objective)
+    delete_item = staticmethod(planning.delete_objective)
+
+    def prepare_form(self, form: Any, item: Any | None) -> None:
+        plan_id = (
+            item.work_plan_id
+            if item is not None
+            else parse_pk(self._filters.get_filter_value("work_plan"))
+        )
+        form.parent.master_value = plan_id
+
+    def after_save_url(self, item: Any) -> str:
+        return _plan_page(item.work_plan_id)
+
+
+class IndicatorView(KinerjaModelView):
+    route_base = "/indicators"
+    datamodel = SQLAInterface(Indicator)
+    class_permission_name = roles.INDICATOR
+    list_title = show_title = _l("Indicators (IKI)")
+    add_title = _l("Add indicator (IKI)")
+    edit_title = _l("Edit indicator (IKI)")
+    label_columns = INDICATOR_LABELS
+    list_columns = ["objective", "text", "aspect", "target", "unit"]
+    show_columns = [
+        "objective",
+        "text",
+        "aspect",
+        "target",
+        "unit",
+        "direction",
+        "accumulation",
+        "order",
+    ]
+    add_columns = [
+        "objective",
+        "text",
+        "aspect",
+        "target",
+        "unit",
+        "direction",
+        "accumulation",
+        "order",
+    ]
+    edit_columns = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+    search_columns = ["text", "aspect"]
+    order_columns = ["order"]
+    base_order = ("order", "asc")
+    remote_choices = {"objective": WRITABLE_OBJECTIVE}
+    optional_enum_columns = {"direction"}
+    description_columns = {
+        "target": _l("Greater than 0, e.g. 12 (documents), 95 (%), 3 (days)."),
+        "direction": _l("Leave empty: time and cost are better when lower, the rest when higher."),
+        "accumulation": _l("How the periodic realizations add up to the year."),
+    }
+    save_item = staticmethod(planning.save_indicator)
+    delete_item = staticmethod(planning.delete_indicator)
+
+    def after_save_url(self, item: Any) -> str:
+        return _plan_page(item.objective.work_plan_id)
+
+
+def _fill_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> None:
+    for column, value in defaults.items():
+        if data.get(column) in (None, ""):
+            data[column] = value(data) if callable(value) else value
+
+
+class ObjectiveApi(KinerjaModelApi):
+    resource_name = "objective"
+    datamodel = SQLAInterface(Objective)
+    class_permission_name = roles.OBJECTIVE
+    label_columns = OBJECTIVE_LABELS
+    list_columns = [
+        "id",
+        "work_plan_id",
+        "kind",
+        "text",
+        "parent_id",
+        "strategic_goal",
+        "order",
+        "created_at",
+        "updated_at",
+    ]
+    show_columns = list_columns
+    add_columns = ["work_plan", "kind", "text", "parent", "strategic_goal", "order"]
+    edit_columns = ["kind", "text", "parent", "strategic_goal", "order"]
+    search_columns = ["work_plan", "kind", "parent", "updated_at"]
+    order_columns = ["id", "order", "updated_at"]
+    base_order = ("id", "asc")
+    add_query_rel_fields = {
+        "work_plan": scope_filter(ManageScopeFilter),
+        "parent": scope_filter(CascadeParentFilter),
+    }
+    edit_query_rel_fields = {"parent": scope_filter(CascadeParentFilter)}
+    save_item = staticmethod(planning.save_objective)
+    delete_item = staticmethod(planning.delete_objective)
+
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        _fill_defaults(data, {"kind": ObjectiveKind.MAIN.value, "order": 0})
+        return super().clean_payload(data)
+
+
+class IndicatorApi(KinerjaModelApi):
+    resource_name = "indicator"
+    datamodel = SQLAInterface(Indicator)
+    class_permission_name = roles.INDICATOR
+    label_columns = INDICATOR_LABELS
+    list_columns = [
+        "id",
+        "objective_id",
+        "text",
+        "aspect",
+        "target",
+        "unit",
+        "direction",
+        "accumulation",
+        "order",
+        "created_at",
+        "updated_at",
+    ]
+    show_columns = list_columns
+    add_columns = [
+        "objective",
+        "text",
+        "aspect",
+        "target",
+        "unit",
+        "direction",
+        "accumulation",
+        "order",
+    ]
+    edit_columns = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+    search_columns = ["objective", "aspect", "updated_at"]
+    order_columns = ["id", "order", "updated_at"]
+    base_order = ("id", "asc")
+    add_query_rel_fields = {"objective": scope_filter(ManageScopeFilter)}
+    save_item = staticmethod(planning.save_indicator)
+    delete_item = staticmethod(planning.delete_indicator)
+
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        """The direction follows the aspect unless given; realizations add up by default."""
+        _fill_defaults(
+            data,
+            {
+                "direction": lambda d: _direction_for(d.get("aspect")),
+                "accumulation": Accumulation.SUM.value,
+                "order": 0,
+            },
+        )
+        return super().clean_payload(data)
+
+
+def _direction_for(aspect: Any) -> str | None:
+    try:
+        return default_direction(aspect).value
+    except ValueError:
+        return None  # the unknown aspect is reported by validation

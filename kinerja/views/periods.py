@@ -1,0 +1,223 @@
+"""Performance periods and their evaluation sub-periods: screens and REST resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.actions import action
+from flask_appbuilder.api import safe
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import permission_name, protect
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from kinerja.domain.errors import ConflictError
+from kinerja.domain.planning import PeriodStatus
+from kinerja.models.planning import Period, SubPeriod
+from kinerja.security import roles
+from kinerja.security.current import current_scope
+from kinerja.services import planning
+from kinerja.views.base import (
+    API_METHOD_PERMISSIONS,
+    CRUD_METHOD_PERMISSIONS,
+    KinerjaModelApi,
+    KinerjaModelView,
+    enum_formatter,
+    tr,
+)
+from kinerja.views.params import parse_pk
+
+PERIOD_LABELS = {
+    "year": _l("Year"),
+    "name": _l("Name"),
+    "cadence": _l("Sub-periods"),
+    "status": _l("Status"),
+    "starts_on": _l("Starts"),
+    "ends_on": _l("Ends"),
+    "planning_deadline": _l("Planning deadline"),
+    "sub_periods": _l("Sub-periods"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Changed"),
+}
+SUB_PERIOD_LABELS = {
+    "period": _l("Period"),
+    "number": _l("Number"),
+    "name": _l("Name"),
+    "starts_on": _l("Starts"),
+    "ends_on": _l("Ends"),
+    "report_deadline": _l("Reports due"),
+    "evaluation_deadline": _l("Evaluations due"),
+}
+
+
+class SubPeriodView(KinerjaModelView):
+    route_base = "/sub-periods"
+    datamodel = SQLAInterface(SubPeriod)
+    class_permission_name = roles.PERIOD
+    base_permissions = ["can_read", "can_edit"]
+    list_title = show_title = _l("Sub-periods")
+    edit_title = _l("Edit sub-period")
+    label_columns = SUB_PERIOD_LABELS
+    list_columns = [
+        "number",
+        "name",
+        "starts_on",
+        "ends_on",
+        "report_deadline",
+        "evaluation_deadline",
+    ]
+    show_columns = ["period", *list_columns]
+    edit_columns = ["name", "report_deadline", "evaluation_deadline"]
+    base_order = ("number", "asc")
+    save_item = staticmethod(planning.save_sub_period)
+
+
+class PeriodView(KinerjaModelView):
+    route_base = "/periods"
+    datamodel = SQLAInterface(Period)
+    class_permission_name = roles.PERIOD
+    method_permission_name = {**CRUD_METHOD_PERMISSIONS, "advance": "advance"}
+    base_permissions = ["can_read", "can_add", "can_edit", "can_delete", "can_advance"]
+    list_title = _l("Periods")
+    show_title = _l("Period")
+    add_title = _l("Open a period")
+    edit_title = _l("Edit period")
+    label_columns = PERIOD_LABELS
+    list_columns = ["year", "name", "cadence", "status", "planning_deadline"]
+    show_columns = [
+        "year",
+        "name",
+        "cadence",
+        "status",
+        "starts_on",
+        "ends_on",
+        "planning_deadline",
+        "created_at",
+        "updated_at",
+    ]
+    add_columns = ["year", "name", "cadence", "planning_deadline"]
+    edit_columns = ["name", "planning_deadline"]
+    search_columns = ["year", "name", "status"]
+    order_columns = ["year", "name", "status"]
+    base_order = ("year", "desc")
+    related_views = [SubPeriodView]
+    description_columns = {
+        "name": _l("Leave empty for “Periode Kinerja <year>”."),
+        "cadence": _l(
+            "Quarters (Triwulan I–IV) or months; the sub-periods are created with "
+            "report and evaluation deadlines you can change."
+        ),
+        "planning_deadline": _l("When work plans should be approved; empty means 31 January."),
+    }
+    formatters_columns = {"status": enum_formatter(PeriodStatus)}
+    save_item = staticmethod(planning.save_period)
+    delete_item = staticmethod(planning.delete_period)
+
+    @action(
+        "advance",
+        _l("Move to the next stage"),
+        _l(
+            "Move this period to its next stage (planning → running → evaluation → "
+            "closed)? A closed period cannot change any more."
+        ),
+        "fa-forward",
+        multiple=False,
+    )
+    def advance(self, item: Any) -> Any:
+        try:
+            period = planning.advance_period(item, current_scope())
+        except ConflictError as exc:
+            flash(tr(exc), "danger")
+        else:
+            flash(
+                gettext(
+                    "The period is now: %(status)s.",
+                    status=gettext(PeriodStatus(period.status).label),
+                ),
+                "success",
+            )
+        return redirect(url_for("PeriodView.show", pk=item.id))
+
+
+PERIOD_API_METHODS = {**API_METHOD_PERMISSIONS, "advance": "advance"}
+
+
+class PeriodApi(KinerjaModelApi):
+    resource_name = "period"
+    datamodel = SQLAInterface(Period)
+    class_permission_name = roles.PERIOD
+    method_permission_name = PERIOD_API_METHODS
+    label_columns = PERIOD_LABELS
+    list_columns = [
+        "id",
+        "year",
+        "name",
+        "cadence",
+        "status",
+        "starts_on",
+        "ends_on",
+        "planning_deadline",
+        "created_at",
+        "updated_at",
+    ]
+    show_columns = list_columns
+    add_columns = ["year", "name", "cadence", "planning_deadline"]
+    edit_columns = ["name", "planning_deadline"]
+    search_columns = ["year", "status", "updated_at"]
+    order_columns = ["id", "year", "updated_at"]
+    base_order = ("year", "desc")
+    save_item = staticmethod(planning.save_period)
+    delete_item = staticmethod(planning.delete_period)
+
+    @expose("/<pk>/advance", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("advance")
+    def advance(self, pk: Any) -> Any:
+        """Move the period to its next stage; 409 once closed.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema: {type: integer}
+            name: pk
+          responses:
+            200: {description: The period's new status}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: The period is closed}
+        """
+        period = self._manageable(pk)
+        if period is None or parse_pk(pk) is None:
+            return self.response_404()
+        try:
+            period = planning.advance_period(period, current_scope())
+        except ConflictError as exc:
+            return self.response(409, message=tr(exc))
+        return self.response(200, result={"id": period.id, "status": period.status.value})
+
+
+class SubPeriodApi(KinerjaModelApi):
+    resource_name = "sub_period"
+    datamodel = SQLAInterface(SubPeriod)
+    class_permission_name = roles.PERIOD
+    base_permissions = ["can_read", "can_edit"]
+    label_columns = SUB_PERIOD_LABELS
+    list_columns = [
+        "id",
+        "period_id",
+        "number",
+        "name",
+        "starts_on",
+        "ends_on",
+        "report_deadline",
+        "evaluation_deadline",
+        "updated_at",
+    ]
+    show_columns = list_columns
+    edit_columns = ["name", "report_deadline", "evaluation_deadline"]
+    search_columns = ["period", "updated_at"]
+    order_columns = ["id", "number"]
+    base_order = ("id", "asc")
+    save_item = staticmethod(planning.save_sub_period)

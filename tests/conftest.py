@@ -38,6 +38,7 @@ KEPT_TABLES = {
     "ab_permission_view_role",
     "ab_role",
     "rank",
+    "behaviour_value",
     "alembic_version",
 }
 
@@ -172,3 +173,10 @@ def run_jobs(app: Flask):  # noqa: ANN201 - returns a callable
         SimpleWorker(queues, connection=queues[0].connection).work(burst=True)
 
     return work
+
+
+@pytest.fixture
+def planning(org):  # noqa: ANN001, ANN201 - returns tests.factories.Planning
+    from tests.factories import build_planning
+
+    return build_planning(org)

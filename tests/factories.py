@@ -231,3 +231,73 @@ def api_token(client: Any, username: str, password: str = PASSWORD) -> dict[str,
     )
     assert response.status_code == 200, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+
+
+@dataclass
+class Planning:
+    period: Any
+    kabid_plan: Any
+    kasi_plan: Any
+    kasi: Any  # the login of the Kepala Seksi, direct supervisor of the epidemiologists
+
+
+def approved_plan(
+    employee: Employee, period: Any, texts: list[str], parents: list[Any] | None = None
+) -> Any:
+    """An approved plan, one main objective per text with one quantity indicator each."""
+    from decimal import Decimal
+
+    from kinerja.domain.planning import Accumulation, Aspect, Direction, PlanStatus
+    from kinerja.models.base import utcnow
+    from kinerja.models.planning import Indicator, Objective, WorkPlan, WorkPlanVersion
+    from kinerja.services.planning import snapshot
+
+    plan = WorkPlan(
+        period=period,
+        employee=employee,
+        position_id=employee.position_id,
+        unit_id=employee.unit_id,
+        status=PlanStatus.APPROVED,
+        version=1,
+    )
+    for index, text in enumerate(texts):
+        objective = Objective(text=text, order=index, parent=parents[index] if parents else None)
+        objective.indicators = [
+            Indicator(
+                text=f"Indikator {text}",
+                aspect=Aspect.QUANTITY,
+                target=Decimal(12),
+                unit="dokumen",
+                direction=Direction.MORE_IS_BETTER,
+                accumulation=Accumulation.SUM,
+            )
+        ]
+        plan.objectives.append(objective)
+    db.session.add(plan)
+    db.session.flush()
+    plan.versions.append(WorkPlanVersion(version=1, approved_at=utcnow(), snapshot=snapshot(plan)))
+    db.session.flush()
+    return plan
+
+
+def build_planning(org: Org) -> Planning:
+    from kinerja.domain.planning import PeriodStatus
+    from kinerja.models.planning import Period
+    from kinerja.security.scopes import SYSTEM
+    from kinerja.services.planning import save_period
+
+    period = Period(year=2026, cadence="quarterly")
+    save_period(period, SYSTEM)
+    period.status = PeriodStatus.RUNNING
+    kabid = approved_plan(org.employees.kabid_p2p, period, ["Terkendalinya penyakit menular"])
+    kasi = approved_plan(
+        org.employees.kasi_surv,
+        period,
+        ["Surveilans tepat waktu", "Pembinaan kader posyandu"],
+        parents=[kabid.objectives[0], kabid.objectives[0]],
+    )
+    kasi_user = make_user(
+        "kasi", roles.SUPERVISOR, roles.EMPLOYEE, employee=org.employees.kasi_surv
+    )
+    db.session.commit()
+    return Planning(period=period, kabid_plan=kabid, kasi_plan=kasi, kasi=kasi_user)

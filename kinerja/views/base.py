@@ -526,10 +526,23 @@ class KinerjaModelApi(ModelRestApi):
             return self.response_422(message=errors)
         return item
 
+    def _with_column_defaults(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Columns with a plain default (a kind, an order, a flag) may be left out of a new
+        row, although FAB's schema marks every non-null column as required."""
+        table = self.datamodel.obj.__table__
+        for name in self.add_columns:
+            column = table.columns.get(name)
+            default = getattr(column, "default", None)
+            if column is None or default is None or not default.is_scalar or name in data:
+                continue
+            value = default.arg
+            data[name] = value.value if isinstance(value, Enum) else value
+        return data
+
     def post_headless(self) -> Any:
         if not request.is_json or not isinstance(request.json, dict):
             return self.response_400(message=gettext("Request body must be a JSON object."))
-        item = self._load(self.add_model_schema, dict(request.json))
+        item = self._load(self.add_model_schema, self._with_column_defaults(dict(request.json)))
         if isinstance(item, Response):
             return item
         error = self._commit(item)

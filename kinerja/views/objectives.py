@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import request, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from kinerja.domain.planning import Accumulation, ObjectiveKind, default_direction
+from kinerja.domain.planning import default_direction
 from kinerja.models.planning import Indicator, Objective, WorkPlan
 from kinerja.security import roles
 from kinerja.security.scopes import (
@@ -156,12 +156,6 @@ class IndicatorView(KinerjaModelView):
         return _plan_page(item.objective.work_plan_id)
 
 
-def _fill_defaults(data: dict[str, Any], defaults: dict[str, Any]) -> None:
-    for column, value in defaults.items():
-        if data.get(column) in (None, ""):
-            data[column] = value(data) if callable(value) else value
-
-
 class ObjectiveApi(KinerjaModelApi):
     resource_name = "objective"
     datamodel = SQLAInterface(Objective)
@@ -191,10 +185,6 @@ class ObjectiveApi(KinerjaModelApi):
     edit_query_rel_fields = {"parent": scope_filter(CascadeParentFilter)}
     save_item = staticmethod(planning.save_objective)
     delete_item = staticmethod(planning.delete_objective)
-
-    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
-        _fill_defaults(data, {"kind": ObjectiveKind.MAIN.value, "order": 0})
-        return super().clean_payload(data)
 
 
 class IndicatorApi(KinerjaModelApi):
@@ -235,15 +225,9 @@ class IndicatorApi(KinerjaModelApi):
     delete_item = staticmethod(planning.delete_indicator)
 
     def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
-        """The direction follows the aspect unless given; realizations add up by default."""
-        _fill_defaults(
-            data,
-            {
-                "direction": lambda d: _direction_for(d.get("aspect")),
-                "accumulation": Accumulation.SUM.value,
-                "order": 0,
-            },
-        )
+        """The direction follows the aspect unless given."""
+        if data.get("direction") in (None, "") and request.method == "POST":
+            data["direction"] = _direction_for(data.get("aspect"))
         return super().clean_payload(data)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
@@ -170,6 +170,15 @@ class PeriodApi(KinerjaModelApi):
     base_order = ("year", "desc")
     save_item = staticmethod(planning.save_period)
     delete_item = staticmethod(planning.delete_period)
+
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        """Name and planning deadline may be left out: the use case fills their defaults."""
+        if request.method == "POST":
+            data.setdefault("name", "")
+            year = data.get("year")
+            if isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2100:
+                data.setdefault("planning_deadline", f"{year}-01-31")
+        return super().clean_payload(data)
 
     @expose("/<pk>/advance", methods=["POST"])
     @protect()

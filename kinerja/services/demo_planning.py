@@ -169,6 +169,8 @@ def load_demo_planning(pegawai_id: int, atasan_id: int) -> int:
     kadinkes = holder("DINKES-00")
     kabid = holder("DINKES.P2P-00")
     atasan = db.session.get(Employee, atasan_id)
+    if atasan is None:
+        raise LookupError("the demo supervisor is missing")
     top = _ensure(plans, period, sekda, SEKDA, None, PlanStatus.APPROVED)
     for head in _opd_heads():
         if head.id != kadinkes.id:

@@ -70,6 +70,16 @@ class Config:
     KINERJA_UPLOAD_DIR = env_str("KINERJA_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     KINERJA_IMPORT_MAX_BYTES = env_int("KINERJA_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
     KINERJA_IMPORT_MAX_ROWS = env_int("KINERJA_IMPORT_MAX_ROWS", 200_000)
+    # Evidence files and activity attachments: outside the web root, limited in size.
+    KINERJA_STORAGE_DIR = env_str("KINERJA_STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    KINERJA_MAX_UPLOAD_MB = env_int("KINERJA_MAX_UPLOAD_MB", 10)
+    # Larger request bodies are refused before they are read (uploads, imports).
+    MAX_CONTENT_LENGTH = (max(KINERJA_MAX_UPLOAD_MB, KINERJA_IMPORT_MAX_BYTES // 2**20) + 1) * 2**20
+    # Daily activities stay editable this many days after their date, then lock.
+    KINERJA_ACTIVITY_EDIT_DAYS = env_int("KINERJA_ACTIVITY_EDIT_DAYS", 7)
+    # Suggested indicator levels (project rule): above at ≥ 105 %, as expected at ≥ 95 %.
+    KINERJA_LEVEL_ABOVE_AT = env_int("KINERJA_LEVEL_ABOVE_AT", 105)
+    KINERJA_LEVEL_EXPECTED_AT = env_int("KINERJA_LEVEL_EXPECTED_AT", 95)
 
     # Flask-AppBuilder
     FAB_SECURITY_MANAGER_CLASS = "kinerja.security.KinerjaSecurityManager"

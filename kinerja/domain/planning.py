@@ -31,7 +31,7 @@ __all__ = [
 
 class PeriodStatus(LabeledEnum):
     PLANNING = "planning", N_("Planning")
-    RUNNING = "running", N_("Running")
+    RUNNING = "running", N_("Ongoing")
     EVALUATION = "evaluation", N_("Evaluation")
     CLOSED = "closed", N_("Closed")
 
@@ -144,9 +144,9 @@ def next_plan_status(current: PlanStatus | str, action: PlanAction | str) -> Pla
         return _TRANSITIONS[(status, act)]
     except KeyError:
         raise ConflictError(
-            N_("A plan that is %(status)s cannot be %(action)s."),
-            status=status.value,
-            action=act.value,
+            N_("“%(action)s” is not possible while the plan is “%(status)s”."),
+            status=status,
+            action=act,
         ) from None
 
 

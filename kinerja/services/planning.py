@@ -76,7 +76,7 @@ def validate_period(period: Period) -> None:
                 errors.add("year", N_("A period for %(year)s exists already."), year=period.year)
         if (
             period.planning_deadline is not None
-            and period.year
+            and "year" not in errors
             and not (
                 date(int(period.year) - 1, 1, 1)
                 <= period.planning_deadline
@@ -270,8 +270,8 @@ def ensure_editable(plan: WorkPlan) -> None:
     _ensure_period_open(plan.period)
     if not PlanStatus(plan.status).editable:
         raise ConflictError(
-            N_("The plan is %(status)s: it is locked. Open a revision to change it."),
-            status=PlanStatus(plan.status).value,
+            N_("The plan is “%(status)s”: it is locked. Open a revision to change it."),
+            status=PlanStatus(plan.status),
         )
 
 

@@ -33,6 +33,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import Choice, SelectChoice
 
 from kinerja.domain.errors import ConflictError, DomainError, FieldErrors
+from kinerja.domain.org import LabeledEnum
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import Scope
@@ -74,8 +75,12 @@ def manageable_row(model: Any, pk: Any, condition: Any) -> Any | None:
 
 
 def tr(error: DomainError) -> str:
-    """The message of ``error`` in the current language."""
-    return gettext(error.template, **error.params)
+    """The message of ``error`` in the current language (enum values by their labels)."""
+    params = {
+        key: gettext(value.label) if isinstance(value, LabeledEnum) else value
+        for key, value in error.params.items()
+    }
+    return gettext(error.template, **params)
 
 
 def error_messages(errors: FieldErrors) -> dict[str, list[str]]:

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
+from kinerja.models.planning import WorkPlan
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import employee_condition, position_condition, unit_condition
+from kinerja.services import planning
 
 
 class HomeView(IndexView):
@@ -34,6 +36,22 @@ class HomeView(IndexView):
             from kinerja.services.data_quality import issue_counts
 
             data_quality = sum(issue_counts(scope).values())
+        period = planning.current_period()
+        my_plan = None
+        if me is not None and period is not None:
+            my_plan = db.session.scalar(
+                select(WorkPlan).where(
+                    WorkPlan.employee_id == me.id, WorkPlan.period_id == period.id
+                )
+            )
+        waiting = 0
+        if scope.is_supervisor:
+            waiting = (
+                db.session.scalar(
+                    select(func.count()).select_from(planning.queue_for(scope).subquery())
+                )
+                or 0
+            )
         return self.render_template(
             self.index_template,
             appbuilder=self.appbuilder,
@@ -41,6 +59,9 @@ class HomeView(IndexView):
             me=me,
             scope=scope,
             data_quality=data_quality,
+            period=period,
+            my_plan=my_plan,
+            waiting=waiting,
         )
 
 

@@ -98,11 +98,12 @@ class ObjectiveView(KinerjaModelView):
     delete_item = staticmethod(planning.delete_objective)
 
     def prepare_form(self, form: Any, item: Any | None) -> None:
-        plan_id = (
-            item.work_plan_id
-            if item is not None
-            else parse_pk(self._filters.get_filter_value("work_plan"))
-        )
+        """The parent choices are the supervisor's objectives for this form's plan."""
+        if item is not None:
+            plan_id = item.work_plan_id
+        else:
+            value = self._filters.get_filter_value("work_plan")  # ?_flt_0_work_plan=<id>
+            plan_id = parse_pk(value[0] if isinstance(value, list) and value else value)
         form.parent.master_value = plan_id
 
     def after_save_url(self, item: Any) -> str:

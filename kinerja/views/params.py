@@ -75,6 +75,7 @@ def _bad_query(message: str) -> Any:
 
 MAX_LIST_PAGE_SIZE = 100
 _LIST_ARG = re.compile(r"^(page|psize|_oc|_od)_(\w+)$")
+_FILTER_ARG = re.compile(r"^_flt_(\d+)_(\w+)$")
 
 
 def refuse_unreadable_list_args() -> None:
@@ -95,6 +96,16 @@ def refuse_unreadable_list_args() -> None:
             abort(400, description="order direction must be asc or desc")
         elif kind == "_oc" and value not in _order_columns(view_name):
             abort(400, description="this list cannot be sorted by that column")
+    view = _view_of_request()
+    for name, value in request.args.items(multi=True):
+        match = _FILTER_ARG.match(name)
+        if (
+            match
+            and view is not None
+            and _is_relation_filter(view, *match.groups())
+            and (parse_pk(value) is None)
+        ):
+            abort(400, description="a related row is filtered by its id")
 
 
 def parse_number(value: Any, low: int, high: int) -> int | None:
@@ -105,8 +116,26 @@ def parse_number(value: Any, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def _order_columns(view_name: str) -> list[str]:
+def _view_named(view_name: str) -> Any:
     for view in current_app.appbuilder.baseviews:  # type: ignore[attr-defined]
         if type(view).__name__ == view_name:
-            return list(getattr(view, "order_columns", None) or [])
-    return []
+            return view
+    return None
+
+
+def _view_of_request() -> Any:
+    endpoint = request.endpoint or ""
+    return _view_named(endpoint.rsplit(".", 1)[0]) if "." in endpoint else None
+
+
+def _order_columns(view_name: str) -> list[str]:
+    return list(getattr(_view_named(view_name), "order_columns", None) or [])
+
+
+def _is_relation_filter(view: Any, index: str, column: str) -> bool:
+    """Whether ``_flt_<index>_<column>`` names one of FAB's relation filters (id values)."""
+    from flask_appbuilder.models.filters import FilterRelation
+
+    filters = getattr(getattr(view, "_filters", None), "_all_filters", {}).get(column, [])
+    position = int(index)
+    return position < len(filters) and isinstance(filters[position], FilterRelation)

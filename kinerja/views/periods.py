@@ -8,10 +8,13 @@ from flask import flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
+from flask_appbuilder.fieldwidgets import BS3TextFieldWidget, DatePickerWidget
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from wtforms import DateField, StringField
+from wtforms.validators import Optional
 
 from kinerja.domain.errors import ConflictError
 from kinerja.domain.planning import PeriodStatus
@@ -104,7 +107,7 @@ class PeriodView(KinerjaModelView):
     base_order = ("year", "desc")
     related_views = [SubPeriodView]
     description_columns = {
-        "name": _l("Leave empty for “Periode Kinerja <year>”."),
+        "name": _l("Leave empty for “Periode Kinerja” and the year."),
         "cadence": _l(
             "Quarters (Triwulan I–IV) or months; the sub-periods are created with "
             "report and evaluation deadlines you can change."
@@ -112,6 +115,21 @@ class PeriodView(KinerjaModelView):
         "planning_deadline": _l("When work plans should be approved; empty means 31 January."),
     }
     formatters_columns = {"status": enum_formatter(PeriodStatus)}
+    # Both may be left empty: the use case names the period and sets 31 January.
+    add_form_extra_fields = {
+        "name": StringField(
+            _l("Name"),
+            validators=[Optional()],
+            description=_l("Leave empty for “Periode Kinerja” and the year."),
+            widget=BS3TextFieldWidget(),
+        ),
+        "planning_deadline": DateField(
+            _l("Planning deadline"),
+            validators=[Optional()],
+            widget=DatePickerWidget(),
+            description=_l("When work plans should be approved; empty means 31 January."),
+        ),
+    }
     save_item = staticmethod(planning.save_period)
     delete_item = staticmethod(planning.delete_period)
 

@@ -397,8 +397,9 @@ class PlanView(BaseView):
 
     @staticmethod
     def _readable(pk: int) -> WorkPlan:
+        number = parse_pk(pk)
         plan = db.session.scalar(
-            select(WorkPlan).where(WorkPlan.id == pk, plan_condition(current_scope()))
+            select(WorkPlan).where(WorkPlan.id == (number or 0), plan_condition(current_scope()))
         )
         if plan is None:
             abort(404)

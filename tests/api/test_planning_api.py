@@ -292,3 +292,14 @@ def test_operator_works_on_an_employees_behalf_and_it_is_recorded(
         json={"employee": org.employees.penguji.id, "period": planning.period.id},
     )
     assert dishub.status_code == 422
+
+
+def test_a_year_out_of_range_is_a_field_error(client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    for year in (-423230735, 1999, 2101):
+        response = client.post(
+            "/api/v1/period/",
+            headers=headers,
+            json={"year": year, "planning_deadline": "2026-01-31"},
+        )
+        assert response.status_code == 422 and "year" in response.get_json()["message"], year

@@ -35,11 +35,13 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001 - the schema must exist f
         "FLASK_DEBUG": "0",
         "KINERJA_UPLOAD_DIR": str(ARTIFACTS / "uploads"),
     }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "server.log").open("wb")  # the server's own account, for a failure
     process = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "run", "run", "--port", str(port)],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -50,7 +52,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001 - the schema must exist f
             break
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stdout.read().decode()) from None
+                raise RuntimeError((ARTIFACTS / "server.log").read_text()) from None
             time.sleep(0.2)
     else:
         process.kill()
@@ -58,6 +60,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001 - the schema must exist f
     yield url
     process.terminate()
     process.wait(timeout=10)
+    log.close()
 
 
 @pytest.fixture(scope="session")

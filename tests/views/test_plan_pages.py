@@ -220,3 +220,68 @@ def test_indicator_direction_follows_the_aspect_unless_chosen(
     )
     indicator = db.session.scalar(select(Indicator).where(Indicator.objective_id == objective.id))
     assert indicator.direction.value == "less"
+
+
+def test_home_page_shows_ones_plan_and_the_approval_queue(
+    client, org: Org, planning: Planning
+) -> None:
+    login(client, "employee")
+    assert "/plans/new" in client.get("/").get_data(as_text=True)
+    plan_id = _start(client, planning, org.employees.epid1.id)
+    home = client.get("/").get_data(as_text=True)
+    assert f"/plans/{plan_id}/" in home
+    plan = db.session.get(WorkPlan, plan_id)
+    plan.status = PlanStatus.SUBMITTED
+    db.session.commit()
+    login(client, "kasi")
+    assert 'id="home-queue"' in client.get("/").get_data(as_text=True)
+    login(client, "supervisor")  # the Kabid has nothing waiting from the Kasi
+    assert 'id="home-queue"' not in client.get("/").get_data(as_text=True)
+
+
+def test_admin_opens_and_advances_a_period_in_the_screens(client, org: Org) -> None:
+    login(client, "admin")
+    created = client.post(
+        "/periods/add",
+        data={"year": "2027", "name": "", "cadence": "monthly", "planning_deadline": ""},
+    )
+    assert created.status_code == 302
+    period = db.session.scalar(select(Period).where(Period.year == 2027))
+    assert len(period.sub_periods) == 12 and period.planning_deadline == date(2027, 1, 31)
+    again = client.post("/periods/add?_l_=en", data={"year": "2027", "cadence": "quarterly"})
+    assert "A period for 2027 exists already." in again.get_data(as_text=True)
+    january = period.sub_periods[0]
+    bad = client.post(
+        f"/sub-periods/edit/{january.id}?_l_=en",
+        data={
+            "name": "Januari",
+            "report_deadline": "2026-12-01",
+            "evaluation_deadline": "2027-02-20",
+        },
+    )
+    assert "Reports are due after the sub-period ends." in bad.get_data(as_text=True)
+    for _ in range(3):
+        client.post(f"/periods/action/advance/{period.id}")
+    db.session.expire_all()
+    assert db.session.get(Period, period.id).status.value == "closed"
+    closed = client.post(
+        f"/periods/edit/{period.id}?_l_=en",
+        data={"name": "Ganti", "planning_deadline": "2027-01-31"},
+        follow_redirects=True,
+    )
+    assert "is closed" in closed.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Period, period.id).name == "Periode Kinerja 2027"
+    login(client, "employee")
+    assert client.get("/periods/add").status_code == 403
+    assert client.get("/periods/list/").status_code == 200
+
+
+def test_plan_list_and_export_hold_only_ones_plans(client, org: Org, planning: Planning) -> None:
+    login(client, "employee")
+    _start(client, planning, org.employees.epid1.id)
+    exported = client.get("/work-plans/export/").get_data(as_text=True)
+    assert "Epidemiolog Satu" in exported and "Kasi Surveilans Uji" not in exported
+    login(client, "kasi")
+    exported = client.get("/work-plans/export/").get_data(as_text=True)
+    assert "Epidemiolog Satu" in exported and "Kabid P2P Uji" not in exported

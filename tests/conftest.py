@@ -103,6 +103,7 @@ def app(smtp: MailSink) -> Iterator[Flask]:
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=smtp.port,
         KINERJA_UPLOAD_DIR=tempfile.mkdtemp(prefix="kinerja-uploads-"),
+        KINERJA_STORAGE_DIR=tempfile.mkdtemp(prefix="kinerja-storage-"),
     )
     with application.app_context():
         initialise()
@@ -180,3 +181,10 @@ def planning(org):  # noqa: ANN001, ANN201 - returns tests.factories.Planning
     from tests.factories import build_planning
 
     return build_planning(org)
+
+
+@pytest.fixture
+def reporting(org, planning):  # noqa: ANN001, ANN201 - returns tests.factories.Reporting
+    from tests.factories import build_reporting
+
+    return build_reporting(org, planning)

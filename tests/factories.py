@@ -301,3 +301,40 @@ def build_planning(org: Org) -> Planning:
     )
     db.session.commit()
     return Planning(period=period, kabid_plan=kabid, kasi_plan=kasi, kasi=kasi_user)
+
+
+@dataclass
+class Reporting:
+    plan: Any  # the approved plan of Epidemiolog Satu (login "employee"), two indicators
+    plan2: Any  # Epidemiolog Dua's approved plan
+    q1: Any  # Triwulan I of the planning period
+    q2: Any
+
+
+def build_reporting(org: Org, planning: Planning) -> Reporting:
+    """Approved plans for both epidemiologists, cascading from the Kepala Seksi's."""
+    parents = planning.kasi_plan.objectives
+    plan = approved_plan(
+        org.employees.epid1,
+        planning.period,
+        ["Laporan surveilans mingguan", "Kader terlatih"],
+        parents=[parents[0], parents[1]],
+    )
+    plan2 = approved_plan(
+        org.employees.epid2, planning.period, ["Analisis kasus"], parents=[parents[0]]
+    )
+    db.session.commit()
+    subs = planning.period.sub_periods
+    return Reporting(plan=plan, plan2=plan2, q1=subs[0], q2=subs[1])
+
+
+def submitted_report(reporting: Reporting, values: tuple[int, ...] = (3, 3)) -> Any:
+    """Epidemiolog Satu's Triwulan I report, filled and submitted (12 a year → 3 due)."""
+    from kinerja.security.scopes import SYSTEM
+    from kinerja.services import reporting as service
+
+    report = service.start_report(reporting.plan, reporting.q1, SYSTEM)
+    ids = [r.indicator_id for r in report.realizations]
+    service.save_report(report, dict(zip(ids, values, strict=True)), SYSTEM)
+    service.submit_report(report, SYSTEM)
+    return report

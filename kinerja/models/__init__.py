@@ -16,9 +16,27 @@ from kinerja.models.planning import (
     WorkPlanEvent,
     WorkPlanVersion,
 )
+from kinerja.models.reports import (
+    Activity,
+    Attachment,
+    BehaviourRating,
+    DialogueNote,
+    Evaluation,
+    Evidence,
+    Realization,
+    Report,
+)
 from kinerja.models.security import KinerjaUser
 
 __all__ = [
+    "Activity",
+    "Attachment",
+    "BehaviourRating",
+    "DialogueNote",
+    "Evaluation",
+    "Evidence",
+    "Realization",
+    "Report",
     "BehaviourExpectation",
     "BehaviourValue",
     "Employee",

@@ -37,8 +37,9 @@ class TimestampMixin:
     )
 
 
-def enum_column(enum_cls: type) -> Enum:
-    """Store an enum's values (not names) as a plain string with a CHECK constraint."""
+def enum_column(enum_cls: type, name: str | None = None) -> Enum:
+    """Store an enum's values (not names) as a plain string with a CHECK constraint (named
+    ``name`` when one table has several columns of the same enum)."""
     return Enum(
         enum_cls,
         values_callable=lambda members: [m.value for m in members],
@@ -46,7 +47,7 @@ def enum_column(enum_cls: type) -> Enum:
         create_constraint=True,
         validate_strings=True,
         length=20,
-        name=enum_cls.__name__.lower(),
+        name=name or enum_cls.__name__.lower(),
     )
 
 

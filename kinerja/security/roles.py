@@ -31,6 +31,13 @@ WORK_PLAN = "WorkPlan"
 OBJECTIVE = "Objective"
 INDICATOR = "Indicator"
 PLAN_TEMPLATE = "PlanTemplate"
+ACTIVITY = "Activity"
+REPORT = "Report"
+REALIZATION = "Realization"
+EVIDENCE = "Evidence"
+EVALUATION = "Evaluation"
+DIALOGUE_NOTE = "DialogueNote"
+REPORT_PARTS = (REALIZATION, EVIDENCE, EVALUATION, DIALOGUE_NOTE)
 ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
 
 # Menu entries (menu_access), by their registered names.
@@ -47,6 +54,12 @@ MENU_QUEUE = "Approval queue"
 MENU_PERIODS = "Periods"
 MENU_TEMPLATES = "Plan templates"
 MENU_API_DOCS = "API documentation"
+MENU_REPORTING = "Performance reporting"
+MENU_ACTIVITIES = "Daily activities"
+MENU_MY_REPORTS = "My reports"
+MENU_REPORTS = "Reports"
+MENU_EVALUATION_QUEUE = "Evaluation queue"
+MENU_TEAM_TODAY = "Team today"
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -87,6 +100,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
         *_grants(PLAN_TEMPLATE, (*WRITE, "can_assign")),
         *_menus(MENU_PLANNING, MENU_WORK_PLANS, MENU_PERIODS, MENU_TEMPLATES),
+        *_grants(ACTIVITY, (READ,)),
+        *_grants(REPORT, (READ, "can_write")),
+        *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
+        *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_REPORTS),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -106,6 +123,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(WORK_PLAN, (READ, "can_decide")),
         *[(resource, READ) for resource in PLAN_CONTENT],
         *_menus(MENU_PLANNING, MENU_WORK_PLANS, MENU_QUEUE, MENU_PERIODS),
+        *_grants(ACTIVITY, (READ,)),
+        *_grants(REPORT, (READ, "can_decide")),
+        *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
+        *_menus(MENU_REPORTING, MENU_REPORTS, MENU_EVALUATION_QUEUE, MENU_TEAM_TODAY),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -117,12 +138,17 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(WORK_PLAN, (READ, "can_write")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
         *_menus(MENU_PLANNING, MENU_WORK_PLANS, MENU_PERIODS),
+        *_grants(ACTIVITY, WRITE),
+        *_grants(REPORT, (READ, "can_write")),
+        *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
+        *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_MY_REPORTS, MENU_REPORTS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
     INTEGRATOR: [
         *[(resource, READ) for resource in ORG_RESOURCES],
         *[(resource, READ) for resource in (PERIOD, WORK_PLAN, *PLAN_CONTENT)],
+        *[(resource, READ) for resource in (ACTIVITY, REPORT, *REPORT_PARTS)],
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(
@@ -134,6 +160,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_PLANNING,
             MENU_WORK_PLANS,
             MENU_PERIODS,
+            MENU_REPORTING,
+            MENU_REPORTS,
         ),
         *_SELF_SERVICE,
     ],

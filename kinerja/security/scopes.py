@@ -400,3 +400,123 @@ def signed_in(scope: Scope) -> ColumnElement[bool]:
 
 def admin_only(scope: Scope) -> ColumnElement[bool]:
     return true() if scope.manages_all else false()
+
+
+# --- reporting ------------------------------------------------------------------------------
+
+
+def readable_employee_ids(scope: Scope) -> Select:
+    """Employees whose work one may read: own, subordinates (direct and indirect), unit."""
+    return select(Employee.id).where(employee_condition(scope))
+
+
+def report_condition(scope: Scope) -> ColumnElement[bool]:
+    """Reports one may read: those of the employees one may read (as for plans)."""
+    from kinerja.models.reports import Report
+
+    if scope.sees_all:
+        return true()
+    return Report.employee_id.in_(readable_employee_ids(scope))
+
+
+def report_manage_condition(scope: Scope) -> ColumnElement[bool]:
+    """Reports whose realizations and evidence one may write: one's own, or (Operator) those
+    in one's units, entered on the employee's behalf."""
+    from kinerja.models.reports import Report
+
+    if scope.manages_all:
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if scope.is_employee:
+        conditions.append(Report.employee_id == scope.employee_id)
+    if scope.is_operator:
+        conditions.append(
+            Report.employee_id.in_(select(Employee.id).where(managed_employee_condition(scope)))
+        )
+    return _any(conditions)
+
+
+def report_decide_condition(scope: Scope) -> ColumnElement[bool]:
+    """Reports one evaluates: those of one's direct subordinates."""
+    from kinerja.models.reports import Report
+
+    if not scope.is_supervisor:
+        return false()
+    return Report.employee_id.in_(direct_subordinate_ids(scope.employee_position_id))
+
+
+def evaluation_condition(scope: Scope) -> ColumnElement[bool]:
+    """Evaluations one may read: as the report, except that the employee sees their own only
+    once it is decided (a supervisor's draft ratings are not theirs to read yet)."""
+    from kinerja.models.reports import Evaluation
+
+    if scope.sees_all:
+        return true()
+    others = Evaluation.employee_id.in_(readable_employee_ids(scope))
+    if scope.employee_id is None:
+        return others
+    return or_(
+        others & (Evaluation.employee_id != scope.employee_id),
+        (Evaluation.employee_id == scope.employee_id) & Evaluation.decided_at.is_not(None),
+    )
+
+
+def report_part_condition(model: type, scope: Scope) -> ColumnElement[bool]:
+    """Rows hanging off a report (realizations, evidence, notes): readable with the report."""
+    from kinerja.models.reports import Report
+
+    if scope.sees_all:
+        return true()
+    return model.report_id.in_(select(Report.id).where(report_condition(scope)))  # type: ignore[attr-defined]
+
+
+def report_part_manage_condition(model: type, scope: Scope) -> ColumnElement[bool]:
+    from kinerja.models.reports import Report
+
+    if scope.manages_all:
+        return true()
+    return model.report_id.in_(select(Report.id).where(report_manage_condition(scope)))  # type: ignore[attr-defined]
+
+
+def activity_condition(scope: Scope) -> ColumnElement[bool]:
+    """Daily activities one may read: one's own, subordinates', one's units' (Operator)."""
+    from kinerja.models.reports import Activity
+
+    if scope.sees_all:
+        return true()
+    return Activity.employee_id.in_(readable_employee_ids(scope))
+
+
+def activity_manage_condition(scope: Scope) -> ColumnElement[bool]:
+    """The daily log is personal: only its owner (and the Admin) writes it."""
+    from kinerja.models.reports import Activity
+
+    if scope.manages_all:
+        return true()
+    if not scope.is_employee:
+        return false()
+    return Activity.employee_id == scope.employee_id
+
+
+def team_employee_ids(scope: Scope) -> Select:
+    """The people a supervisor follows day to day: direct and indirect subordinates."""
+    if not scope.is_supervisor:
+        return select(Employee.id).where(false())
+    return select(Employee.id).where(
+        Employee.position_id.in_(subordinate_position_ids(scope.employee_position_id)),
+        Employee.active.is_(True),
+    )
+
+
+def own_indicator_condition(scope: Scope) -> ColumnElement[bool]:
+    """Indicators an activity may be linked to: those of one's own plans in open periods."""
+    from kinerja.models.planning import Indicator, Objective, Period, WorkPlan
+
+    if not scope.is_employee:
+        return false()
+    return Indicator.objective_id.in_(
+        select(Objective.id)
+        .join(WorkPlan, WorkPlan.id == Objective.work_plan_id)
+        .join(Period, Period.id == WorkPlan.period_id)
+        .where(WorkPlan.employee_id == scope.employee_id, Period.status != "closed")
+    )

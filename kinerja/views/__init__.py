@@ -12,6 +12,7 @@ from kinerja.views.params import refuse_unreadable_list_args, refuse_unreadable_
 
 
 def register_views(appbuilder: AppBuilder) -> None:
+    from kinerja.views.activities import ActivityApi, ActivityView, TeamTodayView
     from kinerja.views.data_quality import DataQualityView
     from kinerja.views.imports import ImportView
     from kinerja.views.jobs import JobRunView
@@ -27,6 +28,16 @@ def register_views(appbuilder: AppBuilder) -> None:
     )
     from kinerja.views.periods import PeriodApi, PeriodView, SubPeriodApi, SubPeriodView
     from kinerja.views.plans import PlanView, WorkPlanApi, WorkPlanView
+    from kinerja.views.reports import (
+        DialogueNoteApi,
+        EvaluationApi,
+        EvaluationQueueView,
+        EvidenceApi,
+        RealizationApi,
+        ReportApi,
+        ReportPageView,
+        ReportView,
+    )
     from kinerja.views.templates import (
         PlanTemplateView,
         TemplateIndicatorView,
@@ -112,7 +123,47 @@ def register_views(appbuilder: AppBuilder) -> None:
         icon="fa-clone",
         category=planning,
     )
+    reporting = roles.MENU_REPORTING
+    appbuilder.add_view(
+        ActivityView,
+        roles.MENU_ACTIVITIES,
+        label=_l("Daily activities"),
+        icon="fa-pencil-square-o",
+        category=reporting,
+        category_label=_l("Performance reporting"),
+        category_icon="fa-line-chart",
+    )
+    appbuilder.add_link(
+        roles.MENU_MY_REPORTS,
+        label=_l("My reports"),
+        href="/report/mine/",
+        icon="fa-file-text-o",
+        category=reporting,
+    )
+    appbuilder.add_view(
+        ReportView,
+        roles.MENU_REPORTS,
+        label=_l("Performance reports"),
+        icon="fa-files-o",
+        category=reporting,
+    )
+    appbuilder.add_view(
+        EvaluationQueueView,
+        roles.MENU_EVALUATION_QUEUE,
+        label=_l("Evaluation queue"),
+        href="/evaluation-queue/list/?_flt_0_status=submitted",
+        icon="fa-inbox",
+        category=reporting,
+    )
+    appbuilder.add_view(
+        TeamTodayView,
+        roles.MENU_TEAM_TODAY,
+        label=_l("Team today"),
+        icon="fa-users",
+        category=reporting,
+    )
     for view in (
+        ReportPageView,
         PlanView,
         ObjectiveView,
         IndicatorView,
@@ -130,6 +181,12 @@ def register_views(appbuilder: AppBuilder) -> None:
         WorkPlanApi,
         ObjectiveApi,
         IndicatorApi,
+        ActivityApi,
+        ReportApi,
+        RealizationApi,
+        EvidenceApi,
+        EvaluationApi,
+        DialogueNoteApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(

@@ -20,13 +20,24 @@ from kinerja.models.planning import (
     TemplateObjective,
     WorkPlan,
 )
+from kinerja.models.reports import (
+    Activity,
+    DialogueNote,
+    Evaluation,
+    Evidence,
+    Realization,
+    Report,
+)
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import (
     Scope,
     _cte_name,
+    activity_condition,
+    activity_manage_condition,
     admin_only,
     cascade_parent_condition,
     employee_condition,
+    evaluation_condition,
     indicator_condition,
     indicator_manage_condition,
     managed_employee_condition,
@@ -34,10 +45,16 @@ from kinerja.security.scopes import (
     managed_unit_condition,
     objective_condition,
     objective_manage_condition,
+    own_indicator_condition,
     plan_condition,
     plan_manage_condition,
     plan_owner_condition,
     position_condition,
+    report_condition,
+    report_decide_condition,
+    report_manage_condition,
+    report_part_condition,
+    report_part_manage_condition,
     signed_in,
     supervisor_choice_condition,
     template_condition,
@@ -64,6 +81,12 @@ READ_CONDITIONS: dict[type, Condition] = {
     TemplateIndicator: lambda scope: TemplateIndicator.objective_id.in_(
         select(TemplateObjective.id).join(PlanTemplate).where(template_condition(scope))
     ),
+    Activity: activity_condition,
+    Report: report_condition,
+    Realization: lambda scope: report_part_condition(Realization, scope),
+    Evidence: lambda scope: report_part_condition(Evidence, scope),
+    DialogueNote: lambda scope: report_part_condition(DialogueNote, scope),
+    Evaluation: evaluation_condition,
 }
 MANAGE_CONDITIONS: dict[type, Condition] = {
     Unit: managed_unit_condition,
@@ -81,6 +104,12 @@ MANAGE_CONDITIONS: dict[type, Condition] = {
     TemplateIndicator: lambda scope: TemplateIndicator.objective_id.in_(
         select(TemplateObjective.id).join(PlanTemplate).where(template_manage_condition(scope))
     ),
+    Activity: activity_manage_condition,
+    Report: report_manage_condition,
+    Realization: lambda scope: report_part_manage_condition(Realization, scope),
+    Evidence: lambda scope: report_part_manage_condition(Evidence, scope),
+    DialogueNote: lambda scope: false(),  # notes are kept as written
+    Evaluation: lambda scope: false(),  # changed only through the evaluation itself
 }
 
 
@@ -217,3 +246,15 @@ class CascadeParentFilter(_ConditionFilter):
     """Objectives one may cascade from (the supervisors' of the plans one writes)."""
 
     conditions = {Objective: cascade_parent_condition}
+
+
+class DecideScopeFilter(_ConditionFilter):
+    """Reports one evaluates (the direct supervisor's queue)."""
+
+    conditions = {Report: report_decide_condition}
+
+
+class OwnIndicatorFilter(_ConditionFilter):
+    """Indicators of one's own plans in open periods (what an activity may count towards)."""
+
+    conditions = {Indicator: own_indicator_condition}

@@ -34,6 +34,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001 - the schema must exist f
         "REDIS_URL": "",
         "FLASK_DEBUG": "0",
         "KINERJA_UPLOAD_DIR": str(ARTIFACTS / "uploads"),
+        "KINERJA_STORAGE_DIR": str(ARTIFACTS / "storage"),
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log = (ARTIFACTS / "server.log").open("wb")  # the server's own account, for a failure

@@ -131,6 +131,11 @@ class Report(TimestampMixin, db.Model):
         back_populates="report", cascade="all, delete-orphan", order_by="DialogueNote.id"
     )
 
+    @property
+    def waiting_since(self) -> datetime | None:
+        """When it entered the supervisor's queue (None once decided or before submission)."""
+        return self.submitted_at if self.status == ReportStatus.SUBMITTED else None
+
     def __str__(self) -> str:
         name = self.employee.name if self.employee else "?"
         return f"{self.sub_period} – {name}" if self.sub_period else name

@@ -142,7 +142,7 @@ STAFF_SURV = [
 ]
 # The states of the seksi's staff plans, in order of their names (pegawai's is approved).
 STAFF_STATES = [
-    PlanStatus.SUBMITTED,
+    PlanStatus.APPROVED,
     PlanStatus.SUBMITTED,
     PlanStatus.RETURNED,
     PlanStatus.SUBMITTED,
@@ -198,6 +198,15 @@ def load_demo_planning(pegawai_id: int, atasan_id: int) -> int:
     for employee, status in zip(others, STAFF_STATES, strict=False):
         _ensure(plans, period, employee, STAFF_SURV, seksi, status)
     _template(atasan)
+    db.session.flush()
+    from kinerja.services.demo_reporting import load_demo_reporting
+
+    approved_staff = [pegawai_id] + [
+        e.id
+        for e, status in zip(others, STAFF_STATES, strict=False)
+        if status == PlanStatus.APPROVED
+    ]
+    load_demo_reporting(period.id, approved_staff, atasan.id)
     return len(plans)
 
 

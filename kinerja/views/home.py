@@ -52,8 +52,11 @@ class HomeView(IndexView):
                 )
                 or 0
             )
+        from kinerja.services import reporting
+
         return self.render_template(
             self.index_template,
+            reports_waiting=reporting.queue_count(scope),
             appbuilder=self.appbuilder,
             counts=counts,
             me=me,

@@ -1,0 +1,179 @@
+"""The demo's reporting: three weeks of daily activities and the sub-periods' reports of the
+Seksi Surveilans staff in varied states — several waiting in ``atasan``'s queue, one returned,
+some evaluated — with small evidence files. Idempotent: what exists stays.
+
+The reports go through the real use cases (start, save, evidence, submit, evaluate), so the
+demo shows exactly what the product computes.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from kinerja.domain.planning import Accumulation
+from kinerja.domain.ratings import Level
+from kinerja.domain.reporting import ReportStatus
+from kinerja.extensions import db
+from kinerja.models.org import Employee
+from kinerja.models.planning import BehaviourValue, SubPeriod, WorkPlan
+from kinerja.models.reports import Activity, Report
+from kinerja.models.security import KinerjaUser
+from kinerja.security.scopes import SYSTEM, Scope, scope_for_user
+from kinerja.services import commit, reporting
+
+SEED = 20260501
+# Per staff member (pegawai first), the states of their reports, sub-period by sub-period.
+REPORT_STORIES = [
+    ["approved", "approved", "submitted"],
+    ["approved", "submitted"],
+    ["submitted", "returned"],
+]
+PERFORMANCE = [Decimal("1.1"), Decimal("1.0"), Decimal("0.95"), Decimal("0.85")]
+ACTIVITIES = [
+    ("Rekap laporan mingguan penyakit potensial wabah dari puskesmas", 90),
+    ("Analisis tren kasus DBD dan penyusunan grafik mingguan", 120),
+    ("Validasi data imunisasi dasar lengkap Puskesmas Sibolga Kota", 60),
+    ("Koordinasi dengan pengelola data puskesmas melalui rapat daring", 45),
+    ("Penyusunan materi penyuluhan kader posyandu", 90),
+    ("Verifikasi laporan KLB dan konfirmasi lapangan", 150),
+    ("Input dan pembersihan data surveilans ke aplikasi SKDR", 60),
+]
+FEEDBACK = {
+    "above": "Analisis mingguan tepat waktu dan mudah dipahami. Pertahankan, dan bagikan "
+    "cara kerja Anda ke rekan seksi.",
+    "as_expected": "Target triwulan tercapai. Perhatikan ketepatan waktu penyampaian analisis.",
+}
+RETURN_REASON = "Lampirkan rekap validasi imunisasi sebagai bukti dukung, lalu ajukan kembali."
+
+
+def _pdf(title: str) -> bytes:
+    """A tiny valid PDF as evidence (the store checks the type from the content)."""
+    text = title.replace("(", "").replace(")", "")
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        + f"% {text}\n".encode()
+        + b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+
+
+@dataclass
+class Actors:
+    supervisor: Scope
+    owners: dict[int, Scope]
+
+
+def load_demo_reporting(period_id: int, staff_ids: list[int], atasan_id: int) -> None:
+    rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
+    actors = _actors(staff_ids, atasan_id)
+    _activities(staff_ids, rng)
+    for employee_id, story in zip(staff_ids, REPORT_STORIES, strict=False):
+        plan = db.session.scalar(
+            select(WorkPlan).where(
+                WorkPlan.period_id == period_id, WorkPlan.employee_id == employee_id
+            )
+        )
+        if plan is None or not reporting.plan_is_approved(plan):
+            continue
+        subs = db.session.scalars(
+            select(SubPeriod)
+            .where(SubPeriod.period_id == period_id, SubPeriod.starts_on <= reporting.today())
+            .order_by(SubPeriod.number)
+        ).all()
+        for index, (sub_period, state) in enumerate(zip(subs, story, strict=False)):
+            _report(plan, sub_period, state, index, actors.owners.get(employee_id, SYSTEM), actors)
+
+
+def _actors(staff_ids: list[int], atasan_id: int) -> Actors:
+    def scope_of(employee_id: int) -> Scope | None:
+        employee = db.session.get(Employee, employee_id)
+        user = (
+            db.session.get(KinerjaUser, employee.user_id) if employee and employee.user_id else None
+        )
+        return scope_for_user(user) if user is not None else None
+
+    supervisor = scope_of(atasan_id)
+    if supervisor is None:
+        raise LookupError("the demo supervisor has no login")
+    owners = {i: s for i in staff_ids if (s := scope_of(i)) is not None}
+    return Actors(supervisor=supervisor, owners=owners)
+
+
+def _report(
+    plan: WorkPlan, sub_period: SubPeriod, state: str, index: int, owner: Scope, actors: Actors
+) -> None:
+    if db.session.scalar(
+        select(Report.id).where(
+            Report.work_plan_id == plan.id, Report.sub_period_id == sub_period.id
+        )
+    ):
+        return
+    report = reporting.start_report(plan, sub_period, owner)
+    factor = PERFORMANCE[(index + plan.employee_id) % len(PERFORMANCE)]
+    count = len(sub_period.period.sub_periods)
+    values = {}
+    for line in report.realizations:
+        indicator = line.indicator
+        share = (
+            indicator.target / count
+            if indicator.accumulation == Accumulation.SUM
+            else (indicator.target)
+        )
+        values[line.indicator_id] = (share * factor).quantize(Decimal("1"))
+    reporting.save_report(report, values, owner, note="Seluruh kegiatan triwulan terlaksana.")
+    reporting.add_evidence(
+        report,
+        owner,
+        upload=io.BytesIO(_pdf(f"Rekap {sub_period.name}")),
+        filename=f"rekap-{sub_period.name.lower().replace(' ', '-')}.pdf",
+        description=f"Rekap kegiatan {sub_period.name}",
+    )
+    reporting.submit_report(report, owner)
+    if state == "approved":
+        level = "above" if factor > 1 else "as_expected"
+        values_ids = db.session.scalars(select(BehaviourValue.id)).all()
+        ratings = reporting.Ratings(
+            results=Level(level),
+            values={value_id: Level(level) for value_id in values_ids},
+            feedback=FEEDBACK[level],
+        )
+        reporting.approve_report(report, ratings, actors.supervisor)
+    elif state == "returned":
+        reporting.return_report(report, RETURN_REASON, actors.supervisor)
+    assert report.status in (ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+
+
+def _activities(staff_ids: list[int], rng: random.Random) -> None:
+    """Three weeks of working days, two or three entries a day, for those with none yet."""
+    have = set(
+        db.session.scalars(
+            select(Activity.employee_id)
+            .where(Activity.employee_id.in_(staff_ids))
+            .group_by(Activity.employee_id)
+            .having(func.count() > 0)
+        )
+    )
+    today = reporting.today()
+    for employee_id in staff_ids:
+        if employee_id in have:
+            continue
+        for back in range(21, -1, -1):
+            day = today - timedelta(days=back)
+            if day.weekday() >= 5:
+                continue
+            for text, minutes in rng.sample(ACTIVITIES, rng.choice((2, 3))):
+                db.session.add(
+                    Activity(
+                        employee_id=employee_id,
+                        day=day,
+                        description=text,
+                        duration_minutes=minutes,
+                    )
+                )
+    commit()

@@ -44,7 +44,21 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         _exempt_token_apis_from_csrf(appbuilder)
         _limit_api_sign_in(appbuilder)
     register_cli(app)
+    app.register_error_handler(413, _too_large)
     return app
+
+
+def _too_large(error: Exception) -> Any:
+    """A body over ``MAX_CONTENT_LENGTH`` is refused before it is read: say so in the form
+    (back where it came from) or as JSON naming the file field, never a bare error page."""
+    from flask import flash, jsonify, redirect, request
+    from flask_babel import gettext
+
+    message = gettext("The file is too large.")
+    if request.path.startswith("/api/"):
+        return jsonify(message={"file": [message]}), 413
+    flash(message, "danger")
+    return redirect(request.referrer or "/")
 
 
 def _exempt_token_apis_from_csrf(appbuilder: AppBuilder) -> None:

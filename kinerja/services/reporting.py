@@ -468,9 +468,9 @@ def submit_report(report: Report, scope: Scope) -> Report:
     report.status = new_status
     report.submitted_at = utcnow()
     report.return_reason = None
-    evaluation = report.evaluation or Evaluation(report=report, employee_id=report.employee_id)
-    evaluation.suggested_results = suggested_results(report)
-    db.session.add(evaluation)
+    suggestion = suggested_results(report)
+    evaluation = _evaluation_of(report)
+    evaluation.suggested_results = suggestion
     commit()
     return report
 
@@ -666,8 +666,11 @@ def save_evaluation(report: Report, ratings: Ratings, scope: Scope) -> Evaluatio
 
 
 def _evaluation_of(report: Report) -> Evaluation:
+    """The report's one evaluation, made at its first submission (the row lock held by the
+    caller and the unique constraint keep it one)."""
     if report.evaluation is None:
         report.evaluation = Evaluation(employee_id=report.employee_id)
+        db.session.add(report.evaluation)
     return report.evaluation
 
 

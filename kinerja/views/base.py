@@ -87,6 +87,32 @@ def error_messages(errors: FieldErrors) -> dict[str, list[str]]:
     return {field: [tr(e) for e in errs] for field, errs in errors.errors.items()}
 
 
+def flash_refusal(exc: DomainError) -> None:
+    """Show why a use case refused, one message per problem."""
+    if isinstance(exc, FieldErrors):
+        for messages in error_messages(exc).values():
+            for message in messages:
+                flash(message, "danger")
+    else:
+        flash(tr(exc), "danger")
+
+
+def screen_step(step: Callable[[], Any], done: str, back: str) -> Response:
+    """Run a use case from a screen's button: flash the outcome (or the refusal) and go
+    back to ``back``; a step outside one's role answers 403."""
+    try:
+        step()
+    except (FieldErrors, ConflictError) as exc:
+        db.session.rollback()
+        flash_refusal(exc)
+    except PermissionError:
+        db.session.rollback()
+        abort(403)
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
 _CONSTRAINT = re.compile(r"(?:uq|ck|fk)_(?P<table>[a-z_]+?)_(?P<column>[a-z_]+)")
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (?P<table>\w+)\.(?P<column>\w+)")
 
@@ -481,18 +507,25 @@ class KinerjaModelApi(ModelRestApi):
             return self.response_404()
         return super().get_headless(pk, **kwargs)
 
-    def _commit(self, item: Any) -> Any:
+    def use_case(self, step: Callable[[], Any]) -> tuple[Any, Response | None]:
+        """Run a use case; its refusals become 422 (fields named), 409 (state) or 403."""
         try:
-            self.save_item(item, current_scope())  # type: ignore[misc]
+            return step(), None
         except FieldErrors as exc:
             db.session.rollback()
-            return self.response_422(message=error_messages(exc))
+            return None, self.response_422(message=error_messages(exc))
         except ConflictError as exc:
             db.session.rollback()
-            return self.response(409, message=tr(exc))
+            return None, self.response(409, message=tr(exc))
         except PermissionError:
             db.session.rollback()
-            return self.response_403()
+            return None, self.response_403()
+
+    def _commit(self, item: Any) -> Any:
+        try:
+            _, refused = self.use_case(lambda: self.save_item(item, current_scope()))  # type: ignore[misc]
+            if refused is not None:
+                return refused
         except IntegrityError as exc:
             db.session.rollback()
             field = integrity_field(exc)

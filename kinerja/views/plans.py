@@ -41,6 +41,7 @@ from kinerja.views.base import (
     KinerjaModelView,
     enum_formatter,
     error_messages,
+    screen_step,
     tr,
 )
 from kinerja.views.exports import CsvExportMixin
@@ -378,22 +379,7 @@ class PlanView(BaseView):
     # --- helpers --------------------------------------------------------------------------
 
     def _act(self, plan: WorkPlan, step: Any, done: str) -> Any:
-        try:
-            step()
-        except FieldErrors as exc:
-            db.session.rollback()
-            for messages in error_messages(exc).values():
-                for message in messages:
-                    flash(message, "danger")
-        except ConflictError as exc:
-            db.session.rollback()
-            flash(tr(exc), "danger")
-        except PermissionError:
-            db.session.rollback()
-            abort(403)
-        else:
-            flash(done, "success")
-        return redirect(url_for("PlanView.plan", pk=plan.id))
+        return screen_step(step, done, url_for("PlanView.plan", pk=plan.id))
 
     @staticmethod
     def _readable(pk: int) -> WorkPlan:
@@ -587,17 +573,9 @@ class WorkPlanApi(KinerjaModelApi):
         data = request.get_json(silent=True) if request.data else {}
         if not isinstance(data, dict):
             return self.response_400(message=gettext("Request body must be a JSON object."))
-        try:
-            plan = step(plan, data)
-        except FieldErrors as exc:
-            db.session.rollback()
-            return self.response_422(message=error_messages(exc))
-        except ConflictError as exc:
-            db.session.rollback()
-            return self.response(409, message=tr(exc))
-        except PermissionError:
-            db.session.rollback()
-            return self.response_403()
+        plan, refused = self.use_case(lambda: step(plan, data))
+        if refused is not None:
+            return refused
         return self.response(200, result=self._state(plan))
 
     @staticmethod

@@ -15,6 +15,7 @@ from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from kinerja.domain.errors import ConflictError, FieldErrors
 from kinerja.domain.ratings import Level
@@ -46,6 +47,8 @@ from kinerja.views.base import (
     KinerjaModelApi,
     KinerjaModelView,
     error_messages,
+    flash_refusal,
+    screen_step,
     tr,
 )
 from kinerja.views.exports import CsvExportMixin
@@ -176,7 +179,7 @@ class ReportPageView(BaseView):
             report = reporting.start_report(plan, sub_period, current_scope())
         except (FieldErrors, ConflictError) as exc:
             db.session.rollback()
-            self._flash(exc)
+            flash_refusal(exc)
             return redirect(url_for("ReportPageView.mine"))
         flash(gettext("The report was started: enter the realizations."), "success")
         return redirect(url_for("ReportPageView.report", pk=report.id))
@@ -314,7 +317,7 @@ class ReportPageView(BaseView):
             reporting.delete_report(report, current_scope())
         except (ConflictError, FieldErrors) as exc:
             db.session.rollback()
-            self._flash(exc)
+            flash_refusal(exc)
             return redirect(url_for("ReportPageView.report", pk=pk))
         except PermissionError:
             db.session.rollback()
@@ -400,27 +403,10 @@ class ReportPageView(BaseView):
 
     # --- helpers --------------------------------------------------------------------------
 
-    @staticmethod
-    def _flash(exc: Exception) -> None:
-        if isinstance(exc, FieldErrors):
-            for messages in error_messages(exc).values():
-                for message in messages:
-                    flash(message, "danger")
-        elif isinstance(exc, ConflictError):
-            flash(tr(exc), "danger")
-
     def _act(self, report: Report, step: Any, done: str, anchor: str | None = None) -> Any:
-        try:
-            step()
-        except (FieldErrors, ConflictError) as exc:
-            db.session.rollback()
-            self._flash(exc)
-        except PermissionError:
-            db.session.rollback()
-            abort(403)
-        else:
-            flash(done, "success")
-        return redirect(url_for("ReportPageView.report", pk=report.id, _anchor=anchor))
+        return screen_step(
+            step, done, url_for("ReportPageView.report", pk=report.id, _anchor=anchor)
+        )
 
     @staticmethod
     def _readable(pk: int) -> Report:
@@ -649,17 +635,9 @@ class ReportApi(KinerjaModelApi):
         return self._run(report, lambda r: step(r, data))
 
     def _run(self, report: Report, step: Any) -> Response:
-        try:
-            result = step(report)
-        except FieldErrors as exc:
-            db.session.rollback()
-            return self.response_422(message=error_messages(exc))
-        except ConflictError as exc:
-            db.session.rollback()
-            return self.response(409, message=tr(exc))
-        except PermissionError:
-            db.session.rollback()
-            return self.response_403()
+        result, refused = self.use_case(lambda: step(report))
+        if refused is not None:
+            return refused
         report = result if isinstance(result, Report) else report
         return self.response(200, result=self._state(report))
 
@@ -779,8 +757,11 @@ class EvidenceApi(KinerjaModelApi):
                 return self.response_400(message=gettext("Request body must be a JSON object."))
             upload = None
         else:
-            data = request.form.to_dict()
-            upload = request.files.get("file")
+            try:
+                data = request.form.to_dict()
+                upload = request.files.get("file")
+            except RequestEntityTooLarge:
+                return self.response(413, message={"file": [gettext("The file is too large.")]})
             if upload is None or not upload.filename:
                 return self.response_422(message={"file": [gettext("Choose a file.")]})
         errors = self.clean_payload(data)
@@ -797,8 +778,8 @@ class EvidenceApi(KinerjaModelApi):
         for field in ("url", "description"):
             if data.get(field) is not None and not isinstance(data.get(field), str):
                 return self.response_422(message={field: [gettext("Not a valid string.")]})
-        try:
-            evidence = reporting.add_evidence(
+        evidence, refused = self.use_case(
+            lambda: reporting.add_evidence(
                 report,
                 current_scope(),
                 upload=upload.stream if upload is not None else None,
@@ -807,15 +788,9 @@ class EvidenceApi(KinerjaModelApi):
                 description=data.get("description"),
                 indicator_id=parse_pk(data.get("indicator")) if data.get("indicator") else None,
             )
-        except FieldErrors as exc:
-            db.session.rollback()
-            return self.response_422(message=error_messages(exc))
-        except ConflictError as exc:
-            db.session.rollback()
-            return self.response(409, message=tr(exc))
-        except PermissionError:
-            db.session.rollback()
-            return self.response_404()
+        )
+        if refused is not None:
+            return refused
         return self.response(201, id=evidence.id, result=self.show_model_schema.dump(evidence))
 
     @expose("/<pk>/file", methods=["GET"])
@@ -904,12 +879,9 @@ class DialogueNoteApi(KinerjaModelApi):
         )
         if report is None:
             return self.response_422(message={"report": [gettext("Not a valid choice.")]})
-        try:
-            note = reporting.add_note(report, _text(data.get("text")), current_scope())
-        except FieldErrors as exc:
-            db.session.rollback()
-            return self.response_422(message=error_messages(exc))
-        except PermissionError:
-            db.session.rollback()
-            return self.response_403()
+        note, refused = self.use_case(
+            lambda: reporting.add_note(report, _text(data.get("text")), current_scope())
+        )
+        if refused is not None:
+            return refused
         return self.response(201, id=note.id, result=self.show_model_schema.dump(note))

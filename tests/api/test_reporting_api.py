@@ -350,6 +350,8 @@ def test_evidence_files_are_checked_by_content_and_downloaded_by_readers_only(
 ) -> None:  # noqa: ANN001
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
+    storage = Path(app.config["KINERJA_STORAGE_DIR"])
+    before = {p for p in storage.rglob("*") if p.is_file()}  # other tests' files
     disguised = _upload(client, employee, report_id, b"MZ\x90\x00" + b"\x00" * 200, "laporan.pdf")
     assert disguised.status_code == 422 and "file" in disguised.get_json()["message"]
     app.config["KINERJA_MAX_UPLOAD_MB"] = 1
@@ -359,8 +361,7 @@ def test_evidence_files_are_checked_by_content_and_downloaded_by_readers_only(
         app.config["KINERJA_MAX_UPLOAD_MB"] = 10
     assert big.status_code == 422
     assert _count(Evidence) == 0 and _count(Attachment) == 0
-    storage = Path(app.config["KINERJA_STORAGE_DIR"])
-    assert not [p for p in storage.rglob("*") if p.is_file()]  # nothing half-kept
+    assert {p for p in storage.rglob("*") if p.is_file()} == before  # nothing half-kept
 
     first = _upload(client, employee, report_id, PDF, "../../bukti q1.pdf")
     second = _upload(client, employee, report_id, PDF, "bukti q1.pdf")
@@ -386,7 +387,7 @@ def test_evidence_files_are_checked_by_content_and_downloaded_by_readers_only(
 
     second_key = db.session.get(Evidence, second_id).attachment.key
     assert client.delete(f"/api/v1/evidence/{first_id}", headers=employee).status_code == 200
-    files = [p for p in storage.rglob("*") if p.is_file()]
+    files = {p for p in storage.rglob("*") if p.is_file()} - before
     assert [p.name for p in files] == [Path(second_key).name]  # the other file stays
     assert client.get(f"/api/v1/evidence/{second_id}/file", headers=employee).data == PDF
 
@@ -472,3 +473,19 @@ def test_achievement_follows_the_rules_api(
     assert [line.level.value for line in lines] == ["above", "below"]
     # half above and a main objective below: neither more-than-half rule holds
     assert report.evaluation.suggested_results.value == "as_expected"
+
+
+def test_a_body_over_the_request_limit_is_refused_with_the_field_named(
+    app: Flask, client, org: Org, planning: Planning, reporting: Reporting
+) -> None:  # noqa: ANN001
+    employee = api_token(client, "employee")
+    report_id = _start(client, employee, reporting)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    try:
+        response = _upload(client, employee, report_id, b"%PDF-1.4\n" + b"0" * 8192, "besar.pdf")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert response.status_code == 413
+    assert "file" in response.get_json()["message"]
+    assert _count(Evidence) == 0

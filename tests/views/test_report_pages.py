@@ -37,7 +37,7 @@ def test_a_report_from_start_to_evaluation_in_the_screens(
     report_id = int(re.search(r"/report/(\d+)/", started.headers["Location"]).group(1))
     ids = [r.indicator_id for r in _report(report_id).realizations]
 
-    wrong = client.post(f"/report/{report_id}/save", data={f"value_{ids[0]}": "-2"})
+    wrong = client.post(f"/report/{report_id}/save?_l_=en", data={f"value_{ids[0]}": "-2"})
     assert wrong.status_code == 302
     page = client.get(f"/report/{report_id}/?_l_=en").get_data(as_text=True)
     assert "The realization cannot be negative." in page
@@ -75,9 +75,7 @@ def test_a_report_from_start_to_evaluation_in_the_screens(
     no_feedback = client.post(f"/report/{report_id}/evaluate", data={**form, "decision": "approve"})
     assert no_feedback.status_code == 302
     assert _report(report_id).status == ReportStatus.SUBMITTED
-    assert "Write your feedback" in client.get(f"/report/{report_id}/?_l_=en").get_data(
-        as_text=True
-    )
+    assert "Tuliskan umpan balik" in client.get(f"/report/{report_id}/").get_data(as_text=True)
     approved = client.post(
         f"/report/{report_id}/evaluate",
         data={**form, "decision": "approve", "feedback": "Sangat baik, pertahankan."},

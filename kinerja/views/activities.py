@@ -5,26 +5,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import abort, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import FileField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from kinerja.extensions import db
 from kinerja.models.planning import Indicator
 from kinerja.models.reports import Activity
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.scopes import (
     Scope,
+    activity_condition,
     activity_manage_condition,
     own_indicator_condition,
     team_employee_ids,
 )
 from kinerja.services import reporting
-from kinerja.views.base import EagerInterface, KinerjaModelApi, KinerjaModelView
+from kinerja.views.base import (
+    CRUD_METHOD_PERMISSIONS,
+    EagerInterface,
+    KinerjaModelApi,
+    KinerjaModelView,
+)
 from kinerja.views.exports import CsvExportMixin
 from kinerja.views.filters import FilterRelatedName, OwnIndicatorFilter, scope_filter
 from kinerja.views.widgets import RemoteChoice
@@ -45,6 +54,13 @@ ACTIVITY_LABELS = {
 }
 
 OWN_INDICATOR = RemoteChoice(Indicator, own_indicator_condition, (Indicator.text,), Indicator.text)
+
+
+def attachment_link(attachment: Any) -> Markup | str:
+    if attachment is None:
+        return ""
+    url = url_for("ActivityView.attachment", attachment_id=attachment.id)
+    return Markup(f'<a href="{escape(url)}">{escape(attachment.original_name)}</a>')  # noqa: S704
 
 
 def save_activity(item: Activity, scope: Scope) -> None:
@@ -69,6 +85,7 @@ class ActivityView(CsvExportMixin, KinerjaModelView):
         ],
     )
     class_permission_name = roles.ACTIVITY
+    method_permission_name = {**CRUD_METHOD_PERMISSIONS, "attachment": "read"}
     list_template = "kinerja/activities_list.html"
     list_title = _l("Daily activities")
     add_title = _l("Log an activity")
@@ -109,9 +126,22 @@ class ActivityView(CsvExportMixin, KinerjaModelView):
         "day": _l("Activities stay editable for a few days, then lock."),
         "indicator": _l("Optional: the indicator of your plan this work counts towards."),
     }
-    formatters_columns = {
-        "attachment": lambda a: a.original_name if a is not None else "",
-    }
+    formatters_columns = {"attachment": lambda a: attachment_link(a)}
+
+    @expose("/attachment/<int:attachment_id>")
+    @has_access
+    def attachment(self, attachment_id: int) -> Any:
+        """An activity's attachment, for those who may read the activity."""
+        from kinerja.views.reports import send_attachment
+
+        activity = db.session.scalar(
+            select(Activity).where(
+                Activity.attachment_id == attachment_id, activity_condition(current_scope())
+            )
+        )
+        if activity is None or activity.attachment is None:
+            abort(404)
+        return send_attachment(activity.attachment)
 
     def prepare_form(self, form: Any, item: Any | None) -> None:
         if item is None and request.method == "GET":

@@ -431,7 +431,12 @@ def evidence_file(evidence_id: int) -> Response:
     )
     if evidence is None or evidence.attachment is None:
         abort(404)
-    attachment = evidence.attachment
+    return send_attachment(evidence.attachment)
+
+
+def send_attachment(attachment: Any) -> Response:
+    """A stored file as a download with the type checked at upload (never rendered inline,
+    never sniffed by the browser, never cached by a shared proxy)."""
     try:
         path = reporting.file_store().path(attachment.key)
     except (FileNotFoundError, ValueError):

@@ -199,11 +199,11 @@ def test_double_submission_makes_one_evaluation(
     barrier = threading.Barrier(3)
 
     def submit() -> None:
-        with app.test_client() as own:
-            barrier.wait()
-            statuses.append(
-                own.post(f"/api/v1/report/{report_id}/submit", headers=employee).status_code
-            )
+        own = app.test_client()  # no preserved context across threads
+        barrier.wait()
+        statuses.append(
+            own.post(f"/api/v1/report/{report_id}/submit", headers=employee).status_code
+        )
 
     threads = [threading.Thread(target=submit) for _ in range(3)]
     for thread in threads:
@@ -228,18 +228,16 @@ def test_two_supervisors_cannot_both_decide(
     barrier = threading.Barrier(2)
 
     def decide(headers: dict[str, str], approve: bool) -> None:
-        with app.test_client() as own:
-            barrier.wait()
-            if approve:
-                body = {"results": "as_expected", "values": ALL_VALUES, "feedback": "Baik."}
-                response = own.post(
-                    f"/api/v1/report/{report_id}/approve", headers=headers, json=body
-                )
-            else:
-                response = own.post(
-                    f"/api/v1/report/{report_id}/return", headers=headers, json={"reason": "Ulang"}
-                )
-            statuses.append(response.status_code)
+        own = app.test_client()  # no preserved context across threads
+        barrier.wait()
+        if approve:
+            body = {"results": "as_expected", "values": ALL_VALUES, "feedback": "Baik."}
+            response = own.post(f"/api/v1/report/{report_id}/approve", headers=headers, json=body)
+        else:
+            response = own.post(
+                f"/api/v1/report/{report_id}/return", headers=headers, json={"reason": "Ulang"}
+            )
+        statuses.append(response.status_code)
 
     threads = [
         threading.Thread(target=decide, args=(tokens[0], True)),

@@ -192,6 +192,9 @@ def test_the_daily_log_and_the_team_today(
     rows = list(db.session.scalars(select(Activity).order_by(Activity.id)))
     assert [a.description for a in rows] == ["Verifikasi data kasus DBD", "Rapat koordinasi"]
     assert rows[1].attachment.original_name == "notulen.pdf"
+    file_url = f"/activities/attachment/{rows[1].attachment_id}"
+    assert file_url in client.get("/activities/list/").get_data(as_text=True)
+    assert client.get(file_url).data == PDF
     client.get("/logout/")
 
     login(client, "kasi")
@@ -199,7 +202,9 @@ def test_the_daily_log_and_the_team_today(
     assert "Verifikasi data kasus DBD" in team and "Rapat koordinasi" in team
     assert client.get("/team/today/feed").get_json()["count"] == 2
     assert client.get(f"/activities/edit/{rows[0].id}").status_code == 404  # not theirs
+    assert client.get(file_url).status_code == 200  # the supervisor reads it
     client.get("/logout/")
     login(client, "other")
     assert "Verifikasi" not in client.get("/team/today/").get_data(as_text=True)
     assert "Verifikasi" not in client.get("/activities/list/").get_data(as_text=True)
+    assert client.get(file_url).status_code == 404

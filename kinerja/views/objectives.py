@@ -54,6 +54,10 @@ INDICATOR_LABELS = {
     "updated_at": _l("Changed"),
 }
 
+# The fields of an indicator, shared by plan indicators and template indicators.
+INDICATOR_FIELDS = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+INDICATOR_FORM = ["objective", *INDICATOR_FIELDS]
+
 WRITABLE_PLAN = RemoteChoice(WorkPlan, plan_manage_condition, (), WorkPlan.id)
 PARENT_CHOICE = RemoteChoice(
     Objective,
@@ -119,27 +123,9 @@ class IndicatorView(KinerjaModelView):
     edit_title = _l("Edit indicator (IKI)")
     label_columns = INDICATOR_LABELS
     list_columns = ["objective", "text", "aspect", "target", "unit"]
-    show_columns = [
-        "objective",
-        "text",
-        "aspect",
-        "target",
-        "unit",
-        "direction",
-        "accumulation",
-        "order",
-    ]
-    add_columns = [
-        "objective",
-        "text",
-        "aspect",
-        "target",
-        "unit",
-        "direction",
-        "accumulation",
-        "order",
-    ]
-    edit_columns = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+    show_columns = INDICATOR_FORM
+    add_columns = INDICATOR_FORM
+    edit_columns = INDICATOR_FIELDS
     search_columns = ["text", "aspect"]
     order_columns = ["order"]
     base_order = ("order", "asc")
@@ -207,17 +193,8 @@ class IndicatorApi(KinerjaModelApi):
         "updated_at",
     ]
     show_columns = list_columns
-    add_columns = [
-        "objective",
-        "text",
-        "aspect",
-        "target",
-        "unit",
-        "direction",
-        "accumulation",
-        "order",
-    ]
-    edit_columns = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+    add_columns = INDICATOR_FORM
+    edit_columns = INDICATOR_FIELDS
     search_columns = ["objective", "aspect", "updated_at"]
     order_columns = ["id", "order", "updated_at"]
     base_order = ("id", "asc")

@@ -19,7 +19,7 @@ from kinerja.security.current import current_scope
 from kinerja.security.scopes import managed_position_condition
 from kinerja.services import planning
 from kinerja.views.base import CRUD_METHOD_PERMISSIONS, KinerjaModelView, tr
-from kinerja.views.objectives import INDICATOR_LABELS
+from kinerja.views.objectives import INDICATOR_FIELDS, INDICATOR_FORM, INDICATOR_LABELS
 from kinerja.views.widgets import RemoteChoice
 
 MANAGED_POSITION = RemoteChoice(
@@ -36,27 +36,9 @@ class TemplateIndicatorView(KinerjaModelView):
     edit_title = _l("Edit template indicator")
     label_columns = INDICATOR_LABELS
     list_columns = ["text", "aspect", "target", "unit", "direction"]
-    show_columns = [
-        "objective",
-        "text",
-        "aspect",
-        "target",
-        "unit",
-        "direction",
-        "accumulation",
-        "order",
-    ]
-    add_columns = [
-        "objective",
-        "text",
-        "aspect",
-        "target",
-        "unit",
-        "direction",
-        "accumulation",
-        "order",
-    ]
-    edit_columns = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+    show_columns = INDICATOR_FORM
+    add_columns = INDICATOR_FORM
+    edit_columns = INDICATOR_FIELDS
     base_order = ("order", "asc")
     optional_enum_columns = {"direction"}
     remote_choices = {

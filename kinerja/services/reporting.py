@@ -42,7 +42,6 @@ from kinerja.domain.reporting import (
 )
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
-from kinerja.models.org import Employee
 from kinerja.models.planning import (
     BehaviourValue,
     Indicator,
@@ -142,10 +141,6 @@ def edit_days() -> int:
     return int(current_app.config.get("KINERJA_ACTIVITY_EDIT_DAYS", 7))
 
 
-def activity_is_locked(activity: Activity) -> bool:
-    return activity.day is not None and activity_locked(activity.day, today(), edit_days())
-
-
 def validate_activity(activity: Activity, scope: Scope) -> None:
     errors = Errors()
     with db.session.no_autoflush:
@@ -233,16 +228,18 @@ def delete_activity(activity: Activity, scope: Scope) -> None:
         remove_files([key])
 
 
-def team_activities(employee_ids: Any, since: date) -> list[Activity]:
-    """Activities of the given people from ``since`` on, newest first (the team's log)."""
+def team_activities(employee_ids: Any, since: date, until: date | None = None) -> list[Activity]:
+    """Activities of the given people from ``since`` (to ``until``), newest first."""
     from sqlalchemy.orm import selectinload
 
+    query = select(Activity).where(Activity.employee_id.in_(employee_ids), Activity.day >= since)
+    if until is not None:
+        query = query.where(Activity.day <= until)
     return list(
         db.session.scalars(
-            select(Activity)
-            .where(Activity.employee_id.in_(employee_ids), Activity.day >= since)
-            .options(selectinload(Activity.employee), selectinload(Activity.indicator))
-            .order_by(Activity.day.desc(), Activity.created_at.desc())
+            query.options(
+                selectinload(Activity.employee), selectinload(Activity.indicator)
+            ).order_by(Activity.day.desc(), Activity.created_at.desc())
         )
     )
 
@@ -618,9 +615,10 @@ def preview(report: Report, ratings: Ratings) -> Preview:
     value_levels = list((ratings.values or {}).values())
     suggested_behaviour = suggest_behaviour(value_levels) if value_levels else None
     behaviour = ratings.behaviour or suggested_behaviour
-    results = ratings.results or suggested_results(report)
+    suggested = suggested_results(report)
+    results = ratings.results or suggested
     return Preview(
-        suggested_results=suggested_results(report),
+        suggested_results=suggested,
         suggested_behaviour=suggested_behaviour,
         predikat=predikat(results, behaviour) if behaviour is not None else None,
     )
@@ -800,7 +798,3 @@ def own_plans(scope: Scope) -> list[WorkPlan]:
             .order_by(Period.year.desc())
         )
     )
-
-
-def employee_of(scope: Scope) -> Employee | None:
-    return db.session.get(Employee, scope.employee_id) if scope.employee_id else None

@@ -15,7 +15,7 @@ from flask_babel import format_timedelta, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from kinerja.domain.errors import ConflictError, FieldErrors
 from kinerja.domain.ratings import Level
@@ -204,9 +204,8 @@ class ReportPageView(BaseView):
         )
         sub_period = report.sub_period
         activities = reporting.team_activities(
-            select(Report.employee_id).where(Report.id == report.id), sub_period.starts_on
+            [report.employee_id], sub_period.starts_on, sub_period.ends_on
         )
-        activities = [a for a in activities if a.day <= sub_period.ends_on]
         self.update_redirect()
         return self.render_template(
             "kinerja/report.html",
@@ -817,10 +816,8 @@ class EvidenceApi(KinerjaModelApi):
             return self.response_404()
         try:
             return evidence_file(number)
-        except Exception as exc:  # abort(404) inside
-            if getattr(exc, "code", None) == 404:
-                return self.response_404()
-            raise
+        except NotFound:  # FAB's @safe would turn the abort into a 500
+            return self.response_404()
 
 
 class EvaluationApi(KinerjaModelApi):

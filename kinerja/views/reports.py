@@ -536,9 +536,9 @@ class ReportApi(KinerjaModelApi):
         note = data.get("note")
         if note is not None and not isinstance(note, str):
             return self.response_422(message={"note": [gettext("Not a valid string.")]})
-        return self._run(
-            report, lambda r: reporting.save_report(r, {}, current_scope(), note=note or "")
-        )
+        if "note" in data:  # null clears it; leaving it out keeps it
+            note = note or ""
+        return self._run(report, lambda r: reporting.save_report(r, {}, current_scope(), note=note))
 
     @expose("/<pk>/submit", methods=["POST"])
     @protect()

@@ -487,3 +487,18 @@ def test_a_body_over_the_request_limit_is_refused_with_the_field_named(
     assert response.status_code == 413
     assert "file" in response.get_json()["message"]
     assert _count(Evidence) == 0
+
+
+def test_a_report_put_without_the_note_keeps_it(
+    client, org: Org, planning: Planning, reporting: Reporting
+) -> None:  # noqa: ANN001
+    employee = api_token(client, "employee")
+    report_id = _start(client, employee, reporting)
+    put = client.put(f"/api/v1/report/{report_id}", headers=employee, json={"note": "Catatan"})
+    assert put.status_code == 200, put.get_json()
+    assert client.put(f"/api/v1/report/{report_id}", headers=employee, json={}).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Report, report_id).note == "Catatan"
+    client.put(f"/api/v1/report/{report_id}", headers=employee, json={"note": None})
+    db.session.expire_all()
+    assert db.session.get(Report, report_id).note is None

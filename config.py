@@ -82,7 +82,7 @@ class Config:
     KINERJA_LEVEL_EXPECTED_AT = env_int("KINERJA_LEVEL_EXPECTED_AT", 95)
 
     # Flask-AppBuilder
-    FAB_SECURITY_MANAGER_CLASS = "kinerja.security.KinerjaSecurityManager"
+    FAB_SECURITY_MANAGER_CLASS = "kinerja.security.manager.KinerjaSecurityManager"
     FAB_INDEX_VIEW = "kinerja.views.home.HomeView"
     FAB_CREATE_DB = False  # Alembic owns the schema.
     FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)  # synced by `flask kinerja init`

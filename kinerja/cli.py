@@ -66,7 +66,7 @@ def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
 @kinerja_cli.command("sweep-jobs")
 def sweep_jobs_command() -> None:
     """Hand over jobs that stayed pending because Redis was unreachable."""
-    from kinerja.jobs import dispatch_pending
+    from kinerja.services.outbox import dispatch_pending
 
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-__all__ = ["N_", "ConflictError", "DomainError", "FieldErrors"]
+__all__ = ["N_", "AccessDenied", "ConflictError", "DomainError", "FieldErrors", "NotFoundError"]
 
 
 def N_(text: str) -> str:  # noqa: N802 - marks a message for extraction; translated where shown
@@ -23,6 +23,21 @@ class DomainError(ValueError):
 
 class ConflictError(DomainError):
     """The request is valid but the current state does not allow it (HTTP 409)."""
+
+
+class NotFoundError(DomainError):
+    """The row does not exist, or is outside the person's reach (HTTP 404: ids cannot be
+    probed)."""
+
+    def __init__(self, template: str = "Not found or not within your reach.", **params: object):
+        super().__init__(template, **params)
+
+
+class AccessDenied(DomainError, PermissionError):
+    """The person may see the row but not take this step on it (HTTP 403)."""
+
+    def __init__(self, template: str = "You may not do this.", **params: object) -> None:
+        super().__init__(template, **params)
 
 
 class FieldErrors(DomainError):

@@ -9,12 +9,17 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kinerja.domain.errors import N_, ConflictError
+from collections.abc import Iterable
+from decimal import Decimal
+
+from kinerja.domain.errors import N_, ConflictError, DomainError
+from kinerja.domain.numbers import parse_number
 from kinerja.domain.org import LabeledEnum
 
 __all__ = [
     "Accumulation",
     "Aspect",
+    "ObjectiveFacts",
     "Cadence",
     "Direction",
     "ObjectiveKind",
@@ -22,9 +27,15 @@ __all__ = [
     "PlanAction",
     "PlanStatus",
     "SubPeriodDates",
+    "default_accumulation",
     "default_direction",
+    "ensure_period_open",
+    "plan_problems",
+    "target_problem",
     "next_period_status",
     "next_plan_status",
+    "period_is_open",
+    "plan_in_force",
     "sub_periods",
 ]
 
@@ -34,6 +45,19 @@ class PeriodStatus(LabeledEnum):
     RUNNING = "running", N_("Ongoing")
     EVALUATION = "evaluation", N_("Evaluation")
     CLOSED = "closed", N_("Closed")
+
+
+def period_is_open(status: PeriodStatus | str) -> bool:
+    """Anything in a period may change until it is closed; then it is read-only for all."""
+    return PeriodStatus(status) != PeriodStatus.CLOSED
+
+
+def ensure_period_open(status: PeriodStatus | str, name: str) -> None:
+    """Refuse any change in a closed period (HTTP 409)."""
+    if not period_is_open(status):
+        raise ConflictError(
+            N_("The period %(period)s is closed: nothing in it can change."), period=name
+        )
 
 
 PERIOD_FLOW = [
@@ -120,6 +144,12 @@ class PlanStatus(LabeledEnum):
         return self in (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
+def plan_in_force(status: PlanStatus | str, has_approved_version: bool) -> bool:
+    """A plan counts (for reports, and as a supervisor's plan to cascade from) once a version
+    of it was approved: a revision under way keeps the approved version in force."""
+    return PlanStatus(status) == PlanStatus.APPROVED or has_approved_version
+
+
 class PlanAction(LabeledEnum):
     SUBMIT = "submit", N_("Submit")
     APPROVE = "approve", N_("Approve")
@@ -178,3 +208,68 @@ def default_direction(aspect: Aspect | str) -> Direction:
     if Aspect(aspect) in (Aspect.TIME, Aspect.COST):
         return Direction.LESS_IS_BETTER
     return Direction.MORE_IS_BETTER
+
+
+def default_accumulation(aspect: Aspect | str) -> Accumulation:
+    """How periodic realizations add up when the indicator does not say (project rule):
+    quantities and costs are summed, a quality (a level, a percentage) is its last value,
+    a time (days per case) is averaged."""
+    return _DEFAULT_ACCUMULATION[Aspect(aspect)]
+
+
+_DEFAULT_ACCUMULATION = {
+    Aspect.QUANTITY: Accumulation.SUM,
+    Aspect.QUALITY: Accumulation.LAST,
+    Aspect.TIME: Accumulation.AVERAGE,
+    Aspect.COST: Accumulation.SUM,
+}
+
+
+def target_problem(value: object) -> tuple[Decimal | None, DomainError | None]:
+    """Read an indicator's target: a number above zero (PermenPANRB 8/2021 divides by it)."""
+    target = parse_number(value)
+    if target is None:
+        return None, DomainError(N_("Enter the target as a number."))
+    if target <= 0:
+        return None, DomainError(N_("The target must be greater than 0."))
+    return target, None
+
+
+@dataclass(frozen=True)
+class ObjectiveFacts:
+    """What the completeness check needs to know of one objective."""
+
+    text: str
+    main: bool
+    indicators: int
+    cascades: bool
+
+
+def plan_problems(objectives: Iterable[ObjectiveFacts], has_supervisor: bool) -> list[DomainError]:
+    """What stops a plan from being submitted (empty when it can go): at least one main
+    objective, an indicator on each, and each cascading from the supervisor's objectives
+    when there is a supervisor."""
+    objectives = list(objectives)
+    problems: list[DomainError] = []
+    if not any(o.main for o in objectives):
+        problems.append(DomainError(N_("Add at least one main objective.")))
+    for objective in objectives:
+        if not objective.indicators:
+            problems.append(
+                DomainError(
+                    N_("Objective “%(objective)s” has no indicator."), objective=objective.text
+                )
+            )
+    if has_supervisor:
+        for objective in objectives:
+            if not objective.cascades:
+                problems.append(
+                    DomainError(
+                        N_(
+                            "Objective “%(objective)s” does not cascade from a supervisor's "
+                            "objective."
+                        ),
+                        objective=objective.text,
+                    )
+                )
+    return problems

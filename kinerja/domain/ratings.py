@@ -250,8 +250,8 @@ def accumulate(values: Iterable[Number | None], mode: Accumulation | str) -> Dec
 
 def periodic_target(target: Number, mode: Accumulation | str, number: int, count: int) -> Decimal:
     """The target an indicator should have reached by sub-period ``number`` of ``count``
-    (project rule): a count is pro-rated over the year, rounded half-up to 2 decimals; a
-    level or a rate is expected in full all year."""
+    (project rule): a count is pro-rated over the year, rounded half-up to 2 decimals but
+    never to 0; a level or a rate is expected in full all year."""
     if not 1 <= number <= count:
         raise DomainError(
             N_("Sub-period %(number)s does not exist in a year of %(count)s sub-periods."),
@@ -262,7 +262,9 @@ def periodic_target(target: Number, mode: Accumulation | str, number: int, count
     if Accumulation(mode) != Accumulation.SUM:
         return goal
     with localcontext(_CONTEXT):
-        return _round(goal * number / count, _CENT)
+        due = _round(goal * number / count, _CENT)
+    # A tiny annual target must not round to nothing: achievement divides by it.
+    return max(due, min(goal, _CENT))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from typing import Any
 from flask import current_app
 
 from kinerja.extensions import db
-from kinerja.jobs import job, report_progress
+from kinerja.jobs.progress import report_progress
+from kinerja.jobs.registry import job
 from kinerja.models.security import KinerjaUser
 from kinerja.security.scopes import scope_for_user
 from kinerja.services.imports import ImportKind, ImportMode, import_file

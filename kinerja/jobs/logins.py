@@ -8,7 +8,8 @@ from flask_mail import Message
 from sqlalchemy import select
 
 from kinerja.extensions import db, mail
-from kinerja.jobs import job, report_progress
+from kinerja.jobs.progress import report_progress
+from kinerja.jobs.registry import job
 from kinerja.models.base import utcnow
 from kinerja.models.jobs import JobRun
 from kinerja.models.org import Employee

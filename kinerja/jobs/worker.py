@@ -12,7 +12,7 @@ from typing import Any
 from rq import Worker
 
 from kinerja.extensions import db
-from kinerja.jobs import dispatch_pending, queue
+from kinerja.services.outbox import dispatch_pending, queue
 
 
 class AppWorker(Worker):

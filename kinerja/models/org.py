@@ -20,6 +20,9 @@ from kinerja.extensions import db
 from kinerja.models.base import TimestampMixin, enum_column
 
 
+PATH_SEPARATOR = " › "
+
+
 class Rank(TimestampMixin, db.Model):
     """Golongan/ruang (PNS, e.g. III/a Penata Muda) or PPPK grade (I–XVII): reference data."""
 
@@ -59,10 +62,16 @@ class Unit(TimestampMixin, db.Model):
 
     @property
     def path(self) -> str:
-        """The full path from the top, e.g. ``Dinas Kesehatan › Bidang P2P › Seksi Surveilans``."""
-        from kinerja.services.org import unit_path
-
-        return unit_path(self.id)
+        """The full path from the top, e.g. ``Dinas Kesehatan › Bidang P2P › Seksi Surveilans``
+        (shown on one unit's page: a few lazy loads, safe even on a corrupted cyclic tree)."""
+        names: list[str] = []
+        seen: set[int] = set()
+        unit: Unit | None = self
+        while unit is not None and unit.id not in seen:
+            seen.add(unit.id)
+            names.append(unit.name)
+            unit = unit.parent
+        return PATH_SEPARATOR.join(reversed(names))
 
 
 class Position(TimestampMixin, db.Model):

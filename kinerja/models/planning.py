@@ -21,6 +21,8 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
 )
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja.domain.planning import (
@@ -31,6 +33,8 @@ from kinerja.domain.planning import (
     ObjectiveKind,
     PeriodStatus,
     PlanStatus,
+    period_is_open,
+    plan_in_force,
 )
 from kinerja.extensions import db
 from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
@@ -86,9 +90,15 @@ class Period(TimestampMixin, db.Model):
         back_populates="period", order_by="SubPeriod.number", cascade="all, delete-orphan"
     )
 
-    @property
+    @hybrid_property
     def closed(self) -> bool:
-        return self.status == PeriodStatus.CLOSED
+        """Nothing in a closed period changes (also usable in queries: ``Period.closed``)."""
+        return not period_is_open(self.status)
+
+    @closed.inplace.expression
+    @classmethod
+    def _closed_expression(cls) -> ColumnElement[bool]:
+        return cls.status == PeriodStatus.CLOSED
 
     def __str__(self) -> str:
         return self.name
@@ -173,6 +183,16 @@ class WorkPlan(TimestampMixin, db.Model):
         order_by="WorkPlanEvent.id.desc()",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def in_force(self) -> bool:
+        """Whether an approved version of this plan exists (see :func:`plan_in_force`)."""
+        return plan_in_force(self.status, bool(self.versions))
+
+    @property
+    def editable(self) -> bool:
+        """Whether its content may change now: held by its owner, in an open period."""
+        return PlanStatus(self.status).editable and not self.period.closed
 
     def __str__(self) -> str:
         name = self.employee.name if self.employee else "?"

@@ -136,6 +136,21 @@ class Report(TimestampMixin, db.Model):
         """When it entered the supervisor's queue (None once decided or before submission)."""
         return self.submitted_at if self.status == ReportStatus.SUBMITTED else None
 
+    @property
+    def editable(self) -> bool:
+        """Realizations, evidence and the note change while the employee holds the report,
+        in a period that is not closed."""
+        return ReportStatus(self.status).editable and not self.work_plan.period.closed
+
+    @property
+    def deletable(self) -> bool:
+        """Only a draft that never reached the supervisor may be thrown away."""
+        return self.status == ReportStatus.DRAFT and self.evaluation is None
+
+    @property
+    def awaiting_evaluation(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED and not self.work_plan.period.closed
+
     def __str__(self) -> str:
         name = self.employee.name if self.employee else "?"
         return f"{self.sub_period} – {name}" if self.sub_period else name
@@ -233,6 +248,10 @@ class Evaluation(TimestampMixin, db.Model):
     ratings: Mapped[list[BehaviourRating]] = relationship(
         back_populates="evaluation", cascade="all, delete-orphan"
     )
+
+    @property
+    def decided(self) -> bool:
+        return self.decided_at is not None
 
     @property
     def differs_from_suggestion(self) -> bool:

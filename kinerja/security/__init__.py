@@ -1,7 +1,3 @@
-"""Security: roles defined in code, row-level scopes, and the FAB security manager."""
-
-from kinerja.security.current import current_scope
-from kinerja.security.manager import KinerjaSecurityManager
-from kinerja.security.scopes import SYSTEM, Scope
-
-__all__ = ["SYSTEM", "KinerjaSecurityManager", "Scope", "current_scope"]
+"""Security: roles defined in code (:mod:`roles`), row-level access policies
+(:mod:`policies`), the current person's scope (:mod:`current`) and FAB's security manager
+(:mod:`manager`). Import the module you need: this package itself loads nothing."""

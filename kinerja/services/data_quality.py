@@ -13,12 +13,8 @@ from kinerja.domain.errors import N_
 from kinerja.domain.org import UnitKind
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
-from kinerja.security.scopes import (
-    Scope,
-    managed_employee_condition,
-    managed_position_condition,
-    managed_unit_condition,
-)
+from kinerja.security.policies import employees, positions, units
+from kinerja.security.policies.scope import Scope
 
 
 @dataclass(frozen=True)
@@ -40,7 +36,7 @@ def _employees_without_position(scope: Scope) -> Select:
         .where(
             Employee.active.is_(True),
             Employee.position_id.is_(None),
-            managed_employee_condition(scope),
+            employees.manage(scope),
         )
         .order_by(Employee.name)
     )
@@ -50,7 +46,7 @@ def _employees_without_login(scope: Scope) -> Select:
     return (
         select(Employee)
         .where(
-            Employee.active.is_(True), Employee.user_id.is_(None), managed_employee_condition(scope)
+            Employee.active.is_(True), Employee.user_id.is_(None), employees.manage(scope)
         )
         .order_by(Employee.name)
     )
@@ -63,7 +59,7 @@ def _positions_without_supervisor(scope: Scope) -> Select:
             Position.active.is_(True),
             Position.supervisor_id.is_(None),
             Position.is_head.is_(False),
-            managed_position_condition(scope),
+            positions.manage(scope),
         )
         .order_by(Position.code)
     )
@@ -77,7 +73,7 @@ def _vacant_supervising_positions(scope: Scope) -> Select:
             Position.active.is_(True),
             exists().where(sub.supervisor_id == Position.id, sub.active.is_(True)),
             ~_active_holder(),
-            managed_position_condition(scope),
+            positions.manage(scope),
         )
         .order_by(Position.code)
     )
@@ -93,7 +89,7 @@ def _units_without_head(scope: Scope) -> Select:
             ~exists().where(
                 and_(head.unit_id == Unit.id, head.is_head.is_(True), head.active.is_(True))
             ),
-            managed_unit_condition(scope),
+            units.placeable(scope),
         )
         .order_by(Unit.code)
     )

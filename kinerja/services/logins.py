@@ -16,8 +16,10 @@ from kinerja.extensions import db
 from kinerja.models.org import Employee
 from kinerja.models.security import KinerjaUser
 from kinerja.security import roles
-from kinerja.security.scopes import Scope, managed_employee_condition
-from kinerja.services import commit
+from kinerja.security.policies import employees as employee_policy
+from kinerja.security.policies.scope import Scope
+from kinerja.services import outbox
+from kinerja.services.boundary import use_case
 from kinerja.services.roles import sync_supervisor_roles
 
 Delivery = Literal["show", "email"]
@@ -61,19 +63,17 @@ def split_name(full_name: str) -> tuple[str, str]:
     return (" ".join(parts[:-1])[:64], parts[-1][:64])
 
 
+@use_case
 def create_logins(employee_ids: list[int], scope: Scope, delivery: Delivery) -> LoginBatch:
     """Create a login for each chosen employee in reach who has none.
 
     ``show`` returns the one-time passwords (shown once, never stored in clear); ``email``
     schedules a job that mails them. Either way the password must be changed at first login.
     """
-    from kinerja.jobs import schedule
-    from kinerja.jobs.logins import email_login_credentials
-
     batch = LoginBatch()
     employees = db.session.scalars(
         select(Employee)
-        .where(Employee.id.in_(employee_ids), managed_employee_condition(scope))
+        .where(Employee.id.in_(employee_ids), employee_policy.manage(scope))
         .order_by(Employee.name)
     ).all()
     if delivery == "show" and len(employees) > MAX_SHOWN_AT_ONCE:
@@ -129,9 +129,10 @@ def create_logins(employee_ids: list[int], scope: Scope, delivery: Delivery) -> 
     sync_supervisor_roles()
     if delivery == "email" and batch.created:
         user_ids = [issued.user_id for issued in batch.created]
-        run = schedule(email_login_credentials, user_ids, queue_name="mail", total=len(user_ids))
+        run = outbox.schedule(
+            "email_login_credentials", user_ids, queue_name="mail", total=len(user_ids)
+        )
         batch.job_run_id = run.id
-    commit()
     return batch
 
 

@@ -1,4 +1,5 @@
-"""Use cases of the organisation: validating units, positions and employees, and tree paths.
+"""Use cases of the organisation: validating, saving and deleting units, positions and
+employees.
 
 Validation raises :class:`~kinerja.domain.errors.FieldErrors` keyed by the field names the
 forms and the API use, so the same rule speaks in the UI, the API and imports.
@@ -8,28 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, has_request_context
 from sqlalchemy import ColumnElement, func, select
 
-from kinerja.domain.errors import N_, ConflictError
+from kinerja.domain.contact import normalise_email
+from kinerja.domain.errors import N_, ConflictError, DomainError
 from kinerja.domain.nip import InvalidNip, parse_nip
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Rank, Unit
-from kinerja.security.scopes import (
-    Scope,
-    is_within,
-    managed_unit_condition,
-    supervisor_chain_ids,
-    supervisor_choice_condition,
-    unit_ancestor_ids,
-)
-from kinerja.services import commit
+from kinerja.models.trees import supervisor_chain_ids, unit_ancestor_ids
+from kinerja.security.policies import Policy, employees, is_within, positions, units
+from kinerja.security.policies.scope import Scope
+from kinerja.services.boundary import use_case
 from kinerja.services.roles import sync_supervisor_roles
-from kinerja.services.validation import Errors, duplicate, require
-
-PATH_SEPARATOR = " › "
-
-NOT_FOUND = N_("Not found or not within your reach.")
+from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require
 
 
 def _check_code_name_kind(errors: Errors, item: Unit | Position, used: str) -> None:
@@ -55,7 +47,7 @@ def validate_unit(unit: Unit, scope: Scope) -> None:
         if parent_id is None:
             if not scope.manages_all:
                 errors.add("parent", N_("Choose the unit this unit belongs to."))
-        elif not is_within(managed_unit_condition(scope), Unit, parent_id):
+        elif not is_within(units.placeable(scope), Unit, parent_id):
             errors.add("parent", NOT_FOUND)
         elif unit.id is not None and creates_unit_cycle(unit.id, parent_id):
             errors.add(
@@ -69,33 +61,6 @@ def creates_unit_cycle(unit_id: int, new_parent_id: int) -> bool:
     return unit_id in ancestors
 
 
-def unit_path(unit_id: int | None) -> str:
-    """Full path of a unit from the top, from a per-request map of the whole tree."""
-    if unit_id is None:
-        return ""
-    tree = _unit_tree()
-    names: list[str] = []
-    seen: set[int] = set()
-    current: int | None = unit_id
-    while current is not None and current in tree and current not in seen:
-        seen.add(current)
-        parent_id, name = tree[current]
-        names.append(name)
-        current = parent_id
-    return PATH_SEPARATOR.join(reversed(names))
-
-
-def _unit_tree() -> dict[int, tuple[int | None, str]]:
-    cached = g.get("_unit_tree") if has_request_context() else None
-    if cached is not None:
-        return cached
-    rows = db.session.execute(select(Unit.id, Unit.parent_id, Unit.name))
-    tree = {row.id: (row.parent_id, row.name) for row in rows}
-    if has_request_context():
-        g._unit_tree = tree
-    return tree
-
-
 # --- positions ------------------------------------------------------------------------------
 
 
@@ -106,7 +71,7 @@ def validate_position(position: Position, scope: Scope) -> None:
         _check_code_name_kind(errors, position, N_("Position code %(code)s is already used."))
         unit_id = position.unit.id if position.unit is not None else position.unit_id
         if require(errors, "unit", unit_id) and not is_within(
-            managed_unit_condition(scope), Unit, unit_id
+            units.placeable(scope), Unit, unit_id
         ):
             errors.add("unit", NOT_FOUND)
         if (
@@ -129,7 +94,7 @@ def validate_position(position: Position, scope: Scope) -> None:
             position.supervisor.id if position.supervisor is not None else position.supervisor_id
         )
         if supervisor_id is not None:
-            if not is_within(supervisor_choice_condition(scope), Position, supervisor_id):
+            if not is_within(positions.supervisor_choices(scope), Position, supervisor_id):
                 errors.add("supervisor", NOT_FOUND)
             elif position.id is not None and creates_supervision_cycle(position.id, supervisor_id):
                 errors.add(
@@ -168,7 +133,7 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
             employee.unit = position.unit
             unit_id = position.unit_id
         if require(errors, "unit", unit_id):
-            if not is_within(managed_unit_condition(scope), Unit, unit_id):
+            if not is_within(units.placeable(scope), Unit, unit_id):
                 errors.add("unit", NOT_FOUND)
             elif position is not None and position.unit_id != unit_id:
                 errors.add(
@@ -185,40 +150,55 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
             and rank.employment_type != employee.employment_type
         ):
             errors.add("rank", N_("This rank does not fit the employment type."))
-        if employee.email:
-            employee.email = employee.email.strip()
-            if "@" not in employee.email or " " in employee.email:
-                errors.add("email", N_("Not a valid email address."))
+        if employee.email and employee.email.strip():
+            try:
+                employee.email = normalise_email(employee.email)
+            except DomainError as exc:
+                errors["email"].append(exc)
+        elif employee.email is not None:
+            employee.email = None
     errors.raise_if_any()
 
 
 # --- saving and deleting --------------------------------------------------------------------
+# A new row is checked by the validation (its parent, unit or supervisor must be within
+# reach); an existing one must itself be manageable.
 
 
+def _check_existing(policy: Policy[Any], row: Unit | Position | Employee, scope: Scope) -> None:
+    if row.id is not None:
+        policy.check_manage(scope, row)
+
+
+@use_case
 def save_unit(unit: Unit, scope: Scope) -> None:
+    _check_existing(units, unit, scope)
     validate_unit(unit, scope)
     db.session.add(unit)
-    commit()
 
 
+@use_case
 def save_position(position: Position, scope: Scope) -> None:
+    _check_existing(positions, position, scope)
     validate_position(position, scope)
     db.session.add(position)
     db.session.flush()
     sync_supervisor_roles()
-    commit()
 
 
+@use_case
 def save_employee(employee: Employee, scope: Scope) -> None:
+    _check_existing(employees, employee, scope)
     validate_employee(employee, scope)
     db.session.add(employee)
     db.session.flush()
     sync_supervisor_roles()
-    commit()
 
 
+@use_case
 def delete_unit(unit: Unit, scope: Scope) -> None:
     """Only an empty unit can go: its sub-units, positions and employees would lose their home."""
+    units.check_manage(scope, unit)
     counts = {
         "units": _count(Unit, Unit.parent_id == unit.id),
         "positions": _count(Position, Position.unit_id == unit.id),
@@ -233,10 +213,11 @@ def delete_unit(unit: Unit, scope: Scope) -> None:
             **counts,
         )
     db.session.delete(unit)
-    commit()
 
 
+@use_case
 def delete_position(position: Position, scope: Scope) -> None:
+    positions.check_manage(scope, position)
     counts = {
         "holders": _count(Employee, Employee.position_id == position.id),
         "subordinates": _count(Position, Position.supervisor_id == position.id),
@@ -252,14 +233,14 @@ def delete_position(position: Position, scope: Scope) -> None:
     db.session.delete(position)
     db.session.flush()
     sync_supervisor_roles()
-    commit()
 
 
+@use_case
 def delete_employee(employee: Employee, scope: Scope) -> None:
+    employees.check_manage(scope, employee)
     db.session.delete(employee)
     db.session.flush()
     sync_supervisor_roles()
-    commit()
 
 
 def _count(model: Any, condition: ColumnElement[bool]) -> int:

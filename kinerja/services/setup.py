@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from kinerja.extensions import db
 from kinerja.security import roles
-from kinerja.services import commit
+from kinerja.services.boundary import transaction
 from kinerja.services.reference import seed_behaviour_values, seed_ranks
 
 
@@ -31,10 +31,10 @@ def initialise() -> SetupReport:
         if sm.find_role(name) is None:
             sm.add_role(name)
     appbuilder.add_permissions(update_perms=True)
-    permissions = _mirror_role_permissions()
-    ranks_added = seed_ranks()
-    seed_behaviour_values()
-    commit()
+    with transaction():
+        permissions = _mirror_role_permissions()
+        ranks_added = seed_ranks()
+        seed_behaviour_values()
     return SetupReport(
         roles=list(roles.ALL_ROLES), permissions=permissions, ranks_added=ranks_added
     )

@@ -11,6 +11,9 @@ from kinerja.domain.errors import N_, DomainError, FieldErrors
 from kinerja.extensions import db
 
 
+NOT_FOUND = N_("Not found or not within your reach.")
+
+
 class Errors(defaultdict[str, list[DomainError]]):
     def __init__(self) -> None:
         super().__init__(list)

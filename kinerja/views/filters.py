@@ -1,4 +1,10 @@
-"""FAB filters that apply the row-level scopes of :mod:`kinerja.security.scopes`."""
+"""FAB filters: row-level access from the policies, and the search filters of the lists.
+
+Access filters take the condition from :mod:`kinerja.security.policies`; nothing here
+decides who may see what. ``[["id", ReadFilter, None]]`` restricts a view to the rows the
+person may read; :func:`condition_filter` wraps any other policy condition (a dropdown's
+choices, the supervisor's queue).
+"""
 
 from __future__ import annotations
 
@@ -7,141 +13,52 @@ from typing import Any
 
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, false
 
-from kinerja.models.org import Employee, Position, Unit
-from kinerja.models.planning import (
-    Indicator,
-    Objective,
-    Period,
-    PlanTemplate,
-    SubPeriod,
-    TemplateIndicator,
-    TemplateObjective,
-    WorkPlan,
-)
-from kinerja.models.reports import (
-    Activity,
-    DialogueNote,
-    Evaluation,
-    Evidence,
-    Realization,
-    Report,
-)
+from kinerja.models.org import Unit
+from kinerja.models.trees import unit_subtree_ids, units_matching
 from kinerja.security.current import current_scope
-from kinerja.security.scopes import (
-    Scope,
-    _cte_name,
-    activity_condition,
-    activity_manage_condition,
-    admin_only,
-    cascade_parent_condition,
-    employee_condition,
-    evaluation_condition,
-    indicator_condition,
-    indicator_manage_condition,
-    managed_employee_condition,
-    managed_position_condition,
-    managed_unit_condition,
-    objective_condition,
-    objective_manage_condition,
-    own_indicator_condition,
-    plan_condition,
-    plan_manage_condition,
-    plan_owner_condition,
-    position_condition,
-    report_condition,
-    report_decide_condition,
-    report_manage_condition,
-    report_part_condition,
-    report_part_manage_condition,
-    signed_in,
-    supervisor_choice_condition,
-    template_condition,
-    template_manage_condition,
-    unit_condition,
-    unit_subtree_ids,
-)
+from kinerja.security.policies import policy_for
+from kinerja.security.policies.scope import Scope
 
 Condition = Callable[[Scope], ColumnElement[bool]]
-
-READ_CONDITIONS: dict[type, Condition] = {
-    Unit: unit_condition,
-    Position: position_condition,
-    Employee: employee_condition,
-    Period: signed_in,
-    SubPeriod: signed_in,
-    WorkPlan: plan_condition,
-    Objective: objective_condition,
-    Indicator: indicator_condition,
-    PlanTemplate: template_condition,
-    TemplateObjective: lambda scope: TemplateObjective.template_id.in_(
-        select(PlanTemplate.id).where(template_condition(scope))
-    ),
-    TemplateIndicator: lambda scope: TemplateIndicator.objective_id.in_(
-        select(TemplateObjective.id).join(PlanTemplate).where(template_condition(scope))
-    ),
-    Activity: activity_condition,
-    Report: report_condition,
-    Realization: lambda scope: report_part_condition(Realization, scope),
-    Evidence: lambda scope: report_part_condition(Evidence, scope),
-    DialogueNote: lambda scope: report_part_condition(DialogueNote, scope),
-    Evaluation: evaluation_condition,
-}
-MANAGE_CONDITIONS: dict[type, Condition] = {
-    Unit: managed_unit_condition,
-    Position: managed_position_condition,
-    Employee: managed_employee_condition,
-    Period: admin_only,
-    SubPeriod: admin_only,
-    WorkPlan: plan_manage_condition,
-    Objective: objective_manage_condition,
-    Indicator: indicator_manage_condition,
-    PlanTemplate: template_manage_condition,
-    TemplateObjective: lambda scope: TemplateObjective.template_id.in_(
-        select(PlanTemplate.id).where(template_manage_condition(scope))
-    ),
-    TemplateIndicator: lambda scope: TemplateIndicator.objective_id.in_(
-        select(TemplateObjective.id).join(PlanTemplate).where(template_manage_condition(scope))
-    ),
-    Activity: activity_manage_condition,
-    Report: report_manage_condition,
-    Realization: lambda scope: report_part_manage_condition(Realization, scope),
-    Evidence: lambda scope: report_part_manage_condition(Evidence, scope),
-    DialogueNote: lambda scope: false(),  # notes are kept as written
-    Evaluation: lambda scope: false(),  # changed only through the evaluation itself
-}
+FilterList = list[list[Any]]
 
 
-class _ConditionFilter(BaseFilter):
-    """Restricts a query of the filter's model by a scope condition of the current person."""
+class ReadFilter(BaseFilter):
+    """Rows the person may read: the base filter of every list, show, ``_info`` and export."""
 
-    name = "scope"
-    conditions: dict[type, Condition] = {}
+    name = "readable"
 
     def apply(self, query: Any, value: Any) -> Any:
-        return query.filter(self.conditions[self.model](current_scope()))
+        return query.filter(policy_for(self.model).read(current_scope()))
 
 
-class ReadScopeFilter(_ConditionFilter):
-    """Rows the person may see: base filter of every list, show, ``_info`` and export."""
+class ManageFilter(BaseFilter):
+    """Rows the person may change, or choose in a form."""
 
-    conditions = READ_CONDITIONS
+    name = "manageable"
 
-
-class ManageScopeFilter(_ConditionFilter):
-    """Rows the person may change or choose in a form."""
-
-    conditions = MANAGE_CONDITIONS
+    def apply(self, query: Any, value: Any) -> Any:
+        return query.filter(policy_for(self.model).manage(current_scope()))
 
 
-class SupervisorChoiceFilter(_ConditionFilter):
-    conditions = {Position: supervisor_choice_condition}
+class ConditionFilter(BaseFilter):
+    """Rows meeting the policy condition given as the filter's value."""
+
+    name = "policy"
+
+    def apply(self, query: Any, value: Condition) -> Any:
+        return query.filter(value(current_scope()))
 
 
-def scope_filter(filter_class: type[_ConditionFilter]) -> list[list[Any]]:
-    """The ``[[column, filter, value]]`` list FAB expects for base filters and dropdowns."""
-    return [["id", filter_class, None]]
+READABLE: FilterList = [["id", ReadFilter, None]]
+MANAGEABLE: FilterList = [["id", ManageFilter, None]]
+
+
+def condition_filter(condition: Condition) -> FilterList:
+    """The ``[[column, filter, value]]`` list FAB expects, for a policy condition."""
+    return [["id", ConditionFilter, condition]]
 
 
 class FilterInUnitTree(BaseFilter):
@@ -158,19 +75,6 @@ class FilterInUnitTree(BaseFilter):
             return query
         column = self.model.id if self.model is Unit else self.model.unit_id
         return query.filter(column.in_(unit_subtree_ids(unit_id)))
-
-
-def units_matching(text: str) -> Any:
-    """Ids of units whose code is ``text`` or whose name contains it, with their sub-units."""
-    text = text.strip()
-    roots = (
-        select(Unit.id)
-        .where(or_(func.lower(Unit.code) == text.lower(), Unit.name.ilike(f"%{text}%")))
-        .cte(_cte_name("matched_units"), recursive=True)
-    )
-    child = Unit.__table__.alias("child_unit")
-    tree = roots.union(select(child.c.id).where(child.c.parent_id == roots.c.id))
-    return select(tree.c.id)
 
 
 class FilterUnitText(BaseFilter):
@@ -230,31 +134,3 @@ class FilterEnumIsNot(BaseFilter):
         member = _enum_member(self.model, self.column_name, value)
         column = getattr(self.model, self.column_name)
         return query.filter(column != member) if member is not None else query
-
-
-class PlanOwnerFilter(_ConditionFilter):
-    """Employees one may start a plan for (oneself; an Operator's people)."""
-
-    conditions = {Employee: plan_owner_condition}
-
-
-class OpenPeriodFilter(_ConditionFilter):
-    conditions = {Period: lambda scope: Period.status != "closed"}
-
-
-class CascadeParentFilter(_ConditionFilter):
-    """Objectives one may cascade from (the supervisors' of the plans one writes)."""
-
-    conditions = {Objective: cascade_parent_condition}
-
-
-class DecideScopeFilter(_ConditionFilter):
-    """Reports one evaluates (the direct supervisor's queue)."""
-
-    conditions = {Report: report_decide_condition}
-
-
-class OwnIndicatorFilter(_ConditionFilter):
-    """Indicators of one's own plans in open periods (what an activity may count towards)."""
-
-    conditions = {Indicator: own_indicator_condition}

@@ -12,7 +12,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, true
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -20,40 +20,31 @@ from wtforms.validators import DataRequired
 from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
 from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.security import roles
-from kinerja.security.scopes import (
-    managed_position_condition,
-    managed_unit_condition,
-    supervisor_choice_condition,
-)
+from kinerja.security.policies import positions, ranks, units
 from kinerja.services import org
-from kinerja.views.base import (
-    CRUD_METHOD_PERMISSIONS,
-    EagerInterface,
-    KinerjaModelApi,
-    KinerjaModelView,
-    tr,
-)
 from kinerja.views.exports import CsvExportMixin
+from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import (
     FilterInUnitTree,
     FilterRelatedName,
     FilterUnitText,
-    ManageScopeFilter,
-    SupervisorChoiceFilter,
-    scope_filter,
+    condition_filter,
 )
 from kinerja.views.logins import confirmation
+from kinerja.views.refusals import tr
+from kinerja.views.rest import KinerjaModelApi
+from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
 
 # Choices offered in forms: searched on the server, scoped to what the person manages.
-UNIT_CHOICE = RemoteChoice(Unit, managed_unit_condition, (Unit.code, Unit.name), Unit.code)
+UNIT_CHOICE = RemoteChoice(Unit, units.placeable, (Unit.code, Unit.name), Unit.code)
 SUPERVISOR_CHOICE = RemoteChoice(
-    Position, supervisor_choice_condition, (Position.code, Position.name), Position.code
+    Position, positions.supervisor_choices, (Position.code, Position.name), Position.code
 )
-RANK_CHOICE = RemoteChoice(Rank, lambda scope: true(), (Rank.code, Rank.name), Rank.order)
+RANK_CHOICE = RemoteChoice(Rank, ranks.read, (Rank.code, Rank.name), Rank.order)
 POSITION_OF_UNIT_CHOICE = RemoteChoice(
     Position,
-    managed_position_condition,
+    positions.manage,
     (Position.code, Position.name),
     Position.code,
     master="unit",
@@ -119,7 +110,6 @@ class UnitView(CsvExportMixin, KinerjaModelView):
     }
     save_item = staticmethod(org.save_unit)
     delete_item = staticmethod(org.delete_unit)
-    edit_condition = staticmethod(lambda scope: managed_unit_condition(scope, include_root=False))
 
 
 class UnitApi(KinerjaModelApi):
@@ -134,11 +124,9 @@ class UnitApi(KinerjaModelApi):
     search_filters = {"parent": [FilterInUnitTree]}
     order_columns = ["id", "code", "name", "kind", "created_at", "updated_at"]
     base_order = ("id", "asc")
-    add_query_rel_fields = {"parent": scope_filter(ManageScopeFilter)}
-    edit_query_rel_fields = {"parent": scope_filter(ManageScopeFilter)}
+    add_query_rel_fields = edit_query_rel_fields = {"parent": condition_filter(units.placeable)}
     save_item = staticmethod(org.save_unit)
     delete_item = staticmethod(org.delete_unit)
-    edit_condition = staticmethod(lambda scope: managed_unit_condition(scope, include_root=False))
 
 
 # --- positions ------------------------------------------------------------------------------
@@ -168,8 +156,8 @@ POSITION_SEARCH_COLUMNS = [
     "updated_at",
 ]
 POSITION_REL_FIELDS = {
-    "unit": scope_filter(ManageScopeFilter),
-    "supervisor": scope_filter(SupervisorChoiceFilter),
+    "unit": condition_filter(units.placeable),
+    "supervisor": condition_filter(positions.supervisor_choices),
 }
 
 
@@ -291,8 +279,8 @@ EMPLOYEE_SEARCH_COLUMNS = [
     "updated_at",
 ]
 EMPLOYEE_REL_FIELDS = {
-    "unit": scope_filter(ManageScopeFilter),
-    "position": scope_filter(ManageScopeFilter),
+    "unit": condition_filter(units.placeable),
+    "position": condition_filter(positions.manage),
 }
 
 

@@ -20,7 +20,7 @@ from wtforms.widgets import html_params
 
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
-from kinerja.security.scopes import Scope
+from kinerja.security.policies.scope import Scope
 from kinerja.views.params import MAX_ID, parse_pk
 
 PAGE_SIZE = 30

@@ -500,6 +500,14 @@ def test_periodic_target_of_a_sum_has_two_decimals() -> None:
     assert str(periodic_target(1, "sum", 1, 3)) == "0.33"
 
 
+def test_a_tiny_pro_rated_target_never_rounds_to_zero() -> None:
+    """0.01 a year is 0.0008 a month: the target due is kept at one hundredth, so the
+    achievement of the first months can still be computed."""
+    assert periodic_target("0.01", "sum", 1, 12) == Decimal("0.01")
+    assert periodic_target("0.05", "sum", 1, 12) == Decimal("0.01")
+    assert achievement(periodic_target("0.01", "sum", 1, 12), 0) == 0.0
+
+
 @pytest.mark.parametrize("mode", ["sum", "last", "average"])
 @pytest.mark.parametrize(("number", "count"), [(0, 4), (5, 4), (-1, 4), (1, 0), (0, 0), (13, 12)])
 def test_periodic_target_refuses_sub_periods_outside_the_year(

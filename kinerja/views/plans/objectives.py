@@ -12,19 +12,16 @@ from flask import request, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from kinerja.domain.planning import default_direction
+from kinerja.domain.planning import default_accumulation, default_direction
 from kinerja.models.planning import Indicator, Objective, WorkPlan
 from kinerja.security import roles
-from kinerja.security.scopes import (
-    cascade_parent_condition,
-    objective_manage_condition,
-    plan_manage_condition,
-    supervisor_plan_ids,
-)
-from kinerja.services import planning
-from kinerja.views.base import KinerjaModelApi, KinerjaModelView
-from kinerja.views.filters import CascadeParentFilter, ManageScopeFilter, scope_filter
+from kinerja.security.policies import objectives, plans
+from kinerja.services.plans import content
+from kinerja.services.plans.cascade import supervisor_plan_ids
+from kinerja.views.filters import MANAGEABLE, condition_filter
 from kinerja.views.params import parse_pk
+from kinerja.views.rest import KinerjaModelApi
+from kinerja.views.screens import KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
 
 OBJECTIVE_LABELS = {
@@ -58,18 +55,16 @@ INDICATOR_LABELS = {
 INDICATOR_FIELDS = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
 INDICATOR_FORM = ["objective", *INDICATOR_FIELDS]
 
-WRITABLE_PLAN = RemoteChoice(WorkPlan, plan_manage_condition, (), WorkPlan.id)
+WRITABLE_PLAN = RemoteChoice(WorkPlan, plans.manage, (), WorkPlan.id)
 PARENT_CHOICE = RemoteChoice(
     Objective,
-    cascade_parent_condition,
+    objectives.cascade_parents,
     (Objective.text,),
     Objective.order,
     master="work_plan",
     master_condition=lambda plan_id: Objective.work_plan_id.in_(supervisor_plan_ids(plan_id)),
 )
-WRITABLE_OBJECTIVE = RemoteChoice(
-    Objective, objective_manage_condition, (Objective.text,), Objective.id
-)
+WRITABLE_OBJECTIVE = RemoteChoice(Objective, objectives.manage, (Objective.text,), Objective.id)
 
 
 def _plan_page(plan_id: int) -> str:
@@ -98,8 +93,8 @@ class ObjectiveView(KinerjaModelView):
             "objectives for the period (intervensi)."
         ),
     }
-    save_item = staticmethod(planning.save_objective)
-    delete_item = staticmethod(planning.delete_objective)
+    save_item = staticmethod(content.save_objective)
+    delete_item = staticmethod(content.delete_objective)
 
     def prepare_form(self, form: Any, item: Any | None) -> None:
         """The parent choices are the supervisor's objectives for this form's plan."""
@@ -130,14 +125,17 @@ class IndicatorView(KinerjaModelView):
     order_columns = ["order"]
     base_order = ("order", "asc")
     remote_choices = {"objective": WRITABLE_OBJECTIVE}
-    optional_enum_columns = {"direction"}
+    optional_enum_columns = {"direction", "accumulation"}
     description_columns = {
         "target": _l("Greater than 0, e.g. 12 (documents), 95 (%), 3 (days)."),
         "direction": _l("Leave empty: time and cost are better when lower, the rest when higher."),
-        "accumulation": _l("How the periodic realizations add up to the year."),
+        "accumulation": _l(
+            "How the periodic realizations add up to the year. Leave empty: quantities and "
+            "costs are summed, a quality is its last value, a time is averaged."
+        ),
     }
-    save_item = staticmethod(planning.save_indicator)
-    delete_item = staticmethod(planning.delete_indicator)
+    save_item = staticmethod(content.save_indicator)
+    delete_item = staticmethod(content.delete_indicator)
 
     def after_save_url(self, item: Any) -> str:
         return _plan_page(item.objective.work_plan_id)
@@ -166,12 +164,12 @@ class ObjectiveApi(KinerjaModelApi):
     order_columns = ["id", "order", "updated_at"]
     base_order = ("id", "asc")
     add_query_rel_fields = {
-        "work_plan": scope_filter(ManageScopeFilter),
-        "parent": scope_filter(CascadeParentFilter),
+        "work_plan": MANAGEABLE,
+        "parent": condition_filter(objectives.cascade_parents),
     }
-    edit_query_rel_fields = {"parent": scope_filter(CascadeParentFilter)}
-    save_item = staticmethod(planning.save_objective)
-    delete_item = staticmethod(planning.delete_objective)
+    edit_query_rel_fields = {"parent": condition_filter(objectives.cascade_parents)}
+    save_item = staticmethod(content.save_objective)
+    delete_item = staticmethod(content.delete_objective)
 
 
 class IndicatorApi(KinerjaModelApi):
@@ -198,19 +196,24 @@ class IndicatorApi(KinerjaModelApi):
     search_columns = ["objective", "aspect", "updated_at"]
     order_columns = ["id", "order", "updated_at"]
     base_order = ("id", "asc")
-    add_query_rel_fields = {"objective": scope_filter(ManageScopeFilter)}
-    save_item = staticmethod(planning.save_indicator)
-    delete_item = staticmethod(planning.delete_indicator)
+    add_query_rel_fields = {"objective": MANAGEABLE}
+    save_item = staticmethod(content.save_indicator)
+    delete_item = staticmethod(content.delete_indicator)
 
     def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
-        """The direction follows the aspect unless given."""
-        if data.get("direction") in (None, "") and request.method == "POST":
-            data["direction"] = _direction_for(data.get("aspect"))
+        """The direction and the accumulation follow the aspect unless given."""
+        if request.method == "POST":
+            for column, default in (
+                ("direction", default_direction),
+                ("accumulation", default_accumulation),
+            ):
+                if data.get(column) in (None, ""):
+                    data[column] = _by_aspect(default, data.get("aspect"))
         return super().clean_payload(data)
 
 
-def _direction_for(aspect: Any) -> str | None:
+def _by_aspect(default: Any, aspect: Any) -> str | None:
     try:
-        return default_direction(aspect).value
+        return str(default(aspect).value)
     except ValueError:
         return None  # the unknown aspect is reported by validation

@@ -20,22 +20,16 @@ from kinerja.models.planning import Indicator
 from kinerja.models.reports import Activity
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.security.scopes import (
-    Scope,
-    activity_condition,
-    activity_manage_condition,
-    own_indicator_condition,
-    team_employee_ids,
-)
-from kinerja.services import reporting
-from kinerja.views.base import (
-    CRUD_METHOD_PERMISSIONS,
-    EagerInterface,
-    KinerjaModelApi,
-    KinerjaModelView,
-)
+from kinerja.security.policies import activities as activity_policy
+from kinerja.security.policies import employees
+from kinerja.security.policies.scope import Scope
+from kinerja.services.reports import activities as reporting
 from kinerja.views.exports import CsvExportMixin
-from kinerja.views.filters import FilterRelatedName, OwnIndicatorFilter, scope_filter
+from kinerja.views.fields import EagerInterface
+from kinerja.views.filters import FilterRelatedName, condition_filter
+from kinerja.views.reports.files import send_attachment
+from kinerja.views.rest import KinerjaModelApi
+from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
 
 ACTIVITY_LABELS = {
@@ -53,7 +47,9 @@ ACTIVITY_LABELS = {
     "updated_at": _l("Changed"),
 }
 
-OWN_INDICATOR = RemoteChoice(Indicator, own_indicator_condition, (Indicator.text,), Indicator.text)
+OWN_INDICATOR = RemoteChoice(
+    Indicator, activity_policy.own_indicators, (Indicator.text,), Indicator.text
+)
 
 
 def attachment_link(attachment: Any) -> Markup | str:
@@ -119,7 +115,6 @@ class ActivityView(CsvExportMixin, KinerjaModelView):
     order_columns = ["day", "duration_minutes"]
     base_order = ("day", "desc")
     remote_choices = {"indicator": OWN_INDICATOR}
-    edit_condition = staticmethod(activity_manage_condition)
     save_item = staticmethod(save_activity)
     delete_item = staticmethod(reporting.delete_activity)
     description_columns = {
@@ -132,11 +127,10 @@ class ActivityView(CsvExportMixin, KinerjaModelView):
     @has_access
     def attachment(self, attachment_id: int) -> Any:
         """An activity's attachment, for those who may read the activity."""
-        from kinerja.views.reports import send_attachment
-
         activity = db.session.scalar(
             select(Activity).where(
-                Activity.attachment_id == attachment_id, activity_condition(current_scope())
+                Activity.attachment_id == attachment_id,
+                activity_policy.read(current_scope()),
             )
         )
         if activity is None or activity.attachment is None:
@@ -148,8 +142,6 @@ class ActivityView(CsvExportMixin, KinerjaModelView):
             form.day.data = reporting.today()
 
     def after_save_url(self, item: Any) -> str:
-        from flask import url_for
-
         if request.form.get("another"):
             return url_for(f"{self.endpoint}.add")
         return url_for(f"{self.endpoint}.list")
@@ -176,7 +168,7 @@ class TeamTodayView(BaseView):
     def today(self) -> Any:
         day = reporting.today()
         week = reporting.week_start(day)
-        activities = reporting.team_activities(team_employee_ids(current_scope()), week)
+        activities = reporting.team_activities(employees.team(current_scope()), week)
         return self.render_template(
             "kinerja/team_today.html",
             today=day,
@@ -191,7 +183,7 @@ class TeamTodayView(BaseView):
     def feed(self) -> Any:
         """Today's count, for the page to notice new entries without reloading."""
         day = reporting.today()
-        activities = reporting.team_activities(team_employee_ids(current_scope()), day)
+        activities = reporting.team_activities(employees.team(current_scope()), day)
         latest = max((a.updated_at for a in activities), default=None)
         return jsonify(count=len(activities), latest=latest.isoformat() if latest else None)
 
@@ -218,7 +210,8 @@ class ActivityApi(KinerjaModelApi):
     search_columns = ["employee", "day", "indicator", "updated_at"]
     order_columns = ["id", "day", "updated_at"]
     base_order = ("id", "asc")
-    add_query_rel_fields = edit_query_rel_fields = {"indicator": scope_filter(OwnIndicatorFilter)}
-    edit_condition = staticmethod(activity_manage_condition)
+    add_query_rel_fields = edit_query_rel_fields = {
+        "indicator": condition_filter(activity_policy.own_indicators)
+    }
     save_item = staticmethod(reporting.save_activity)
     delete_item = staticmethod(reporting.delete_activity)

@@ -11,19 +11,21 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from kinerja.domain.errors import ConflictError
+from kinerja.domain.errors import DomainError
 from kinerja.models.org import Position
 from kinerja.models.planning import PlanTemplate, TemplateIndicator, TemplateObjective
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.security.scopes import managed_position_condition
-from kinerja.services import planning
-from kinerja.views.base import CRUD_METHOD_PERMISSIONS, KinerjaModelView, tr
-from kinerja.views.objectives import INDICATOR_FIELDS, INDICATOR_FORM, INDICATOR_LABELS
+from kinerja.security.policies import positions, template_objectives, templates
+from kinerja.services.plans import periods
+from kinerja.services.plans import templates as planning
+from kinerja.views.plans.objectives import INDICATOR_FIELDS, INDICATOR_FORM, INDICATOR_LABELS
+from kinerja.views.refusals import flash_refusal, tr
+from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
 
 MANAGED_POSITION = RemoteChoice(
-    Position, managed_position_condition, (Position.code, Position.name), Position.code
+    Position, positions.manage, (Position.code, Position.name), Position.code
 )
 
 
@@ -40,17 +42,17 @@ class TemplateIndicatorView(KinerjaModelView):
     add_columns = INDICATOR_FORM
     edit_columns = INDICATOR_FIELDS
     base_order = ("order", "asc")
-    optional_enum_columns = {"direction"}
+    optional_enum_columns = {"direction", "accumulation"}
     remote_choices = {
         "objective": RemoteChoice(
             TemplateObjective,
-            lambda scope: TemplateObjective.template_id.in_(_managed_templates(scope)),
+            template_objectives.manage,
             (TemplateObjective.text,),
             TemplateObjective.id,
         )
     }
     save_item = staticmethod(planning.save_template_indicator)
-    delete_item = staticmethod(planning.delete_row)
+    delete_item = staticmethod(planning.delete_template_indicator)
 
     def after_save_url(self, item: Any) -> str:
         return url_for("TemplateObjectiveView.show", pk=item.objective_id)
@@ -77,14 +79,11 @@ class TemplateObjectiveView(KinerjaModelView):
     related_views = [TemplateIndicatorView]
     remote_choices = {
         "template": RemoteChoice(
-            PlanTemplate,
-            lambda scope: PlanTemplate.id.in_(_managed_templates(scope)),
-            (PlanTemplate.name,),
-            PlanTemplate.name,
+            PlanTemplate, templates.manage, (PlanTemplate.name,), PlanTemplate.name
         )
     }
     save_item = staticmethod(planning.save_template_objective)
-    delete_item = staticmethod(planning.delete_row)
+    delete_item = staticmethod(planning.delete_template_objective)
 
     def after_save_url(self, item: Any) -> str:
         return url_for("PlanTemplateView.show", pk=item.template_id)
@@ -115,7 +114,7 @@ class PlanTemplateView(KinerjaModelView):
     related_views = [TemplateObjectiveView]
     remote_choices = {"position": MANAGED_POSITION}
     save_item = staticmethod(planning.save_template)
-    delete_item = staticmethod(planning.delete_row)
+    delete_item = staticmethod(planning.delete_template)
 
     @action(
         "assign",
@@ -129,9 +128,9 @@ class PlanTemplateView(KinerjaModelView):
     )
     def assign(self, item: Any) -> Any:
         try:
-            result = planning.assign_template(item, planning.current_period(), current_scope())
-        except ConflictError as exc:
-            flash(tr(exc), "danger")
+            result = planning.assign_template(item, periods.current_period(), current_scope())
+        except DomainError as refusal:
+            flash_refusal(refusal)
         else:
             flash(
                 gettext(
@@ -147,10 +146,3 @@ class PlanTemplateView(KinerjaModelView):
                 flash(f"{name}: {tr(reason)}", "info")
         return redirect(url_for("PlanTemplateView.show", pk=item.id))
 
-
-def _managed_templates(scope: Any) -> Any:
-    from sqlalchemy import select
-
-    from kinerja.security.scopes import template_manage_condition
-
-    return select(PlanTemplate.id).where(template_manage_condition(scope))

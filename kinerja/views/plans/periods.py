@@ -16,21 +16,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import Optional
 
-from kinerja.domain.errors import ConflictError
+from kinerja.domain.errors import DomainError
 from kinerja.domain.planning import PeriodStatus
 from kinerja.models.planning import Period, SubPeriod
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.services import planning
-from kinerja.views.base import (
-    API_METHOD_PERMISSIONS,
-    CRUD_METHOD_PERMISSIONS,
-    KinerjaModelApi,
-    KinerjaModelView,
-    enum_formatter,
-    tr,
-)
-from kinerja.views.params import parse_pk
+from kinerja.services.plans import periods as planning
+from kinerja.views.formatters import enum_formatter
+from kinerja.views.refusals import api_refusal, flash_refusal
+from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
+from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 
 PERIOD_LABELS = {
     "year": _l("Year"),
@@ -146,8 +141,8 @@ class PeriodView(KinerjaModelView):
     def advance(self, item: Any) -> Any:
         try:
             period = planning.advance_period(item, current_scope())
-        except ConflictError as exc:
-            flash(tr(exc), "danger")
+        except DomainError as refusal:
+            flash_refusal(refusal)
         else:
             flash(
                 gettext(
@@ -216,12 +211,12 @@ class PeriodApi(KinerjaModelApi):
             409: {description: The period is closed}
         """
         period = self._manageable(pk)
-        if period is None or parse_pk(pk) is None:
+        if period is None:
             return self.response_404()
         try:
             period = planning.advance_period(period, current_scope())
-        except ConflictError as exc:
-            return self.response(409, message=tr(exc))
+        except DomainError as refusal:
+            return api_refusal(refusal)
         return self.response(200, result={"id": period.id, "status": period.status.value})
 
 

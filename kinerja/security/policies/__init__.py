@@ -1,0 +1,97 @@
+"""Row-level access, one policy per model, grouped by aggregate.
+
+Every list, detail page, form choice, ``_info``, export, job and use case asks these
+policies; views and templates never re-derive a rule. :func:`policy_for` finds the policy of
+a model (FAB views look theirs up by their datamodel).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kinerja.security.policies.base import Policy, is_within
+from kinerja.security.policies.jobs import job_runs
+from kinerja.security.policies.org import employees, positions, ranks, units
+from kinerja.security.policies.plans import (
+    indicators,
+    objectives,
+    periods,
+    plans,
+    sub_periods,
+    template_indicators,
+    template_objectives,
+    templates,
+)
+from kinerja.security.policies.reports import (
+    activities,
+    dialogue_notes,
+    evaluations,
+    evidence,
+    realizations,
+    reports,
+)
+from kinerja.security.policies.scope import SYSTEM, Scope, employee_scope, scope_for_user
+
+POLICIES: dict[type[Any], Policy[Any]] = {
+    policy.model: policy
+    for policy in (
+        units,
+        positions,
+        employees,
+        ranks,
+        periods,
+        sub_periods,
+        plans,
+        objectives,
+        indicators,
+        templates,
+        template_objectives,
+        template_indicators,
+        reports,
+        realizations,
+        evidence,
+        dialogue_notes,
+        evaluations,
+        activities,
+        job_runs,
+    )
+}
+
+
+def policy_for(model: type[Any]) -> Policy[Any]:
+    """The policy of ``model``; a model without one is a programming error."""
+    try:
+        return POLICIES[model]
+    except KeyError:
+        raise LookupError(f"no access policy for {model.__name__}") from None
+
+
+__all__ = [
+    "POLICIES",
+    "SYSTEM",
+    "Policy",
+    "Scope",
+    "activities",
+    "dialogue_notes",
+    "employee_scope",
+    "employees",
+    "evaluations",
+    "evidence",
+    "indicators",
+    "is_within",
+    "job_runs",
+    "objectives",
+    "periods",
+    "plans",
+    "policy_for",
+    "positions",
+    "ranks",
+    "realizations",
+    "reports",
+    "scope_for_user",
+    "sub_periods",
+    "template_indicators",
+    "template_objectives",
+    "templates",
+    "units",
+]

@@ -1,0 +1,153 @@
+"""Access to the organisation: units, positions, employees, ranks.
+
+* Admin and Integrator read everything; the Admin manages everything.
+* An Operator reads and manages their unit's subtree (their own top unit is theirs to fill,
+  not to edit or move: that belongs to the BKPSDM).
+* An employee reads their unit, its positions and their own record; a supervisor also reads
+  the units, positions and people they supervise, directly or not.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+
+from kinerja.models.org import Employee, Position, Rank, Unit
+from kinerja.models.trees import subordinate_position_ids, unit_subtree_ids
+from kinerja.security.policies.base import Policy, any_of
+from kinerja.security.policies.scope import Scope
+
+
+def _subtree(scope: Scope) -> Select[tuple[int]]:
+    assert scope.operator_unit_id is not None
+    return unit_subtree_ids(scope.operator_unit_id)
+
+
+def _supervised(scope: Scope) -> Select[tuple[int]]:
+    assert scope.employee_position_id is not None
+    return subordinate_position_ids(scope.employee_position_id)
+
+
+class UnitPolicy(Policy[Unit]):
+    model = Unit
+
+    def read(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.sees_all:
+            return true()
+        conditions: list[ColumnElement[bool]] = []
+        if scope.is_operator:
+            conditions.append(Unit.id.in_(_subtree(scope)))
+        if scope.is_employee:
+            conditions.append(Unit.id == scope.employee_unit_id)
+        if scope.is_supervisor:
+            conditions.append(
+                Unit.id.in_(
+                    select(Employee.unit_id).where(Employee.position_id.in_(_supervised(scope)))
+                )
+            )
+        return any_of(conditions)
+
+    def manage(self, scope: Scope) -> ColumnElement[bool]:
+        """Units one may edit or delete: the Operator's subtree without its top."""
+        return self.placeable(scope, include_root=False)
+
+    def placeable(self, scope: Scope, *, include_root: bool = True) -> ColumnElement[bool]:
+        """Units one may place things in (a parent, a position's or employee's unit)."""
+        if scope.manages_all:
+            return true()
+        if not scope.is_operator:
+            return false()
+        subtree = Unit.id.in_(_subtree(scope))
+        return subtree if include_root else subtree & (Unit.id != scope.operator_unit_id)
+
+
+class PositionPolicy(Policy[Position]):
+    model = Position
+
+    def read(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.sees_all:
+            return true()
+        conditions: list[ColumnElement[bool]] = []
+        if scope.is_operator:
+            conditions.append(Position.unit_id.in_(_subtree(scope)))
+        if scope.is_employee:
+            conditions.append(Position.unit_id == scope.employee_unit_id)
+        if scope.is_supervisor:
+            conditions.append(Position.id.in_(_supervised(scope)))
+        return any_of(conditions)
+
+    def manage(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.manages_all:
+            return true()
+        if not scope.is_operator:
+            return false()
+        return Position.unit_id.in_(_subtree(scope))
+
+    def supervisor_choices(self, scope: Scope) -> ColumnElement[bool]:
+        """Positions that may supervise a managed position: those in the subtree, plus those
+        that already supervise one of them (an OPD's head reports to the Sekda, outside)."""
+        if scope.manages_all:
+            return true()
+        if not scope.is_operator:
+            return false()
+        subtree = _subtree(scope)
+        return or_(
+            Position.unit_id.in_(subtree),
+            Position.id.in_(
+                select(Position.supervisor_id).where(
+                    Position.unit_id.in_(subtree), Position.supervisor_id.is_not(None)
+                )
+            ),
+        )
+
+
+class EmployeePolicy(Policy[Employee]):
+    model = Employee
+
+    def read(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.sees_all:
+            return true()
+        conditions: list[ColumnElement[bool]] = []
+        if scope.is_operator:
+            conditions.append(Employee.unit_id.in_(_subtree(scope)))
+        if scope.is_employee:
+            conditions.append(Employee.id == scope.employee_id)
+        if scope.is_supervisor:
+            conditions.append(Employee.position_id.in_(_supervised(scope)))
+        return any_of(conditions)
+
+    def manage(self, scope: Scope) -> ColumnElement[bool]:
+        if scope.manages_all:
+            return true()
+        if not scope.is_operator:
+            return false()
+        return Employee.unit_id.in_(_subtree(scope))
+
+    def readable_ids(self, scope: Scope) -> Select[tuple[int]]:
+        """Employees whose work one may read: own, subordinates (any depth), one's units."""
+        return select(Employee.id).where(self.read(scope))
+
+    def team(self, scope: Scope) -> Select[tuple[int]]:
+        """The people a supervisor follows day to day: active subordinates, any depth."""
+        if not scope.is_supervisor:
+            return select(Employee.id).where(false())
+        return select(Employee.id).where(
+            Employee.position_id.in_(_supervised(scope)), Employee.active.is_(True)
+        )
+
+
+class RankPolicy(Policy[Rank]):
+    """Ranks are reference data: everyone signed in reads them; the Admin keeps them."""
+
+    model = Rank
+
+    def read(self, scope: Scope) -> ColumnElement[bool]:
+        return true() if scope.signed_in else false()
+
+    def manage(self, scope: Scope) -> ColumnElement[bool]:
+        return true() if scope.manages_all else false()
+
+
+units = UnitPolicy()
+positions = PositionPolicy()
+employees = EmployeePolicy()
+ranks = RankPolicy()

@@ -1,0 +1,152 @@
+"""The outbox: follow-up jobs are recorded by name in the use case's own transaction and
+handed to the queue only after it commits.
+
+A use case calls :func:`schedule` with a job's name; the :class:`JobRun` row commits with the
+data, then :func:`dispatch_committed` (called by the use-case boundary) gives it to RQ. If
+Redis is down the row stays ``pending`` and :func:`dispatch_pending` — run every minute by
+the worker's scheduler — hands it over later: nothing is lost. Without ``REDIS_URL`` the run
+is executed inline after the commit. Services never import job modules: RQ imports the
+runner by its dotted name in the worker, and the inline runner is registered by
+:func:`kinerja.jobs.init_jobs`.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app, g, has_request_context
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from kinerja.extensions import db
+from kinerja.models.base import utcnow
+from kinerja.models.jobs import JobRun, JobStatus
+
+log = logging.getLogger(__name__)
+
+RUNNER = "kinerja.jobs.runner.run_job"
+RETRY_INTERVALS = [10, 60, 300]
+PENDING_GRACE = timedelta(seconds=30)
+
+_TO_DISPATCH = "kinerja_jobs_to_dispatch"
+_COMMITTED = "kinerja_jobs_committed"
+
+
+def _state() -> dict[str, Any]:
+    state: dict[str, Any] = current_app.extensions["kinerja_jobs"]
+    return state
+
+
+def redis_connection() -> Redis | None:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    state = _state()
+    if state.get("redis") is None:
+        state["redis"] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10)
+    connection: Redis = state["redis"]
+    return connection
+
+
+def queue(name: str = "default") -> Queue:
+    connection = redis_connection()
+    if connection is None:
+        raise RuntimeError("REDIS_URL is not set: jobs run inline.")
+    return Queue(name, connection=connection)
+
+
+def schedule(name: str, *args: Any, queue_name: str = "default", total: int | None = None) -> JobRun:
+    """Record a run of the job ``name`` in the current transaction; it is dispatched after
+    the commit."""
+    if name not in _state()["names"]:
+        raise ValueError(f"{name} is not a registered job")
+    user = g.get("user") if has_request_context() else None
+    run = JobRun(
+        name=name,
+        args=list(args),
+        queue=queue_name,
+        total=total,
+        requested_by_id=getattr(user, "id", None)
+        if getattr(user, "is_authenticated", False)
+        else None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    db.session.info.setdefault(_TO_DISPATCH, []).append(run.id)
+    return run
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    ids = session.info.pop(_TO_DISPATCH, None)
+    if ids:
+        session.info.setdefault(_COMMITTED, []).extend(ids)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_TO_DISPATCH, None)
+
+
+def dispatch_committed() -> None:
+    """Hand over the runs committed by this session."""
+    ids = db.session.info.pop(_COMMITTED, None)
+    for run_id in ids or []:
+        dispatch(run_id)
+
+
+def dispatch(run_id: int) -> None:
+    """Give one pending run to RQ, or run it inline without Redis."""
+    if not current_app.config.get("REDIS_URL"):
+        _state()["run_inline"](run_id)
+        return
+    run = db.session.get(JobRun, run_id)
+    if run is None or run.status != JobStatus.PENDING:
+        return
+    try:
+        queue(run.queue).enqueue(
+            RUNNER,
+            run_id,
+            job_id=f"kinerja-run-{run_id}",
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            job_timeout=3600,
+            failure_ttl=7 * 24 * 3600,
+        )
+    except RedisError as exc:
+        log.warning("Redis unavailable, run %s stays pending: %s", run_id, exc)
+        return
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.id == run_id, JobRun.status == JobStatus.PENDING)
+        .values(status=JobStatus.QUEUED, updated_at=utcnow())
+    )
+    db.session.commit()
+
+
+def dispatch_pending(older_than: timedelta = PENDING_GRACE) -> int:
+    """Sweep: dispatch runs that stayed pending (Redis was down, or the process died)."""
+    cutoff = utcnow() - older_than
+    ids = db.session.scalars(
+        select(JobRun.id).where(JobRun.status == JobStatus.PENDING, JobRun.created_at <= cutoff)
+    ).all()
+    for run_id in ids:
+        dispatch(run_id)
+    return len(ids)
+
+
+def retry(run_id: int) -> bool:
+    """Put a failed run back in line (the back office's "Retry")."""
+    changed = db.session.execute(
+        update(JobRun)
+        .where(JobRun.id == run_id, JobRun.status == JobStatus.FAILED)
+        .values(status=JobStatus.PENDING, error=None, updated_at=utcnow())
+    ).rowcount
+    db.session.commit()
+    if changed:
+        dispatch(run_id)
+    return bool(changed)

@@ -1,0 +1,82 @@
+"""A use case's refusal, said to the person: as form messages on a screen, or as one JSON
+answer on the API. The mapping is the same everywhere:
+
+* :class:`FieldErrors` → 422 ``{"message": {field: [...]}}``, or messages beside the fields;
+* :class:`ConflictError` (the state does not allow it) → 409, or a flashed message;
+* :class:`AccessDenied` → 403; :class:`NotFoundError` → 404 (ids cannot be probed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, abort, flash, jsonify, make_response, redirect
+from flask_babel import gettext
+
+from kinerja.domain.errors import AccessDenied, DomainError, FieldErrors, NotFoundError
+from kinerja.domain.org import LabeledEnum
+
+def tr(error: DomainError) -> str:
+    """The message of ``error`` in the current language (enum values by their labels)."""
+    params = {
+        key: gettext(value.label) if isinstance(value, LabeledEnum) else value
+        for key, value in error.params.items()
+    }
+    return gettext(error.template, **params)
+
+
+def error_messages(errors: FieldErrors) -> dict[str, list[str]]:
+    return {field: [tr(e) for e in errs] for field, errs in errors.errors.items()}
+
+
+def status_of(refusal: DomainError) -> int:
+    if isinstance(refusal, FieldErrors):
+        return 422
+    if isinstance(refusal, AccessDenied):
+        return 403
+    if isinstance(refusal, NotFoundError):
+        return 404
+    return 409
+
+
+def api_refusal(refusal: DomainError) -> Response:
+    """The JSON answer to a refusal, in FAB's own shape ``{"message": …}``."""
+    status = status_of(refusal)
+    if isinstance(refusal, FieldErrors):
+        body: Any = error_messages(refusal)
+    elif status == 403:
+        body = "Forbidden"
+    elif status == 404:
+        body = "Not found"
+    else:
+        body = tr(refusal)
+    response = make_response(jsonify(message=body), status)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    return response
+
+
+def flash_refusal(refusal: DomainError) -> None:
+    """Show why a use case refused, one message per problem; a step outside one's role or
+    reach answers 403 or 404 instead."""
+    status = status_of(refusal)
+    if status in (403, 404):
+        abort(status)
+    if isinstance(refusal, FieldErrors):
+        for messages in error_messages(refusal).values():
+            for message in messages:
+                flash(message, "danger")
+    else:
+        flash(tr(refusal), "danger")
+
+
+def screen_step(step: Callable[[], Any], done: str, back: str) -> Response:
+    """Run a use case from a screen's button: flash the outcome (or the refusal) and go
+    back to ``back``."""
+    try:
+        step()
+    except DomainError as refusal:
+        flash_refusal(refusal)
+    else:
+        flash(done, "success")
+    return redirect(back)

@@ -1,0 +1,209 @@
+"""Reports over REST. Create with ``{"work_plan": id, "sub_period": id}``; realizations are
+written through ``realization``; submit, approve and return are explicit endpoints
+answering 409 when the report's state does not allow them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response
+from flask_appbuilder import expose
+from flask_appbuilder.api import safe
+from flask_appbuilder.security.decorators import permission_name, protect
+from marshmallow import Schema
+
+from kinerja.domain.reporting import ReportStatus
+from kinerja.extensions import db
+from kinerja.models.planning import SubPeriod, WorkPlan
+from kinerja.models.reports import Report
+from kinerja.security import roles
+from kinerja.security.current import current_scope
+from kinerja.services.reports import evaluations
+from kinerja.services.reports import reports as reporting
+from kinerja.views.fields import EagerInterface
+from kinerja.views.filters import MANAGEABLE
+from kinerja.views.reports.lists import REPORT_LABELS
+from kinerja.views.reports.schemas import NewReportSchema, RatingsSchema, ReportNoteSchema
+from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
+from kinerja.views.schemas import EmptySchema, ReasonSchema
+
+REPORT_API_METHODS = {
+    **API_METHOD_PERMISSIONS,
+    "post": "write",
+    "put": "write",
+    "delete": "write",
+    "submit": "write",
+    "approve": "decide",
+    "return_report": "decide",
+}
+
+Step = Callable[[Report, dict[str, Any]], Any]
+
+
+class ReportApi(KinerjaModelApi):
+    resource_name = "report"
+    datamodel = EagerInterface(Report)
+    class_permission_name = roles.REPORT
+    method_permission_name = REPORT_API_METHODS
+    base_permissions = ["can_read", "can_write", "can_decide"]
+    label_columns = REPORT_LABELS
+    list_columns = [
+        "id",
+        "work_plan_id",
+        "sub_period_id",
+        "employee_id",
+        "unit_id",
+        "status",
+        "plan_version",
+        "note",
+        "submitted_at",
+        "decided_at",
+        "return_reason",
+        "created_at",
+        "updated_at",
+    ]
+    show_columns = list_columns
+    add_columns = ["work_plan", "sub_period"]
+    edit_columns = ["note"]
+    search_columns = ["work_plan", "sub_period", "employee", "unit", "status", "updated_at"]
+    order_columns = ["id", "status", "submitted_at", "updated_at"]
+    base_order = ("id", "asc")
+    add_query_rel_fields = {"work_plan": MANAGEABLE}
+    delete_item = staticmethod(reporting.delete_report)
+
+    def post_headless(self) -> Any:
+        data = self.body(NewReportSchema())
+        if isinstance(data, Response):
+            return data
+        plan = db.session.get(WorkPlan, data["work_plan"])
+        sub_period = db.session.get(SubPeriod, data["sub_period"])
+        report, refused = self.use_case(
+            lambda: reporting.start_report(plan, sub_period, current_scope())
+        )
+        if refused is not None:
+            return refused
+        return self.response(201, id=report.id, result=self._state(report))
+
+    def put_headless(self, pk: Any) -> Any:
+        report = self._manageable(pk)
+        if report is None:
+            return self.response_404()
+        data = self.body(ReportNoteSchema())
+        if isinstance(data, Response):
+            return data
+        # null clears the note; leaving it out keeps it
+        note = (data["note"] or "") if "note" in data else None
+        return self._run(
+            report, lambda r: reporting.save_report(r, {}, current_scope(), note=note)
+        )
+
+    @expose("/<pk>/submit", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("submit")
+    def submit(self, pk: Any) -> Any:
+        """Submit the report to the direct supervisor (409 unless draft or returned).
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          responses:
+            200: {description: The report's new state}
+            403: {description: Not the report's writer}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not allowed in the report's state}
+            422: {description: Realizations are missing}
+        """
+        return self._transition(
+            pk, EmptySchema(), lambda r, d: reporting.submit_report(r, current_scope())
+        )
+
+    @expose("/<pk>/approve", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("approve")
+    def approve(self, pk: Any) -> Any:
+        """Evaluate and approve: ``{"results": "above"|"as_expected"|"below",
+        "values": {"service": "as_expected", …all seven…}, "behaviour": level,
+        "feedback": "…"}`` (the direct supervisor only; 409 unless submitted).
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    results: {type: string, enum: [above, as_expected, below]}
+                    behaviour: {type: string, enum: [above, as_expected, below]}
+                    values: {type: object, additionalProperties: {type: string}}
+                    feedback: {type: string}
+          responses:
+            200: {description: The report's new state with the predikat}
+            403: {description: Not the direct supervisor}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not allowed in the report's state}
+            422: {description: Ratings or feedback missing or invalid}
+        """
+
+        def step(report: Report, data: dict[str, Any]) -> Report:
+            ratings = evaluations.ratings_from(
+                data["results"], data["behaviour"], data["values"], data["feedback"]
+            )
+            return evaluations.approve_report(report, ratings, current_scope())
+
+        return self._transition(pk, RatingsSchema(), step)
+
+    @expose("/<pk>/return", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("return_report")
+    def return_report(self, pk: Any) -> Any:
+        """Return a submitted report with ``{"reason": "…"}`` (the direct supervisor only).
+        ---
+        post:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object, properties: {reason: {type: string}}}
+          responses:
+            200: {description: The report's new state}
+            403: {description: Not the direct supervisor}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not allowed in the report's state}
+            422: {description: No reason given}
+        """
+        return self._transition(
+            pk,
+            ReasonSchema(),
+            lambda r, d: evaluations.return_report(r, d["reason"], current_scope()),
+        )
+
+    def _transition(self, pk: Any, schema: Schema, step: Step) -> Response:
+        report = self._readable(pk)
+        if report is None:
+            return self.response_404()
+        data = self.body(schema)
+        if isinstance(data, Response):
+            return data
+        return self._run(report, lambda r: step(r, data))
+
+    def _run(self, report: Report, step: Callable[[Report], Any]) -> Response:
+        result, refused = self.use_case(lambda: step(report))
+        if refused is not None:
+            return refused
+        return self.response(200, result=self._state(result if isinstance(result, Report) else report))
+
+    @staticmethod
+    def _state(report: Report) -> dict[str, Any]:
+        db.session.refresh(report)
+        state: dict[str, Any] = {"id": report.id, "status": ReportStatus(report.status).value}
+        evaluation = report.evaluation
+        if evaluation is not None and evaluation.decided:
+            state["predikat"] = evaluation.predikat.value if evaluation.predikat else None
+        return state

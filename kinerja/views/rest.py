@@ -1,0 +1,171 @@
+"""The REST resource every model gets: scoped like its screen, saving through the same use
+cases, refusals answered in FAB's JSON shape by :func:`kinerja.views.refusals.api_refusal`.
+
+Custom endpoints read their bodies with a marshmallow schema (``unknown=RAISE``) through
+:meth:`KinerjaModelApi.body`, so a wrong field is named in a 422, never guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any, ClassVar
+
+from flask import Response, request
+from flask_appbuilder import ModelRestApi
+from flask_babel import gettext
+from marshmallow import Schema, ValidationError
+
+from kinerja.domain.errors import DomainError
+from kinerja.extensions import db
+from kinerja.security.current import current_scope
+from kinerja.security.policies import policy_for
+from kinerja.security.policies.scope import Scope
+from kinerja.views.filters import READABLE
+from kinerja.views.params import parse_pk
+from kinerja.views.refusals import api_refusal
+from kinerja.views.screens import readable_choices
+
+API_METHOD_PERMISSIONS = {
+    "get_list": "read",
+    "get": "read",
+    "info": "read",
+    "post": "add",
+    "put": "edit",
+    "delete": "delete",
+}
+
+
+class KinerjaModelApi(ModelRestApi):
+    """A REST resource scoped by its model's policy, saving through a use case."""
+
+    base_filters = READABLE
+    method_permission_name = API_METHOD_PERMISSIONS
+    save_item: ClassVar[Callable[[Any, Scope], Any] | None] = None
+    delete_item: ClassVar[Callable[[Any, Scope], Any] | None] = None
+
+    def _init_properties(self) -> None:
+        super()._init_properties()
+        self.add_query_rel_fields = readable_choices(
+            self.datamodel, self.add_columns, self.add_query_rel_fields
+        )
+        self.edit_query_rel_fields = readable_choices(
+            self.datamodel, self.edit_columns, self.edit_query_rel_fields
+        )
+
+    def _manageable(self, pk: Any) -> Any | None:
+        return policy_for(self.datamodel.obj).manageable(current_scope(), parse_pk(pk))
+
+    def _readable(self, pk: Any) -> Any | None:
+        return policy_for(self.datamodel.obj).readable(current_scope(), parse_pk(pk))
+
+    def get_headless(self, pk: Any, **kwargs: Any) -> Any:
+        if parse_pk(pk) is None:
+            return self.response_404()
+        return super().get_headless(pk, **kwargs)
+
+    def use_case(self, step: Callable[[], Any]) -> tuple[Any, Response | None]:
+        """Run a use case; its refusal becomes the answer."""
+        try:
+            return step(), None
+        except DomainError as refusal:
+            return None, api_refusal(refusal)
+
+    def body(self, schema: Schema) -> dict[str, Any] | Response:
+        """The request's JSON object loaded by ``schema``, or the 400/422 answer saying what
+        is wrong with it (an empty body is an empty object)."""
+        data = request.get_json(silent=True) if request.data else {}
+        if not isinstance(data, dict):
+            return self.response_400(message=gettext("Request body must be a JSON object."))
+        try:
+            loaded: dict[str, Any] = schema.load(data)
+        except ValidationError as err:
+            return self.response_422(message=err.messages)  # type: ignore[arg-type]
+        return loaded
+
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        """A related row is named by its id: anything else (an object, a list, a huge number)
+        is refused here, before marshmallow-sqlalchemy would try to build a row from it."""
+        errors: dict[str, list[str]] = {}
+        for column, value in list(data.items()):
+            if value is None or not self.datamodel.is_relation(column):
+                continue
+            if parse_pk(value) is None or not isinstance(value, int | str):
+                errors[column] = [gettext("Not a valid choice.")]
+                del data[column]
+        return errors
+
+    def _load(self, schema: Any, data: dict[str, Any], **kwargs: Any) -> Any:
+        """Load a JSON body into an item, or return a 422 response naming the fields."""
+        errors = self.clean_payload(data)
+        try:
+            with db.session.no_autoflush:
+                item = schema.load(data, **kwargs)
+        except ValidationError as err:
+            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+            return self.response_422(message={**messages, **errors})
+        if errors:
+            return self.response_422(message=errors)
+        return item
+
+    def _with_column_defaults(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Columns with a plain default (a kind, an order, a flag) may be left out of a new
+        row, although FAB's schema marks every non-null column as required."""
+        table = self.datamodel.obj.__table__
+        for name in self.add_columns:
+            column = table.columns.get(name)
+            default = getattr(column, "default", None)
+            if column is None or default is None or not default.is_scalar or name in data:
+                continue
+            value = default.arg
+            data[name] = value.value if isinstance(value, Enum) else value
+        return data
+
+    def _json_object(self) -> dict[str, Any] | None:
+        data = request.get_json(silent=True) if request.is_json else None
+        return dict(data) if isinstance(data, dict) else None
+
+    def post_headless(self) -> Any:
+        data = self._json_object()
+        if data is None:
+            return self.response_400(message=gettext("Request body must be a JSON object."))
+        item = self._load(self.add_model_schema, self._with_column_defaults(data))
+        if isinstance(item, Response):
+            return item
+        _, refused = self.use_case(lambda: self.save_item(item, current_scope()))  # type: ignore[misc]
+        if refused is not None:
+            return refused
+        self.post_add(item)
+        return self.response(
+            201,
+            result=self.add_model_schema.dump(item, many=False),
+            id=self.datamodel.get_pk_value(item),
+        )
+
+    def put_headless(self, pk: Any) -> Any:
+        item = self._manageable(pk)
+        if item is None:
+            return self.response_404()
+        data = self._json_object()
+        if data is None:
+            return self.response_400(message=gettext("Request body must be a JSON object."))
+        with db.session.no_autoflush:
+            data = self._merge_update_item(item, data)
+        item = self._load(self.edit_model_schema, data, instance=item)
+        if isinstance(item, Response):
+            return item
+        _, refused = self.use_case(lambda: self.save_item(item, current_scope()))  # type: ignore[misc]
+        if refused is not None:
+            return refused
+        self.post_update(item)
+        return self.response(200, result=self.edit_model_schema.dump(item, many=False))
+
+    def delete_headless(self, pk: Any) -> Any:
+        item = self._manageable(pk)
+        if item is None:
+            return self.response_404()
+        _, refused = self.use_case(lambda: self.delete_item(item, current_scope()))  # type: ignore[misc]
+        if refused is not None:
+            return refused
+        self.post_delete(item)
+        return self.response(200, message="OK")

@@ -37,7 +37,7 @@ def init_command() -> None:
 )
 def demo_command(employees: int) -> None:
     """Load the demo organisation and logins (idempotent: adds only what is missing)."""
-    from kinerja.services.demo import load_demo
+    from kinerja.demo import load_demo
 
     started = time.perf_counter()
     report = load_demo(employees=employees)

@@ -7,11 +7,14 @@ import re
 from sqlalchemy import func, select
 
 from kinerja.bench import bench_org
+from kinerja.demo import load_demo
+from kinerja.demo.org import core_position_code
+from kinerja.demo.org_data import core_units, growth, logins, ranks
+from kinerja.demo.performance_data import activities, plan_texts, report_texts
 from kinerja.domain.nip import parse_nip
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.models.security import KinerjaUser
-from kinerja.services.demo import load_demo
 
 
 def _employee_of(username: str) -> Employee:
@@ -41,6 +44,19 @@ def test_demo_is_complete_valid_and_idempotent(app) -> None:  # noqa: ANN001
         .where(Position.supervisor_id.is_(None), Position.is_head.is_(False))
     )
     assert heads_without_boss == 0
+
+
+def test_demo_data_files_load_and_agree_with_each_other() -> None:
+    units = {unit.code: unit for unit in core_units()}
+    positions = [p for u in units.values() for p in (u.head, *u.staff) if p is not None]
+    positions += [p for t in growth().templates for p in (t.head, *t.staff)]
+    assert all(ranks().code_for(p.grade, pppk) for p in positions for pppk in (False, True))
+    assert {t.parent for t in growth().templates} <= set(units)
+    for login in logins():
+        assert login.operator_unit is None or login.operator_unit in units
+        if login.unit is not None and login.position is not None:
+            assert core_position_code(login.unit, login.position)
+    assert plan_texts().goals and report_texts().stories and activities()
 
 
 def test_bench_prints_figures_and_the_baseline_ratio(app) -> None:  # noqa: ANN001

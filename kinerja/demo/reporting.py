@@ -3,7 +3,8 @@ Seksi Surveilans staff in varied states — several waiting in ``atasan``'s queu
 some evaluated — with small evidence files. Idempotent: what exists stays.
 
 The reports go through the real use cases (start, save, evidence, submit, evaluate), so the
-demo shows exactly what the product computes.
+demo shows exactly what the product computes. The texts are in reports.toml and
+activities.csv.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from kinerja.demo.performance_data import activities, report_texts
 from kinerja.domain.planning import Accumulation
 from kinerja.domain.ratings import Level
 from kinerja.domain.reporting import ReportStatus
@@ -28,28 +30,6 @@ from kinerja.security.scopes import SYSTEM, Scope, scope_for_user
 from kinerja.services import commit, reporting
 
 SEED = 20260501
-# Per staff member (pegawai first), the states of their reports, sub-period by sub-period.
-REPORT_STORIES = [
-    ["approved", "approved", "submitted"],
-    ["approved", "submitted"],
-    ["submitted", "returned"],
-]
-PERFORMANCE = [Decimal("1.1"), Decimal("1.0"), Decimal("0.95"), Decimal("0.85")]
-ACTIVITIES = [
-    ("Rekap laporan mingguan penyakit potensial wabah dari puskesmas", 90),
-    ("Analisis tren kasus DBD dan penyusunan grafik mingguan", 120),
-    ("Validasi data imunisasi dasar lengkap Puskesmas Sibolga Kota", 60),
-    ("Koordinasi dengan pengelola data puskesmas melalui rapat daring", 45),
-    ("Penyusunan materi penyuluhan kader posyandu", 90),
-    ("Verifikasi laporan KLB dan konfirmasi lapangan", 150),
-    ("Input dan pembersihan data surveilans ke aplikasi SKDR", 60),
-]
-FEEDBACK = {
-    "above": "Analisis mingguan tepat waktu dan mudah dipahami. Pertahankan, dan bagikan "
-    "cara kerja Anda ke rekan seksi.",
-    "as_expected": "Target triwulan tercapai. Perhatikan ketepatan waktu penyampaian analisis.",
-}
-RETURN_REASON = "Lampirkan rekap validasi imunisasi sebagai bukti dukung, lalu ajukan kembali."
 
 
 def _pdf(title: str) -> bytes:
@@ -69,11 +49,12 @@ class Actors:
     owners: dict[int, Scope]
 
 
-def load_demo_reporting(period_id: int, staff_ids: list[int], atasan_id: int) -> None:
+def load_reports(period_id: int, staff_ids: list[int], atasan_id: int) -> None:
+    """Activities for the staff, then each one's reports along their story (pegawai first)."""
     rng = random.Random(SEED)  # noqa: S311 - demo data, not secrets
     actors = _actors(staff_ids, atasan_id)
     _activities(staff_ids, rng)
-    for employee_id, story in zip(staff_ids, REPORT_STORIES, strict=False):
+    for employee_id, story in zip(staff_ids, report_texts().stories, strict=False):
         plan = db.session.scalar(
             select(WorkPlan).where(
                 WorkPlan.period_id == period_id, WorkPlan.employee_id == employee_id
@@ -91,6 +72,8 @@ def load_demo_reporting(period_id: int, staff_ids: list[int], atasan_id: int) ->
 
 
 def _actors(staff_ids: list[int], atasan_id: int) -> Actors:
+    """Each step is taken as the person who would take it, through their login's scope."""
+
     def scope_of(employee_id: int) -> Scope | None:
         employee = db.session.get(Employee, employee_id)
         user = (
@@ -106,7 +89,12 @@ def _actors(staff_ids: list[int], atasan_id: int) -> Actors:
 
 
 def _report(
-    plan: WorkPlan, sub_period: SubPeriod, state: str, index: int, owner: Scope, actors: Actors
+    plan: WorkPlan,
+    sub_period: SubPeriod,
+    state: ReportStatus,
+    index: int,
+    owner: Scope,
+    actors: Actors,
 ) -> None:
     if db.session.scalar(
         select(Report.id).where(
@@ -114,8 +102,9 @@ def _report(
         )
     ):
         return
+    texts = report_texts()
     report = reporting.start_report(plan, sub_period, owner)
-    factor = PERFORMANCE[(index + plan.employee_id) % len(PERFORMANCE)]
+    factor = texts.performance[(index + plan.employee_id) % len(texts.performance)]
     count = len(sub_period.period.sub_periods)
     values = {}
     for line in report.realizations:
@@ -123,29 +112,29 @@ def _report(
         share = (
             indicator.target / count
             if indicator.accumulation == Accumulation.SUM
-            else (indicator.target)
+            else indicator.target
         )
         values[line.indicator_id] = (share * factor).quantize(Decimal("1"))
-    reporting.save_report(report, values, owner, note="Seluruh kegiatan triwulan terlaksana.")
+    reporting.save_report(report, values, owner, note=texts.note)
     reporting.add_evidence(
         report,
         owner,
-        upload=io.BytesIO(_pdf(f"Rekap {sub_period.name}")),
+        upload=io.BytesIO(_pdf(texts.evidence_title.format(sub_period=sub_period.name))),
         filename=f"rekap-{sub_period.name.lower().replace(' ', '-')}.pdf",
-        description=f"Rekap kegiatan {sub_period.name}",
+        description=texts.evidence_description.format(sub_period=sub_period.name),
     )
     reporting.submit_report(report, owner)
-    if state == "approved":
-        level = "above" if factor > 1 else "as_expected"
+    if state == ReportStatus.APPROVED:
+        level = Level.ABOVE if factor > 1 else Level.AS_EXPECTED
         values_ids = db.session.scalars(select(BehaviourValue.id)).all()
         ratings = reporting.Ratings(
-            results=Level(level),
-            values={value_id: Level(level) for value_id in values_ids},
-            feedback=FEEDBACK[level],
+            results=level,
+            values={value_id: level for value_id in values_ids},
+            feedback=texts.feedback[level],
         )
         reporting.approve_report(report, ratings, actors.supervisor)
-    elif state == "returned":
-        reporting.return_report(report, RETURN_REASON, actors.supervisor)
+    elif state == ReportStatus.RETURNED:
+        reporting.return_report(report, texts.return_reason, actors.supervisor)
     assert report.status in (ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 
 
@@ -167,13 +156,13 @@ def _activities(staff_ids: list[int], rng: random.Random) -> None:
             day = today - timedelta(days=back)
             if day.weekday() >= 5:
                 continue
-            for text, minutes in rng.sample(ACTIVITIES, rng.choice((2, 3))):
+            for activity in rng.sample(activities(), rng.choice((2, 3))):
                 db.session.add(
                     Activity(
                         employee_id=employee_id,
                         day=day,
-                        description=text,
-                        duration_minutes=minutes,
+                        description=activity.description,
+                        duration_minutes=activity.minutes,
                     )
                 )
     commit()

@@ -1,0 +1,62 @@
+"""A living demo organisation: a city government with agencies, positions, employees, logins,
+plans and reports, for `make run`, the benchmarks and a first look at the product.
+
+Demo data is not a use case: this package fills the database through the real use cases where
+there are some (plans' snapshots, reports, logins' passwords, supervisor roles), with its
+texts in ``data/``. Deterministic (seeded) and idempotent: running it again adds only what is
+missing, so the demo logins and their relations are always there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kinerja.demo.logins import DemoLogin, ensure_logins
+from kinerja.demo.org import demo_units, ensure_positions, ensure_units
+from kinerja.demo.people import ensure_employees
+from kinerja.demo.planning import load_plans
+from kinerja.demo.reporting import load_reports
+from kinerja.extensions import db
+from kinerja.models.org import Employee, Position, Unit
+from kinerja.services import commit
+from kinerja.services.roles import sync_supervisor_roles
+
+__all__ = ["DemoReport", "load_demo"]
+
+
+@dataclass
+class DemoReport:
+    units: int
+    positions: int
+    employees: int
+    logins: list[tuple[str, str, str]]  # username, password, description
+
+
+def load_demo(employees: int = 300) -> DemoReport:
+    """Load the demo organisation and logins; add only what is missing."""
+    specs = demo_units(employees)
+    unit_ids = ensure_units(specs)
+    position_ids = ensure_positions(specs, unit_ids)
+    ensure_employees(specs, unit_ids, position_ids, employees)
+    logins = ensure_logins(unit_ids, position_ids)
+    plans = load_plans(
+        pegawai_id=_employee_of(logins, "pegawai"), atasan_id=_employee_of(logins, "atasan")
+    )
+    load_reports(plans.period_id, plans.reporting_staff_ids, plans.supervisor_id)
+    sync_supervisor_roles()
+    commit()
+    count = db.session.query
+    return DemoReport(
+        units=count(Unit).count(),
+        positions=count(Position).count(),
+        employees=count(Employee).count(),
+        logins=[(login.username, login.password, login.description) for login in logins],
+    )
+
+
+def _employee_of(logins: list[DemoLogin], username: str) -> int:
+    """The plans and reports follow the people behind these two logins."""
+    for login in logins:
+        if login.username == username and login.employee_id is not None:
+            return login.employee_id
+    raise LookupError(f"the demo login {username!r} has no employee")

@@ -1,6 +1,6 @@
 """Entry point: ``flask --app run …`` and ``python run.py`` (development server)."""
 
-from kinerja import create_app
+from kinerja.app import create_app
 
 app = create_app()
 

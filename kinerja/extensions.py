@@ -1,4 +1,4 @@
-"""Extensions, created unbound and bound to an app in :func:`kinerja.create_app`.
+"""Extensions, created unbound and bound to an app in :func:`kinerja.app.create_app`.
 
 ``db.Model`` is Flask-AppBuilder's declarative base, so FAB's ``ab_*`` tables and ours share
 one MetaData: foreign keys to ``ab_user`` resolve and Alembic sees everything. The AppBuilder

@@ -95,7 +95,7 @@ def mailbox(smtp: MailSink) -> MailSink:
 def app(smtp: MailSink) -> Iterator[Flask]:
     os.environ.setdefault("KINERJA_ENV", "test")
     _reset_schema()
-    from kinerja import create_app
+    from kinerja.app import create_app
     from kinerja.services.setup import initialise
 
     application = create_app(
@@ -173,7 +173,7 @@ def run_jobs(app: Flask):  # noqa: ANN201 - returns a callable
     """Work off every queued job in this process (a real RQ worker on the real Redis)."""
     from rq import SimpleWorker
 
-    from kinerja.jobs import queue
+    from kinerja.services.outbox import queue
 
     def work() -> None:
         queues = [queue(name) for name in app.config["RQ_QUEUES"]]

@@ -250,7 +250,7 @@ def approved_plan(
     from kinerja.domain.planning import Accumulation, Aspect, Direction, PlanStatus
     from kinerja.models.base import utcnow
     from kinerja.models.planning import Indicator, Objective, WorkPlan, WorkPlanVersion
-    from kinerja.services.planning import snapshot
+    from kinerja.services.plans.history import snapshot
 
     plan = WorkPlan(
         period=period,
@@ -283,8 +283,8 @@ def approved_plan(
 def build_planning(org: Org) -> Planning:
     from kinerja.domain.planning import PeriodStatus
     from kinerja.models.planning import Period
-    from kinerja.security.scopes import SYSTEM
-    from kinerja.services.planning import save_period
+    from kinerja.security.policies import SYSTEM
+    from kinerja.services.plans.periods import save_period
 
     period = Period(year=2026, cadence="quarterly")
     save_period(period, SYSTEM)
@@ -330,8 +330,8 @@ def build_reporting(org: Org, planning: Planning) -> Reporting:
 
 def submitted_report(reporting: Reporting, values: tuple[int, ...] = (3, 3)) -> Any:
     """Epidemiolog Satu's Triwulan I report, filled and submitted (12 a year → 3 due)."""
-    from kinerja.security.scopes import SYSTEM
-    from kinerja.services import reporting as service
+    from kinerja.security.policies import SYSTEM
+    from kinerja.services.reports import reports as service
 
     report = service.start_report(reporting.plan, reporting.q1, SYSTEM)
     ids = [r.indicator_id for r in report.realizations]

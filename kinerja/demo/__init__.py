@@ -18,7 +18,7 @@ from kinerja.demo.planning import load_plans
 from kinerja.demo.reporting import load_reports
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
-from kinerja.services import commit
+from kinerja.services.boundary import transaction
 from kinerja.services.roles import sync_supervisor_roles
 
 __all__ = ["DemoReport", "load_demo"]
@@ -35,16 +35,16 @@ class DemoReport:
 def load_demo(employees: int = 300) -> DemoReport:
     """Load the demo organisation and logins; add only what is missing."""
     specs = demo_units(employees)
-    unit_ids = ensure_units(specs)
-    position_ids = ensure_positions(specs, unit_ids)
-    ensure_employees(specs, unit_ids, position_ids, employees)
-    logins = ensure_logins(unit_ids, position_ids)
-    plans = load_plans(
-        pegawai_id=_employee_of(logins, "pegawai"), atasan_id=_employee_of(logins, "atasan")
-    )
-    load_reports(plans.period_id, plans.reporting_staff_ids, plans.supervisor_id)
-    sync_supervisor_roles()
-    commit()
+    with transaction():  # all of it or nothing; the use cases inside join this one
+        unit_ids = ensure_units(specs)
+        position_ids = ensure_positions(specs, unit_ids)
+        ensure_employees(specs, unit_ids, position_ids, employees)
+        logins = ensure_logins(unit_ids, position_ids)
+        plans = load_plans(
+            pegawai_id=_employee_of(logins, "pegawai"), atasan_id=_employee_of(logins, "atasan")
+        )
+        load_reports(plans.period_id, plans.reporting_staff_ids, plans.supervisor_id)
+        sync_supervisor_roles()
     count = db.session.query
     return DemoReport(
         units=count(Unit).count(),

@@ -38,7 +38,7 @@ from kinerja.models.planning import (
     WorkPlanEvent,
     WorkPlanVersion,
 )
-from kinerja.services.planning import snapshot
+from kinerja.services.plans.history import snapshot
 
 # The chain's positions above ``atasan``, and the staff position that gets a template.
 SEKDA, KADINKES, KABID_P2P = "SETDA-00", "DINKES-00", "DINKES.P2P-00"

@@ -26,8 +26,9 @@ from kinerja.models.org import Employee
 from kinerja.models.planning import BehaviourValue, SubPeriod, WorkPlan
 from kinerja.models.reports import Activity, Report
 from kinerja.models.security import KinerjaUser
-from kinerja.security.scopes import SYSTEM, Scope, scope_for_user
-from kinerja.services import commit, reporting
+from kinerja.security.policies import SYSTEM, Scope, scope_for_user
+from kinerja.services.reports import evaluations, reports
+from kinerja.services.reports.activities import today
 
 SEED = 20260501
 
@@ -60,11 +61,11 @@ def load_reports(period_id: int, staff_ids: list[int], atasan_id: int) -> None:
                 WorkPlan.period_id == period_id, WorkPlan.employee_id == employee_id
             )
         )
-        if plan is None or not reporting.plan_is_approved(plan):
+        if plan is None or not plan.in_force:
             continue
         subs = db.session.scalars(
             select(SubPeriod)
-            .where(SubPeriod.period_id == period_id, SubPeriod.starts_on <= reporting.today())
+            .where(SubPeriod.period_id == period_id, SubPeriod.starts_on <= today())
             .order_by(SubPeriod.number)
         ).all()
         for index, (sub_period, state) in enumerate(zip(subs, story, strict=False)):
@@ -103,7 +104,7 @@ def _report(
     ):
         return
     texts = report_texts()
-    report = reporting.start_report(plan, sub_period, owner)
+    report = reports.start_report(plan, sub_period, owner)
     factor = texts.performance[(index + plan.employee_id) % len(texts.performance)]
     count = len(sub_period.period.sub_periods)
     values = {}
@@ -115,26 +116,27 @@ def _report(
             else indicator.target
         )
         values[line.indicator_id] = (share * factor).quantize(Decimal("1"))
-    reporting.save_report(report, values, owner, note=texts.note)
-    reporting.add_evidence(
+    reports.save_report(report, values, owner, note=texts.note)
+    reports.add_evidence(
         report,
         owner,
         upload=io.BytesIO(_pdf(texts.evidence_title.format(sub_period=sub_period.name))),
         filename=f"rekap-{sub_period.name.lower().replace(' ', '-')}.pdf",
         description=texts.evidence_description.format(sub_period=sub_period.name),
     )
-    reporting.submit_report(report, owner)
+    reports.submit_report(report, owner)
     if state == ReportStatus.APPROVED:
         level = Level.ABOVE if factor > 1 else Level.AS_EXPECTED
         values_ids = db.session.scalars(select(BehaviourValue.id)).all()
-        ratings = reporting.Ratings(
+        ratings = evaluations.Ratings(
             results=level,
+            behaviour=level,
             values={value_id: level for value_id in values_ids},
             feedback=texts.feedback[level],
         )
-        reporting.approve_report(report, ratings, actors.supervisor)
+        evaluations.approve_report(report, ratings, actors.supervisor)
     elif state == ReportStatus.RETURNED:
-        reporting.return_report(report, texts.return_reason, actors.supervisor)
+        evaluations.return_report(report, texts.return_reason, actors.supervisor)
     assert report.status in (ReportStatus.APPROVED, ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 
 
@@ -148,12 +150,12 @@ def _activities(staff_ids: list[int], rng: random.Random) -> None:
             .having(func.count() > 0)
         )
     )
-    today = reporting.today()
+    this_day = today()
     for employee_id in staff_ids:
         if employee_id in have:
             continue
         for back in range(21, -1, -1):
-            day = today - timedelta(days=back)
+            day = this_day - timedelta(days=back)
             if day.weekday() >= 5:
                 continue
             for activity in rng.sample(activities(), rng.choice((2, 3))):
@@ -165,4 +167,3 @@ def _activities(staff_ids: list[int], rng: random.Random) -> None:
                         duration_minutes=activity.minutes,
                     )
                 )
-    commit()

@@ -6,10 +6,9 @@ Pure: no Flask, no database. The use cases in :mod:`kinerja.services.planning` a
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from collections.abc import Iterable
 from decimal import Decimal
 
 from kinerja.domain.errors import N_, ConflictError, DomainError

@@ -11,7 +11,7 @@ from kinerja.extensions import db
 from kinerja.jobs.progress import report_progress
 from kinerja.jobs.registry import job
 from kinerja.models.security import KinerjaUser
-from kinerja.security.scopes import scope_for_user
+from kinerja.security.policies import scope_for_user
 from kinerja.services.imports import ImportKind, ImportMode, import_file
 
 

@@ -19,7 +19,6 @@ from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
 from kinerja.extensions import db
 from kinerja.models.base import TimestampMixin, enum_column
 
-
 PATH_SEPARATOR = " › "
 
 

@@ -21,9 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
 )
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from kinerja.domain.planning import (
     Accumulation,

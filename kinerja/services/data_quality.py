@@ -45,9 +45,7 @@ def _employees_without_position(scope: Scope) -> Select:
 def _employees_without_login(scope: Scope) -> Select:
     return (
         select(Employee)
-        .where(
-            Employee.active.is_(True), Employee.user_id.is_(None), employees.manage(scope)
-        )
+        .where(Employee.active.is_(True), Employee.user_id.is_(None), employees.manage(scope))
         .order_by(Employee.name)
     )
 

@@ -22,15 +22,12 @@ from kinerja.domain.nip import InvalidNip, parse_nip
 from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
+from kinerja.models.jobs import JobRun
 from kinerja.models.org import Employee, Position, Rank, Unit
-from kinerja.security.scopes import (
-    Scope,
-    managed_employee_condition,
-    managed_position_condition,
-    managed_unit_condition,
-    supervisor_choice_condition,
-)
-from kinerja.services import commit
+from kinerja.security.policies import employees, positions, units
+from kinerja.security.policies.scope import Scope
+from kinerja.services import outbox
+from kinerja.services.boundary import transaction, use_case
 from kinerja.services.roles import sync_supervisor_roles
 from kinerja.services.spreadsheets import read_table
 
@@ -346,13 +343,27 @@ def import_file(
         or not valid
         or (mode == ImportMode.ALL_OR_NOTHING and report.errors)
     ):
-        db.session.rollback()
         return report
-    report.created, report.updated = checker.apply(valid, progress)
-    sync_supervisor_roles()
-    commit()
+    with transaction():
+        report.created, report.updated = checker.apply(valid, progress)
+        sync_supervisor_roles()
     report.applied = True
     return report
+
+
+@use_case
+def request_import(
+    kind: ImportKind, stored_name: str, original_name: str, mode: ImportMode, scope: Scope
+) -> JobRun:
+    """Record the import of an uploaded file; the job runs it with the uploader's rights."""
+    return outbox.schedule(
+        "import_organisation_file",
+        kind.value,
+        stored_name,
+        original_name,
+        mode.value,
+        scope.user_id,
+    )
 
 
 class _Checker(Protocol):
@@ -442,10 +453,8 @@ class _UnitImport:
             for r in db.session.execute(select(Unit.code, Unit.id, Unit.parent_id))
         }
         self.code_of = {uid: code for code, (uid, _p) in self.existing.items()}
-        self.placeable = _ids(select(Unit.id).where(managed_unit_condition(scope)))
-        self.editable = _ids(
-            select(Unit.id).where(managed_unit_condition(scope, include_root=False))
-        )
+        self.placeable = _ids(select(Unit.id).where(units.placeable(scope)))
+        self.editable = _ids(select(Unit.id).where(units.manage(scope)))
 
     def check(self, rows: list[Row]) -> None:
         _mark_duplicates(rows, "kode")
@@ -534,7 +543,7 @@ class _PositionImport:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.units = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
-        self.placeable = _ids(select(Unit.id).where(managed_unit_condition(scope)))
+        self.placeable = _ids(select(Unit.id).where(units.placeable(scope)))
         self.existing = {
             r.code: r
             for r in db.session.execute(
@@ -549,8 +558,8 @@ class _PositionImport:
             )
         }
         self.code_of = {r.id: code for code, r in self.existing.items()}
-        self.editable = _ids(select(Position.id).where(managed_position_condition(scope)))
-        self.supervisors = _ids(select(Position.id).where(supervisor_choice_condition(scope)))
+        self.editable = _ids(select(Position.id).where(positions.manage(scope)))
+        self.supervisors = _ids(select(Position.id).where(positions.supervisor_choices(scope)))
 
     def check(self, rows: list[Row]) -> None:
         _mark_duplicates(rows, "kode")
@@ -656,7 +665,7 @@ class _PositionImport:
 class _EmployeeImport:
     def __init__(self, scope: Scope) -> None:
         self.units = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
-        self.placeable = _ids(select(Unit.id).where(managed_unit_condition(scope)))
+        self.placeable = _ids(select(Unit.id).where(units.placeable(scope)))
         self.positions = {
             r.code: (r.id, r.unit_id)
             for r in db.session.execute(select(Position.code, Position.id, Position.unit_id))
@@ -666,7 +675,7 @@ class _EmployeeImport:
             for r in db.session.execute(select(Rank.code, Rank.id, Rank.employment_type))
         }
         self.existing = dict(db.session.execute(select(Employee.nip, Employee.id)).tuples().all())
-        self.editable = _ids(select(Employee.id).where(managed_employee_condition(scope)))
+        self.editable = _ids(select(Employee.id).where(employees.manage(scope)))
 
     def check(self, rows: list[Row]) -> None:
         for row in rows:

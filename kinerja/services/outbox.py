@@ -60,7 +60,9 @@ def queue(name: str = "default") -> Queue:
     return Queue(name, connection=connection)
 
 
-def schedule(name: str, *args: Any, queue_name: str = "default", total: int | None = None) -> JobRun:
+def schedule(
+    name: str, *args: Any, queue_name: str = "default", total: int | None = None
+) -> JobRun:
     """Record a run of the job ``name`` in the current transaction; it is dispatched after
     the commit."""
     if name not in _state()["names"]:
@@ -141,11 +143,12 @@ def dispatch_pending(older_than: timedelta = PENDING_GRACE) -> int:
 
 def retry(run_id: int) -> bool:
     """Put a failed run back in line (the back office's "Retry")."""
-    changed = db.session.execute(
+    result = db.session.execute(
         update(JobRun)
         .where(JobRun.id == run_id, JobRun.status == JobStatus.FAILED)
         .values(status=JobStatus.PENDING, error=None, updated_at=utcnow())
-    ).rowcount
+    )
+    changed = getattr(result, "rowcount", 0)
     db.session.commit()
     if changed:
         dispatch(run_id)

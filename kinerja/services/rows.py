@@ -17,9 +17,10 @@ def lock(model: type[T], row_id: int) -> T:
     (the second meets the new state and gets a conflict)."""
     column: Any = model.id  # type: ignore[attr-defined]
     row = db.session.scalar(
-        select(model).where(column == row_id).with_for_update().execution_options(
-            populate_existing=True
-        )
+        select(model)
+        .where(column == row_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if row is None:
         raise ConflictError(N_("The record no longer exists."))

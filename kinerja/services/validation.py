@@ -10,7 +10,6 @@ from sqlalchemy import ColumnElement, select
 from kinerja.domain.errors import N_, DomainError, FieldErrors
 from kinerja.extensions import db
 
-
 NOT_FOUND = N_("Not found or not within your reach.")
 
 

@@ -8,42 +8,42 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.data_quality import DataQualityView
+from kinerja.views.imports import ImportView
+from kinerja.views.jobs import JobRunView
+from kinerja.views.logins import LoginsView
+from kinerja.views.org import (
+    EmployeeApi,
+    EmployeeView,
+    PositionApi,
+    PositionView,
+    UnitApi,
+    UnitView,
+)
 from kinerja.views.params import refuse_unreadable_list_args, refuse_unreadable_query
+from kinerja.views.plans.api import WorkPlanApi
+from kinerja.views.plans.lists import WorkPlanView
+from kinerja.views.plans.objectives import IndicatorApi, IndicatorView, ObjectiveApi, ObjectiveView
+from kinerja.views.plans.page import PlanView
+from kinerja.views.plans.periods import PeriodApi, PeriodView, SubPeriodApi, SubPeriodView
+from kinerja.views.plans.templates import (
+    PlanTemplateView,
+    TemplateIndicatorView,
+    TemplateObjectiveView,
+)
+from kinerja.views.reports.activities import ActivityApi, ActivityView, TeamTodayView
+from kinerja.views.reports.api import ReportApi
+from kinerja.views.reports.lists import EvaluationQueueView, ReportView
+from kinerja.views.reports.page import ReportPageView
+from kinerja.views.reports.parts import (
+    DialogueNoteApi,
+    EvaluationApi,
+    EvidenceApi,
+    RealizationApi,
+)
 
 
 def register_views(appbuilder: AppBuilder) -> None:
-    from kinerja.views.activities import ActivityApi, ActivityView, TeamTodayView
-    from kinerja.views.data_quality import DataQualityView
-    from kinerja.views.imports import ImportView
-    from kinerja.views.jobs import JobRunView
-    from kinerja.views.logins import LoginsView
-    from kinerja.views.objectives import IndicatorApi, IndicatorView, ObjectiveApi, ObjectiveView
-    from kinerja.views.org import (
-        EmployeeApi,
-        EmployeeView,
-        PositionApi,
-        PositionView,
-        UnitApi,
-        UnitView,
-    )
-    from kinerja.views.periods import PeriodApi, PeriodView, SubPeriodApi, SubPeriodView
-    from kinerja.views.plans import PlanView, WorkPlanApi, WorkPlanView
-    from kinerja.views.reports import (
-        DialogueNoteApi,
-        EvaluationApi,
-        EvaluationQueueView,
-        EvidenceApi,
-        RealizationApi,
-        ReportApi,
-        ReportPageView,
-        ReportView,
-    )
-    from kinerja.views.templates import (
-        PlanTemplateView,
-        TemplateIndicatorView,
-        TemplateObjectiveView,
-    )
-
     organisation = roles.MENU_ORGANISATION
     appbuilder.add_view(
         UnitView,

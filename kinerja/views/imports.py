@@ -17,13 +17,18 @@ from sqlalchemy import select
 from wtforms import RadioField, SelectField
 
 from kinerja.extensions import db
-from kinerja.jobs import schedule
 from kinerja.jobs.imports import import_organisation_file, upload_dir
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.services import commit
-from kinerja.services.imports import COLUMNS, ImportKind, ImportMode, choices_for, template_rows
+from kinerja.services.imports import (
+    COLUMNS,
+    ImportKind,
+    ImportMode,
+    choices_for,
+    request_import,
+    template_rows,
+)
 from kinerja.services.spreadsheets import CSV_SUFFIXES, XLSX_SUFFIXES, write_csv, write_xlsx
 
 KIND_LABELS = {
@@ -88,15 +93,13 @@ class ImportView(BaseView):
                 gettext("The file is larger than %(size)s MB.", size=limit // (1024 * 1024))
             )
             return self._page(form)
-        run = schedule(
-            import_organisation_file,
-            form.kind.data,
+        run = request_import(
+            ImportKind(form.kind.data),
             stored,
-            upload.filename,
-            form.mode.data,
-            g.user.id,
+            upload.filename or stored,
+            ImportMode(form.mode.data),
+            current_scope(),
         )
-        commit()
         return redirect(url_for("ImportView.run", run_id=run.id))
 
     @expose("/runs/<int:run_id>/")

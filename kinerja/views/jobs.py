@@ -7,30 +7,17 @@ from typing import Any
 from flask import flash, redirect, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from kinerja import jobs
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.security import roles
-from kinerja.security.current import current_scope
-from kinerja.views.base import SafeActionsMixin, enum_formatter, local_datetime
-from kinerja.views.filters import scope_filter
-
-
-class OwnRunsFilter(BaseFilter):
-    """Admins see every run; everybody else the runs they asked for."""
-
-    name = "own runs"
-
-    def apply(self, query: Any, value: Any) -> Any:
-        scope = current_scope()
-        if scope.manages_all:
-            return query
-        return query.filter(JobRun.requested_by_id == scope.user_id)
+from kinerja.services import outbox
+from kinerja.views.filters import READABLE
+from kinerja.views.formatters import enum_formatter, local_datetime
+from kinerja.views.screens import SafeActionsMixin
 
 
 class JobRunView(SafeActionsMixin, ModelView):
@@ -45,7 +32,7 @@ class JobRunView(SafeActionsMixin, ModelView):
         "action_post": "read",
     }
     base_permissions = ["can_read", "can_retry"]
-    base_filters = scope_filter(OwnRunsFilter)
+    base_filters = READABLE
     base_order = ("id", "desc")
     list_title = _l("Background jobs")
     show_title = _l("Background job")
@@ -93,7 +80,7 @@ class JobRunView(SafeActionsMixin, ModelView):
 
     @action("retry", _l("Retry"), _l("Run the failed job again?"), "fa-repeat", multiple=False)
     def retry(self, item: Any) -> Any:
-        if jobs.retry(item.id):
+        if outbox.retry(item.id):
             flash(gettext("The job was put back in line."), "success")
         else:
             flash(gettext("Only a failed job can be retried."), "warning")

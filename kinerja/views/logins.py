@@ -14,10 +14,10 @@ from kinerja.extensions import db
 from kinerja.models.org import Employee
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.security.scopes import managed_employee_condition
+from kinerja.security.policies import employees as employee_policy
 from kinerja.services.logins import MAX_SHOWN_AT_ONCE, create_logins
-from kinerja.views.base import tr
 from kinerja.views.params import parse_pk
+from kinerja.views.refusals import tr
 
 
 def _employee_ids(values: list[str]) -> list[int]:
@@ -72,7 +72,7 @@ class LoginsView(BaseView):
 
 def confirmation(ids: list[int], *, all_without_login: bool = False) -> dict[str, Any]:
     """The confirmation page's figures for the chosen employees that the person manages."""
-    query = select(Employee).where(managed_employee_condition(current_scope()))
+    query = select(Employee).where(employee_policy.manage(current_scope()))
     if all_without_login:
         query = query.where(Employee.user_id.is_(None), Employee.active.is_(True))
     else:

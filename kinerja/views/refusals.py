@@ -17,6 +17,7 @@ from flask_babel import gettext
 from kinerja.domain.errors import AccessDenied, DomainError, FieldErrors, NotFoundError
 from kinerja.domain.org import LabeledEnum
 
+
 def tr(error: DomainError) -> str:
     """The message of ``error`` in the current language (enum values by their labels)."""
     params = {

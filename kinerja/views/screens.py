@@ -313,4 +313,3 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
         else:
             flash(self.delete_row_message, "success")
         self.update_redirect()
-

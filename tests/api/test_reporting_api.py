@@ -85,11 +85,17 @@ def test_employee_reports_and_the_supervisor_evaluates(
         f"/api/v1/report/{report_id}/approve", headers=kasi, json={"results": "above"}
     )
     assert incomplete.status_code == 422
-    assert {"values", "feedback"} <= set(incomplete.get_json()["message"])
+    # the supervisor decides the behaviour overall too: it is never taken silently
+    assert {"values", "behaviour", "feedback"} <= set(incomplete.get_json()["message"])
     approved = client.post(
         f"/api/v1/report/{report_id}/approve",
         headers=kasi,
-        json={"results": "above", "values": ALL_VALUES, "feedback": "Pertahankan."},
+        json={
+            "results": "above",
+            "values": ALL_VALUES,
+            "behaviour": "as_expected",
+            "feedback": "Pertahankan.",
+        },
     )
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["result"] == {
@@ -117,7 +123,12 @@ def test_invalid_transitions_answer_409(
     draft_approval = client.post(
         f"/api/v1/report/{report_id}/approve",
         headers=kasi,
-        json={"results": "above", "values": ALL_VALUES, "feedback": "x"},
+        json={
+            "results": "above",
+            "values": ALL_VALUES,
+            "behaviour": "as_expected",
+            "feedback": "x",
+        },
     )
     assert draft_approval.status_code == 409
     empty = client.post(f"/api/v1/report/{report_id}/submit", headers=employee)
@@ -231,7 +242,12 @@ def test_two_supervisors_cannot_both_decide(
         own = app.test_client()  # no preserved context across threads
         barrier.wait()
         if approve:
-            body = {"results": "as_expected", "values": ALL_VALUES, "feedback": "Baik."}
+            body = {
+                "results": "as_expected",
+                "values": ALL_VALUES,
+                "behaviour": "as_expected",
+                "feedback": "Baik.",
+            }
             response = own.post(f"/api/v1/report/{report_id}/approve", headers=headers, json=body)
         else:
             response = own.post(
@@ -259,7 +275,7 @@ def test_only_the_direct_supervisor_decides_and_others_see_nothing(
     client, org: Org, planning: Planning, reporting: Reporting
 ) -> None:  # noqa: ANN001
     report = submitted_report(reporting)
-    body = {"results": "above", "values": ALL_VALUES, "feedback": "x"}
+    body = {"results": "above", "values": ALL_VALUES, "behaviour": "as_expected", "feedback": "x"}
     second_level = api_token(client, "supervisor")  # Kabid: reads, does not decide
     assert client.get(f"/api/v1/report/{report.id}", headers=second_level).status_code == 200
     assert (
@@ -301,7 +317,12 @@ def test_the_employee_sees_the_evaluation_only_once_decided(
     client.post(
         f"/api/v1/report/{report.id}/approve",
         headers=kasi,
-        json={"results": "below", "values": ALL_VALUES, "feedback": "Tingkatkan."},
+        json={
+            "results": "below",
+            "values": ALL_VALUES,
+            "behaviour": "as_expected",
+            "feedback": "Tingkatkan.",
+        },
     )
     rows = client.get("/api/v1/evaluation/", headers=employee).get_json()["result"]
     assert [r["predikat"] for r in rows] == ["butuh_perbaikan"]
@@ -395,7 +416,7 @@ def test_activities_are_personal_and_lock_after_the_window(
 ) -> None:  # noqa: ANN001
     from datetime import timedelta
 
-    from kinerja.services.reporting import today
+    from kinerja.services.reports.activities import today
 
     employee = api_token(client, "employee")
     indicator = reporting.plan.objectives[0].indicators[0].id
@@ -461,10 +482,10 @@ def test_activities_are_personal_and_lock_after_the_window(
 def test_achievement_follows_the_rules_api(
     client, org: Org, planning: Planning, reporting: Reporting
 ) -> None:  # noqa: ANN001
-    from kinerja.services import reporting as service
+    from kinerja.services.reports.achievement import progress
 
     report = submitted_report(reporting, values=(6, 2))
-    lines = service.progress(report)
+    lines = progress(report)
     # 12 a year, Triwulan I of IV: 3 due. 6 → 200 %, 2 → 66.67 %.
     assert [line.target_to_date for line in lines] == [Decimal("3.00"), Decimal("3.00")]
     assert [line.achievement for line in lines] == [200.0, 66.67]

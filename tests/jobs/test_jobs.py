@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kinerja import jobs
 from kinerja.extensions import db
 from kinerja.models.jobs import JobRun, JobStatus
-from kinerja.security.scopes import SYSTEM
+from kinerja.security.policies import SYSTEM
+from kinerja.services import outbox
 from kinerja.services.logins import create_logins
 from tests.conftest import _free_port
 from tests.factories import Org
@@ -61,7 +61,7 @@ def test_nothing_is_lost_when_redis_is_down(app: Flask, org: Org, run_jobs, mail
         app.config["REDIS_URL"], state["redis"] = good_url, None
     assert batch.created  # the logins were committed although Redis was unreachable
     assert _reload(batch.job_run_id).status == JobStatus.PENDING
-    assert jobs.dispatch_pending(older_than=timedelta(0)) == 1
+    assert outbox.dispatch_pending(older_than=timedelta(0)) == 1
     run_jobs()
     assert _reload(batch.job_run_id).status == JobStatus.SUCCEEDED
     assert len(mailbox.messages) == 1
@@ -74,20 +74,20 @@ def test_a_failing_job_is_recorded_with_its_error_and_can_be_retried(
     mail_state = app.extensions["mail"]
     mail_state.port = _free_port()  # nobody listens there: every attempt fails
     try:
-        for _attempt in range(1 + len(jobs.RETRY_INTERVALS)):
+        for _attempt in range(1 + len(outbox.RETRY_INTERVALS)):
             run_jobs()
             from rq.registry import ScheduledJobRegistry
 
-            queue = jobs.queue("mail")
+            queue = outbox.queue("mail")
             for job_id in ScheduledJobRegistry(queue=queue).get_job_ids():
                 queue.enqueue_job(queue.fetch_job(job_id))  # skip RQ's back-off wait
     finally:
         mail_state.port = smtp.port
     run = _reload(batch.job_run_id)
     assert run.status == JobStatus.FAILED
-    assert run.attempts == 1 + len(jobs.RETRY_INTERVALS)
+    assert run.attempts == 1 + len(outbox.RETRY_INTERVALS)
     assert "Connection refused" in run.error or "ConnectionRefused" in run.error
-    assert jobs.retry(run.id)
+    assert outbox.retry(run.id)
     run_jobs()
     assert _reload(run.id).status == JobStatus.SUCCEEDED
     assert len(mailbox.messages) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kinerja.extensions import db
-from kinerja.security.scopes import SYSTEM, scope_for_user
+from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services.data_quality import CHECKS_BY_CODE, issue_counts, issues
 from tests.factories import Org, login, make_employee, make_position, make_unit
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
-from kinerja.security.scopes import SYSTEM, scope_for_user
+from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services.imports import ImportKind, ImportMode, import_file
 from tests.factories import Org, make_nip
 

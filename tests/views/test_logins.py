@@ -121,7 +121,7 @@ def test_supervisor_role_follows_the_position_tree(client, org: Org) -> None:
 
 
 def test_supervisor_role_is_granted_on_import(client, org: Org, tmp_path) -> None:
-    from kinerja.security.scopes import SYSTEM
+    from kinerja.security.policies import SYSTEM
     from kinerja.services.imports import ImportKind, ImportMode, import_file
 
     supervisor_role = db.session.scalar(select(Role).where(Role.name == roles.SUPERVISOR))

@@ -19,8 +19,8 @@ from kinerja.models.planning import (
     PlanTemplate,
     WorkPlan,
 )
-from kinerja.security.scopes import SYSTEM
-from kinerja.services.planning import save_period
+from kinerja.security.policies import SYSTEM
+from kinerja.services.plans.periods import save_period
 from tests.factories import Org, Planning, approved_plan, login
 
 

@@ -13,7 +13,7 @@ from kinerja.domain.reporting import ReportStatus
 from kinerja.extensions import db
 from kinerja.models.planning import BehaviourValue
 from kinerja.models.reports import Activity, Evidence, Report
-from kinerja.services.reporting import today
+from kinerja.services.reports.activities import today
 from tests.factories import Org, Planning, Reporting, login, submitted_report
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
@@ -76,9 +76,24 @@ def test_a_report_from_start_to_evaluation_in_the_screens(
     assert no_feedback.status_code == 302
     assert _report(report_id).status == ReportStatus.SUBMITTED
     assert "Tuliskan umpan balik" in client.get(f"/report/{report_id}/").get_data(as_text=True)
+    # The page preselects the suggested behaviour; left blank, the supervisor is asked.
+    no_behaviour = client.post(
+        f"/report/{report_id}/evaluate?_l_=en",
+        data={**form, "decision": "approve", "feedback": "Sangat baik, pertahankan."},
+    )
+    assert no_behaviour.status_code == 302
+    assert _report(report_id).status == ReportStatus.SUBMITTED
+    saved = client.get(f"/report/{report_id}/?_l_=en").get_data(as_text=True)
+    assert "Rate the behaviour overall." in saved
+    assert '<option value="above" selected>' in saved  # the suggestion, preselected
     approved = client.post(
         f"/report/{report_id}/evaluate",
-        data={**form, "decision": "approve", "feedback": "Sangat baik, pertahankan."},
+        data={
+            **form,
+            "behaviour": "above",
+            "decision": "approve",
+            "feedback": "Sangat baik, pertahankan.",
+        },
     )
     assert approved.status_code == 302
     report = _report(report_id)
@@ -94,8 +109,8 @@ def test_a_report_from_start_to_evaluation_in_the_screens(
 def test_what_each_role_sees_of_a_report(
     client, org: Org, planning: Planning, reporting: Reporting
 ) -> None:  # noqa: ANN001
-    from kinerja.security.scopes import SYSTEM
-    from kinerja.services import reporting as service
+    from kinerja.security.policies import SYSTEM
+    from kinerja.services.reports import reports as service
 
     report = service.start_report(reporting.plan, reporting.q1, SYSTEM)
     service.save_report(report, {r.indicator_id: 3 for r in report.realizations}, SYSTEM)

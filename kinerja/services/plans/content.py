@@ -3,7 +3,7 @@ while the owner holds the plan; content entered by someone else is recorded on-b
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 
 from kinerja.domain.errors import N_, ConflictError, FieldErrors
 from kinerja.domain.planning import (
@@ -136,7 +136,7 @@ def delete_indicator(indicator: Indicator, scope: Scope) -> None:
     record_on_behalf(plan, scope, N_("indicator deleted"))
 
 
-def _refuse_if_reported(indicator_ids: object) -> None:
+def _refuse_if_reported(indicator_ids: Select[tuple[int]]) -> None:
     """Realizations reported on an indicator keep it: the approved version and its reports
     must stay readable."""
     if db.session.scalar(select(exists().where(Realization.indicator_id.in_(indicator_ids)))):

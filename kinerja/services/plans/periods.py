@@ -130,4 +130,6 @@ def current_period() -> Period | None:
 
 def open_periods() -> list[Period]:
     """Periods a new plan may be started in, the newest first."""
-    return list(db.session.scalars(select(Period).where(~Period.closed).order_by(Period.year.desc())))
+    return list(
+        db.session.scalars(select(Period).where(~Period.closed).order_by(Period.year.desc()))
+    )

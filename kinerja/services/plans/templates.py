@@ -64,6 +64,7 @@ def save_template_from_plan(plan: WorkPlan, name: str, scope: Scope) -> PlanTemp
         ]
         template.objectives.append(copy)
     db.session.add(template)
+    db.session.flush()
     return template
 
 

@@ -24,4 +24,5 @@ def add_note(report: Report, text: str | None, scope: Scope) -> DialogueNote:
         raise FieldErrors.single("text", N_("At most %(count)d characters."), count=MAX_TEXT)
     note = DialogueNote(report=report, author_id=scope.user_id, text=text)
     db.session.add(note)
+    db.session.flush()
     return note

@@ -71,6 +71,7 @@ def start_report(plan: WorkPlan | None, sub_period: SubPeriod | None, scope: Sco
     )
     report.realizations = [Realization(indicator_id=i.id) for i in basis(plan, version)]
     db.session.add(report)
+    db.session.flush()
     return report
 
 
@@ -182,6 +183,7 @@ def add_evidence(
     else:
         item.url = url
     db.session.add(item)
+    db.session.flush()
     return item
 
 

@@ -112,7 +112,10 @@ class PlanView(BaseView):
             )
         ).all()
         return self.render_template(
-            "kinerja/plan_queue.html", plans=waiting, now=utcnow(), format_timedelta=format_timedelta
+            "kinerja/plan_queue.html",
+            plans=waiting,
+            now=utcnow(),
+            format_timedelta=format_timedelta,
         )
 
     @expose("/new", methods=["GET", "POST"])

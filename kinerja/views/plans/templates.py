@@ -145,4 +145,3 @@ class PlanTemplateView(KinerjaModelView):
             for name, reason in result.skipped[:20]:
                 flash(f"{name}: {tr(reason)}", "info")
         return redirect(url_for("PlanTemplateView.show", pk=item.id))
-

@@ -94,9 +94,7 @@ class ReportApi(KinerjaModelApi):
             return data
         # null clears the note; leaving it out keeps it
         note = (data["note"] or "") if "note" in data else None
-        return self._run(
-            report, lambda r: reporting.save_report(r, {}, current_scope(), note=note)
-        )
+        return self._run(report, lambda r: reporting.save_report(r, {}, current_scope(), note=note))
 
     @expose("/<pk>/submit", methods=["POST"])
     @protect()
@@ -197,7 +195,9 @@ class ReportApi(KinerjaModelApi):
         result, refused = self.use_case(lambda: step(report))
         if refused is not None:
             return refused
-        return self.response(200, result=self._state(result if isinstance(result, Report) else report))
+        return self.response(
+            200, result=self._state(result if isinstance(result, Report) else report)
+        )
 
     @staticmethod
     def _state(report: Report) -> dict[str, Any]:

@@ -224,17 +224,20 @@ class ReportPageView(BaseView):
     def evaluate(self, pk: int) -> Any:
         report = self._readable(pk)
         scope = current_scope()
-        if request.form.get("decision") == "approve":
-            return self._act(
-                report,
-                lambda: evaluations.approve_report(report, form_ratings(), scope),
-                gettext("The report was evaluated; the employee sees your feedback."),
-            )
-        return self._act(
-            report,
-            lambda: evaluations.save_evaluation(report, form_ratings(), scope),
-            gettext("Your ratings were saved; the report is still in your queue."),
+        approve = request.form.get("decision") == "approve"
+
+        def step() -> None:
+            ratings = form_ratings()
+            evaluations.save_evaluation(report, ratings, scope)  # kept even if approval is refused
+            if approve:
+                evaluations.approve_report(report, ratings, scope)
+
+        done = (
+            gettext("The report was evaluated; the employee sees your feedback.")
+            if approve
+            else gettext("Your ratings were saved; the report is still in your queue.")
         )
+        return self._act(report, step, done)
 
     @expose("/<int:pk>/preview", methods=["POST"])
     @has_access
@@ -295,4 +298,3 @@ class ReportPageView(BaseView):
         if report is None:
             abort(404)
         return report
-

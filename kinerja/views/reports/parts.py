@@ -233,4 +233,3 @@ class DialogueNoteApi(KinerjaModelApi):
         if refused is not None:
             return refused
         return self.response(201, id=note.id, result=self.show_model_schema.dump(note))
-

@@ -1,0 +1,88 @@
+"""The application factory: a short, readable list of init steps, nothing else."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, request
+from flask_appbuilder import AppBuilder
+from flask_appbuilder.api import BaseApi
+from flask_babel import gettext
+
+import kinerja.models  # noqa: F401 - registers the tables on the metadata
+from config import INSTANCE_DIR, ProductionConfig, get_config
+from kinerja.cli import register_cli
+from kinerja.extensions import csrf, db, mail, migrate
+from kinerja.jobs import init_jobs
+from kinerja.security.roles import fab_roles
+from kinerja.views import register_views
+
+
+def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
+    """Build the app: configuration, extensions, security, views, jobs and CLI, in order."""
+    config = get_config(config_name)
+    if issubclass(config, ProductionConfig):
+        config.check()
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
+    _configure_logging(app)
+
+    app.config.setdefault("FAB_ROLES", fab_roles())
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()))
+    mail.init_app(app)
+    csrf.init_app(app)
+    init_jobs(app)
+    with app.app_context():
+        appbuilder = AppBuilder()
+        appbuilder.init_app(app, db.session)
+        register_views(appbuilder)
+        _exempt_token_apis_from_csrf(appbuilder)
+        _limit_api_sign_in(appbuilder)
+    register_cli(app)
+    app.register_error_handler(413, _too_large)
+    return app
+
+
+def _too_large(error: Exception) -> Any:
+    """A body over ``MAX_CONTENT_LENGTH`` is refused before it is read: say so in the form
+    (back where it came from) or as JSON naming the file field, never a bare error page."""
+    message = gettext("The file is too large.")
+    if request.path.startswith("/api/"):
+        return jsonify(message={"file": [message]}), 413
+    flash(message, "danger")
+    return redirect(request.referrer or "/")
+
+
+def _exempt_token_apis_from_csrf(appbuilder: AppBuilder) -> None:
+    """REST resources authenticate with a bearer token, never a cookie: no CSRF risk."""
+    for view in appbuilder.baseviews:
+        if isinstance(view, BaseApi) and view.blueprint is not None:
+            csrf.exempt(view.blueprint)
+
+
+def _limit_api_sign_in(appbuilder: AppBuilder) -> None:
+    """FAB limits sign-in attempts on its login form only; the API's login gets the same."""
+    sm = appbuilder.sm
+    if not sm.is_auth_limited:
+        return
+    for view in appbuilder.baseviews:
+        if type(view).__name__ == "SecurityApi":
+            sm.limiter.limit(sm.auth_rate_limit, methods=["POST"])(view.blueprint)
+
+
+def _migrations_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        for noisy in ("flask_appbuilder", "alembic"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -7,6 +7,8 @@ itself is created per app inside ``create_app`` (a shared one would skip views o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_appbuilder import Model
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -22,6 +24,11 @@ Model.metadata.naming_convention = {
 }
 
 db = SQLAlchemy(model_class=Model)
+
+if TYPE_CHECKING:  # FAB ships no type information: its base is Any to mypy, as it should be
+    BaseModel = Model
+else:
+    BaseModel = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 mail = Mail()
 csrf = CSRFProtect()

@@ -10,12 +10,12 @@ import os
 import socket
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -26,6 +26,9 @@ from sqlalchemy import create_engine, text
 
 from config import TestConfig
 from tests.services_check import check_services
+
+if TYPE_CHECKING:
+    from tests.factories import Org, Planning, Reporting
 
 DATABASE_URL = TestConfig.SQLALCHEMY_DATABASE_URI
 REDIS_URL = TestConfig.REDIS_URL
@@ -65,7 +68,7 @@ class MailSink:
         self.port = _free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=default_policy)
         self.messages.append(message)  # type: ignore[arg-type]
         return "250 OK"
@@ -143,7 +146,7 @@ class ThreadedClient(FlaskClient):
 
     _executor: ThreadPoolExecutor | None = None
 
-    def open(self, *args: Any, **kwargs: Any) -> Any:  # noqa: A003 - FlaskClient's name
+    def open(self, *args: Any, **kwargs: Any) -> Any:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="request")
         kwargs.setdefault("buffered", True)  # stream in the request's own thread and context
@@ -162,14 +165,14 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 
 
 @pytest.fixture
-def org(app: Flask):  # noqa: ANN201 - returns tests.factories.Org
+def org(app: Flask) -> Org:
     from tests.factories import build_org
 
     return build_org()
 
 
 @pytest.fixture
-def run_jobs(app: Flask):  # noqa: ANN201 - returns a callable
+def run_jobs(app: Flask) -> Callable[[], None]:
     """Work off every queued job in this process (a real RQ worker on the real Redis)."""
     from rq import SimpleWorker
 
@@ -183,14 +186,14 @@ def run_jobs(app: Flask):  # noqa: ANN201 - returns a callable
 
 
 @pytest.fixture
-def planning(org):  # noqa: ANN001, ANN201 - returns tests.factories.Planning
+def planning(org: Org) -> Planning:
     from tests.factories import build_planning
 
     return build_planning(org)
 
 
 @pytest.fixture
-def reporting(org, planning):  # noqa: ANN001, ANN201 - returns tests.factories.Reporting
+def reporting(org: Org, planning: Planning) -> Reporting:
     from tests.factories import build_reporting
 
     return build_reporting(org, planning)

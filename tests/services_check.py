@@ -24,7 +24,7 @@ def check_services() -> str | None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return (
             f"PostgreSQL is not reachable at {url.render_as_string(hide_password=True)} "
             f"({type(exc).__name__}): start it (e.g. `pg_ctlcluster 15 main start`) or set "
@@ -32,7 +32,7 @@ def check_services() -> str | None:
         )
     try:
         Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return (
             f"Redis is not reachable at {REDIS_URL} ({type(exc).__name__}): start it "
             "(e.g. `redis-server --daemonize yes`) or set KINERJA_TEST_REDIS_URL."

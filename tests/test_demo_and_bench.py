@@ -22,7 +22,7 @@ def _employee_of(username: str) -> Employee:
     return db.session.scalar(select(Employee).where(Employee.user_id == user.id))
 
 
-def test_demo_is_complete_valid_and_idempotent(app) -> None:  # noqa: ANN001
+def test_demo_is_complete_valid_and_idempotent(app) -> None:
     first = load_demo(employees=300)
     assert (first.units >= 8, first.positions >= 60, first.employees) == (True, True, 300)
     kinds = set(db.session.scalars(select(Unit.kind).distinct()))
@@ -59,7 +59,7 @@ def test_demo_data_files_load_and_agree_with_each_other() -> None:
     assert plan_texts().goals and report_texts().stories and activities()
 
 
-def test_bench_prints_figures_and_the_baseline_ratio(app) -> None:  # noqa: ANN001
+def test_bench_prints_figures_and_the_baseline_ratio(app) -> None:
     load_demo(employees=300)
     lines = bench_org(app, repeat=2)
     assert lines[0].startswith("Organisation screens and API: 300 employees")

@@ -9,7 +9,7 @@ from kinerja.extensions import db
 from kinerja.models.base import include_in_migrations
 
 
-def test_models_and_migrations_agree(app) -> None:  # noqa: ANN001
+def test_models_and_migrations_agree(app) -> None:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_object": include_in_migrations}
@@ -18,7 +18,7 @@ def test_models_and_migrations_agree(app) -> None:  # noqa: ANN001
     assert differences == []
 
 
-def test_search_indexes_exist_on_postgresql(app) -> None:  # noqa: ANN001
+def test_search_indexes_exist_on_postgresql(app) -> None:
     with db.engine.connect() as connection:
         names = set(
             connection.exec_driver_sql(

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-def test_api_sign_in_is_refused_after_too_many_attempts(app) -> None:  # noqa: ANN001
+def test_api_sign_in_is_refused_after_too_many_attempts(app) -> None:
     port = _free_port()
     env = {
         **os.environ,

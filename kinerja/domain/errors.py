@@ -7,7 +7,8 @@ from collections.abc import Iterable, Mapping
 __all__ = ["N_", "AccessDenied", "ConflictError", "DomainError", "FieldErrors", "NotFoundError"]
 
 
-def N_(text: str) -> str:  # noqa: N802 - marks a message for extraction; translated where shown
+def N_(text: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
     return text
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kinerja.domain.errors import N_
-from kinerja.extensions import db
+from kinerja.extensions import BaseModel
 from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
 
 
@@ -35,7 +35,7 @@ _STATUS_LABELS = {
 }
 
 
-class JobRun(TimestampMixin, db.Model):
+class JobRun(TimestampMixin, BaseModel):
     """One run of a background job, written in the transaction that asked for it."""
 
     __tablename__ = "job_run"

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja.domain.nip import InvalidNip, Nip, parse_nip
 from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
-from kinerja.extensions import db
+from kinerja.extensions import BaseModel
 from kinerja.models.base import TimestampMixin, enum_column
 
 PATH_SEPARATOR = " › "
 
 
-class Rank(TimestampMixin, db.Model):
+class Rank(TimestampMixin, BaseModel):
     """Golongan/ruang (PNS, e.g. III/a Penata Muda) or PPPK grade (I–XVII): reference data."""
 
     __tablename__ = "rank"
@@ -39,7 +39,7 @@ class Rank(TimestampMixin, db.Model):
         return f"{self.code} {self.name}" if self.name != self.code else self.code
 
 
-class Unit(TimestampMixin, db.Model):
+class Unit(TimestampMixin, BaseModel):
     """An organisation unit: OPD, bidang, seksi, kecamatan, kelurahan, UPTD… (a tree)."""
 
     __tablename__ = "unit"
@@ -73,7 +73,7 @@ class Unit(TimestampMixin, db.Model):
         return PATH_SEPARATOR.join(reversed(names))
 
 
-class Position(TimestampMixin, db.Model):
+class Position(TimestampMixin, BaseModel):
     """A jabatan in a unit, supervised by another position (the atasan)."""
 
     __tablename__ = "position"
@@ -109,7 +109,7 @@ class Position(TimestampMixin, db.Model):
         return f"{self.name} – {self.unit.name}" if self.unit else self.name
 
 
-class Employee(TimestampMixin, db.Model):
+class Employee(TimestampMixin, BaseModel):
     """A civil servant (PNS or PPPK), placed in a unit and usually holding a position."""
 
     __tablename__ = "employee"

@@ -36,7 +36,7 @@ from kinerja.domain.planning import (
     period_is_open,
     plan_in_force,
 )
-from kinerja.extensions import db
+from kinerja.extensions import BaseModel
 from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
 from kinerja.models.org import Employee, Position, Unit
 
@@ -46,7 +46,7 @@ def main_first(kind: Any) -> Any:
     return case((kind == ObjectiveKind.MAIN, 0), else_=1)
 
 
-class BehaviourValue(TimestampMixin, db.Model):
+class BehaviourValue(TimestampMixin, BaseModel):
     """A BerAKHLAK core value with its three guideline indicators (SE MenPANRB 20/2021)."""
 
     __tablename__ = "behaviour_value"
@@ -68,7 +68,7 @@ class BehaviourValue(TimestampMixin, db.Model):
         return self.name
 
 
-class Period(TimestampMixin, db.Model):
+class Period(TimestampMixin, BaseModel):
     """An annual performance period with its evaluation sub-periods."""
 
     __tablename__ = "period"
@@ -104,7 +104,7 @@ class Period(TimestampMixin, db.Model):
         return self.name
 
 
-class SubPeriod(TimestampMixin, db.Model):
+class SubPeriod(TimestampMixin, BaseModel):
     """An evaluation sub-period (Triwulan I–IV, or a month) with its deadlines."""
 
     __tablename__ = "sub_period"
@@ -127,7 +127,7 @@ class SubPeriod(TimestampMixin, db.Model):
         return f"{self.name} {self.period.year}" if self.period else self.name
 
 
-class WorkPlan(TimestampMixin, db.Model):
+class WorkPlan(TimestampMixin, BaseModel):
     """An employee's SKP for a period. Content changes in place while the owner holds it;
     each approval keeps a snapshot (:class:`WorkPlanVersion`), so history stays visible."""
 
@@ -199,7 +199,7 @@ class WorkPlan(TimestampMixin, db.Model):
         return f"SKP {self.period.year if self.period else ''} – {name}"
 
 
-class Objective(TimestampMixin, db.Model):
+class Objective(TimestampMixin, BaseModel):
     """A planned work result (RHK), main or additional, cascading from a supervisor's RHK."""
 
     __tablename__ = "objective"
@@ -230,7 +230,7 @@ class Objective(TimestampMixin, db.Model):
         return self.text if len(self.text) <= 120 else self.text[:117] + "…"
 
 
-class Indicator(TimestampMixin, db.Model):
+class Indicator(TimestampMixin, BaseModel):
     """A measurable indicator (IKI) of an objective, with its target."""
 
     __tablename__ = "indicator"
@@ -256,7 +256,7 @@ class Indicator(TimestampMixin, db.Model):
         return self.text
 
 
-class BehaviourExpectation(TimestampMixin, db.Model):
+class BehaviourExpectation(TimestampMixin, BaseModel):
     """The supervisor's specific expectation of one BerAKHLAK value on a subordinate's plan."""
 
     __tablename__ = "behaviour_expectation"
@@ -277,7 +277,7 @@ class BehaviourExpectation(TimestampMixin, db.Model):
     value: Mapped[BehaviourValue] = relationship()
 
 
-class WorkPlanVersion(TimestampMixin, db.Model):
+class WorkPlanVersion(TimestampMixin, BaseModel):
     """An approved version of a plan, frozen as it was approved."""
 
     __tablename__ = "work_plan_version"
@@ -297,7 +297,7 @@ class WorkPlanVersion(TimestampMixin, db.Model):
     work_plan: Mapped[WorkPlan] = relationship(back_populates="versions")
 
 
-class WorkPlanEvent(TimestampMixin, db.Model):
+class WorkPlanEvent(TimestampMixin, BaseModel):
     """One step in a plan's life: created, submitted, returned, approved, revised, or content
     entered on the employee's behalf (by an operator)."""
 
@@ -319,7 +319,7 @@ class WorkPlanEvent(TimestampMixin, db.Model):
     actor = relationship("KinerjaUser", foreign_keys=[actor_id])
 
 
-class PlanTemplate(TimestampMixin, db.Model):
+class PlanTemplate(TimestampMixin, BaseModel):
     """Objectives and indicators prepared for the holders of a position."""
 
     __tablename__ = "plan_template"
@@ -345,7 +345,7 @@ class PlanTemplate(TimestampMixin, db.Model):
         return self.name
 
 
-class TemplateObjective(TimestampMixin, db.Model):
+class TemplateObjective(TimestampMixin, BaseModel):
     __tablename__ = "template_objective"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -369,7 +369,7 @@ class TemplateObjective(TimestampMixin, db.Model):
         return self.text
 
 
-class TemplateIndicator(TimestampMixin, db.Model):
+class TemplateIndicator(TimestampMixin, BaseModel):
     __tablename__ = "template_indicator"
     __table_args__ = (CheckConstraint("target > 0", name="target_positive"),)
 

@@ -23,13 +23,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja.domain.ratings import Level, Predikat
 from kinerja.domain.reporting import EvidenceKind, ReportStatus
-from kinerja.extensions import db
+from kinerja.extensions import BaseModel
 from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
 from kinerja.models.org import Employee, Unit
 from kinerja.models.planning import BehaviourValue, Indicator, SubPeriod, WorkPlan
 
 
-class Attachment(TimestampMixin, db.Model):
+class Attachment(TimestampMixin, BaseModel):
     """A stored file (evidence, an activity's attachment). The file lives in the file store
     under a generated ``key``; each attachment belongs to exactly one row, so removing it
     never removes anyone else's file."""
@@ -50,7 +50,7 @@ class Attachment(TimestampMixin, db.Model):
         return self.original_name
 
 
-class Activity(TimestampMixin, db.Model):
+class Activity(TimestampMixin, BaseModel):
     """A daily activity log entry (laporan harian)."""
 
     __tablename__ = "activity"
@@ -81,7 +81,7 @@ class Activity(TimestampMixin, db.Model):
         return f"{self.day}: {self.description[:60]}"
 
 
-class Report(TimestampMixin, db.Model):
+class Report(TimestampMixin, BaseModel):
     """An employee's periodic report (laporan capaian) for one evaluation sub-period."""
 
     __tablename__ = "report"
@@ -156,7 +156,7 @@ class Report(TimestampMixin, db.Model):
         return f"{self.sub_period} – {name}" if self.sub_period else name
 
 
-class Realization(TimestampMixin, db.Model):
+class Realization(TimestampMixin, BaseModel):
     """What was achieved on one indicator in the report's sub-period."""
 
     __tablename__ = "realization"
@@ -182,7 +182,7 @@ class Realization(TimestampMixin, db.Model):
         return f"{self.indicator}: {self.value}"
 
 
-class Evidence(TimestampMixin, db.Model):
+class Evidence(TimestampMixin, BaseModel):
     """Proof of a report's results (bukti dukung): a stored file or a link."""
 
     __tablename__ = "evidence"
@@ -217,7 +217,7 @@ class Evidence(TimestampMixin, db.Model):
         return self.description or self.url or ""
 
 
-class Evaluation(TimestampMixin, db.Model):
+class Evaluation(TimestampMixin, BaseModel):
     """The supervisor's evaluation of a report: one per report, made at its first submission.
     The suggested levels are kept beside the chosen ones (evidence for calibration)."""
 
@@ -263,7 +263,7 @@ class Evaluation(TimestampMixin, db.Model):
         return str(self.report) if self.report else f"#{self.id}"
 
 
-class BehaviourRating(TimestampMixin, db.Model):
+class BehaviourRating(TimestampMixin, BaseModel):
     """The supervisor's rating of one BerAKHLAK value in an evaluation."""
 
     __tablename__ = "behaviour_rating"
@@ -284,7 +284,7 @@ class BehaviourRating(TimestampMixin, db.Model):
     value: Mapped[BehaviourValue] = relationship()
 
 
-class DialogueNote(TimestampMixin, db.Model):
+class DialogueNote(TimestampMixin, BaseModel):
     """One note of the performance dialogue on a report, by the employee or the supervisor."""
 
     __tablename__ = "dialogue_note"

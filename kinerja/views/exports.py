@@ -38,6 +38,14 @@ class CsvExportMixin:
     so spreadsheet programs read Indonesian names correctly)."""
 
     export_columns: list[str] | None = None
+    # provided by the ModelView it is mixed into
+    _filters: Any
+    _base_filters: Any
+    base_order: Any
+    datamodel: Any
+    list_columns: list[str]
+    label_columns: dict[str, Any]
+    formatters_columns: dict[str, Any] | None
 
     @expose("/export/")
     @has_access

@@ -58,7 +58,7 @@ def drop_unique_validators(form: Any) -> None:
     """Uniqueness is checked by the use case (on the normalised value, with a message naming
     it); FAB's own check on the raw input would answer first and less helpfully."""
     for name in dir(form):
-        unbound = getattr(form, name, None)
+        unbound: Any = getattr(form, name, None)
         validators = getattr(unbound, "kwargs", {}).get("validators") if unbound else None
         if validators:
             unbound.kwargs["validators"] = [v for v in validators if not isinstance(v, Unique)]

@@ -12,7 +12,7 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import selectinload
 from wtforms import StringField
 from wtforms.validators import DataRequired
@@ -63,7 +63,7 @@ class FilterNipOrName(BaseFilter):
         if not text:
             return query
         digits = normalize_nip(text)
-        conditions = [Employee.name.ilike(f"%{text}%")]
+        conditions: list[ColumnElement[bool]] = [Employee.name.ilike(f"%{text}%")]
         if digits.isdigit():
             conditions.append(Employee.nip.startswith(digits))
         return query.filter(or_(*conditions))

@@ -8,6 +8,7 @@ from typing import Any
 
 import prison
 from flask import abort, current_app, jsonify, request
+from flask_appbuilder.models.filters import FilterRelation
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
 
@@ -40,7 +41,7 @@ def refuse_unreadable_query() -> Any:
             parsed = json.loads(value)
         except ValueError:
             return None  # FAB answers 400 itself
-    except Exception:  # noqa: BLE001 - any other parser failure is bad input too
+    except Exception:  # any other parser failure is bad input too
         return _bad_query("Not a valid rison value in q")
     if not _pages_in_range(parsed):
         return _bad_query("page must be 0 to 10,000,000 and page_size 0 to 10,000")
@@ -134,8 +135,6 @@ def _order_columns(view_name: str) -> list[str]:
 
 def _is_relation_filter(view: Any, index: str, column: str) -> bool:
     """Whether ``_flt_<index>_<column>`` names one of FAB's relation filters (id values)."""
-    from flask_appbuilder.models.filters import FilterRelation
-
     filters = getattr(getattr(view, "_filters", None), "_all_filters", {}).get(column, [])
     position = int(index)
     return position < len(filters) and isinstance(filters[position], FilterRelation)

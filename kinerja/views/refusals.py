@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Response, abort, flash, jsonify, make_response, redirect
 from flask_babel import gettext
+from werkzeug.wrappers.response import Response as BaseResponse
 
 from kinerja.domain.errors import AccessDenied, DomainError, FieldErrors, NotFoundError
 from kinerja.domain.org import LabeledEnum
@@ -71,7 +72,7 @@ def flash_refusal(refusal: DomainError) -> None:
         flash(tr(refusal), "danger")
 
 
-def screen_step(step: Callable[[], Any], done: str, back: str) -> Response:
+def screen_step(step: Callable[[], Any], done: str, back: str) -> BaseResponse:
     """Run a use case from a screen's button: flash the outcome (or the refusal) and go
     back to ``back``."""
     try:

@@ -20,7 +20,6 @@ from kinerja.domain.errors import DomainError
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
-from kinerja.security.policies.scope import Scope
 from kinerja.views.filters import READABLE
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import api_refusal
@@ -41,8 +40,11 @@ class KinerjaModelApi(ModelRestApi):
 
     base_filters = READABLE
     method_permission_name = API_METHOD_PERMISSIONS
-    save_item: ClassVar[Callable[[Any, Scope], Any] | None] = None
-    delete_item: ClassVar[Callable[[Any, Scope], Any] | None] = None
+    save_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
+    delete_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
+    # FAB's own attributes, typed here (FAB ships no type information)
+    add_query_rel_fields: dict[str, Any] | None = None
+    edit_query_rel_fields: dict[str, Any] | None = None
 
     def _init_properties(self) -> None:
         super()._init_properties()

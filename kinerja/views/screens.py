@@ -26,7 +26,6 @@ from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import POLICIES, policy_for
-from kinerja.security.policies.scope import Scope
 from kinerja.views.fields import TranslatedEnumField, drop_unique_validators
 from kinerja.views.filters import READABLE, FilterEnumIs, FilterEnumIsNot
 from kinerja.views.formatters import enum_formatter, local_datetime, yes_no
@@ -112,9 +111,14 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
     search_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
     text_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
     remote_choices: ClassVar[dict[str, RemoteChoice]] = {}
-    save_item: ClassVar[Callable[[Any, Scope], Any] | None] = None
-    delete_item: ClassVar[Callable[[Any, Scope], Any] | None] = None
+    save_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
+    delete_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
     optional_enum_columns: ClassVar[set[str]] = set()  # enums left blank for a default
+    # FAB's own attributes, typed here (FAB ships no type information)
+    add_form_query_rel_fields: dict[str, Any] | None = None
+    edit_form_query_rel_fields: dict[str, Any] | None = None
+    formatters_columns: dict[str, Any] | None = None
+    search_columns: list[str] = []
 
     def prepare_form(self, form: Any, item: Any | None) -> None:
         """Adjust a form before it is shown or checked (``item`` is None when adding)."""
@@ -131,7 +135,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
         self.edit_form_query_rel_fields = readable_choices(
             self.datamodel, self.edit_columns, self.edit_form_query_rel_fields
         )
-        enum_filters = {
+        enum_filters: dict[str, list[type[BaseFilter]]] = {
             column: [FilterEnumIs, FilterEnumIsNot]
             for column in self.search_columns
             if column in self.datamodel.list_columns and self.datamodel.is_enum(column)

@@ -40,7 +40,7 @@ class RemoteChoice:
     extra: Callable[[], ColumnElement[bool]] | None = None
 
     def _allowed(self) -> Any:
-        query = select(self.model).where(self.condition(current_scope()))
+        query: Any = select(self.model).where(self.condition(current_scope()))
         return query.where(self.extra()) if self.extra is not None else query
 
     def query(self, text: str = "", master: int | None = None) -> Any:
@@ -64,7 +64,8 @@ class RemoteChoice:
 
     def allows(self, row_id: int) -> bool:
         """Whether ``row_id`` may be chosen at all (the use case checks it fits the master)."""
-        query = self._allowed().where(self.model.id == row_id).limit(1)
+        model: Any = self.model
+        query = self._allowed().where(model.id == row_id).limit(1)
         return db.session.execute(query).first() is not None
 
 

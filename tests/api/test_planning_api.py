@@ -14,7 +14,7 @@ def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def _new_plan(client, headers, employee_id: int, period_id: int) -> int:  # noqa: ANN001
+def _new_plan(client, headers, employee_id: int, period_id: int) -> int:
     response = client.post(
         "/api/v1/work_plan/", headers=headers, json={"employee": employee_id, "period": period_id}
     )
@@ -22,7 +22,7 @@ def _new_plan(client, headers, employee_id: int, period_id: int) -> int:  # noqa
     return response.get_json()["id"]
 
 
-def _objective(client, headers, plan_id: int, parent: int | None, text: str = "Analisis") -> int:  # noqa: ANN001
+def _objective(client, headers, plan_id: int, parent: int | None, text: str = "Analisis") -> int:
     response = client.post(
         "/api/v1/objective/",
         headers=headers,
@@ -32,7 +32,7 @@ def _objective(client, headers, plan_id: int, parent: int | None, text: str = "A
     return response.get_json()["id"]
 
 
-def _indicator(client, headers, objective_id: int, **values) -> object:  # noqa: ANN001, ANN003
+def _indicator(client, headers, objective_id: int, **values) -> object:
     body = {
         "objective": objective_id,
         "text": "Dokumen analisis",
@@ -44,7 +44,7 @@ def _indicator(client, headers, objective_id: int, **values) -> object:  # noqa:
     return client.post("/api/v1/indicator/", headers=headers, json=body)
 
 
-def _complete_plan(client, headers, org: Org, planning: Planning) -> int:  # noqa: ANN001
+def _complete_plan(client, headers, org: Org, planning: Planning) -> int:
     plan_id = _new_plan(client, headers, org.employees.epid1.id, planning.period.id)
     objective = _objective(client, headers, plan_id, planning.kasi_plan.objectives[0].id)
     assert _indicator(client, headers, objective).status_code == 201

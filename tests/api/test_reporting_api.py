@@ -44,7 +44,7 @@ def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def _start(client, headers, reporting: Reporting) -> int:  # noqa: ANN001
+def _start(client, headers, reporting: Reporting) -> int:
     response = client.post(
         "/api/v1/report/",
         headers=headers,
@@ -54,7 +54,7 @@ def _start(client, headers, reporting: Reporting) -> int:  # noqa: ANN001
     return response.get_json()["id"]
 
 
-def _fill(client, headers, report_id: int, value: object = 3) -> None:  # noqa: ANN001
+def _fill(client, headers, report_id: int, value: object = 3) -> None:
     query = f"(filters:!((col:report,opr:rel_o_m,value:{report_id})))"
     lines = client.get(f"/api/v1/realization/?q={query}", headers=headers).get_json()["result"]
     assert lines
@@ -67,7 +67,7 @@ def _fill(client, headers, report_id: int, value: object = 3) -> None:  # noqa: 
 
 def test_employee_reports_and_the_supervisor_evaluates(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
     _fill(client, employee, report_id, 3)
@@ -116,7 +116,7 @@ def test_employee_reports_and_the_supervisor_evaluates(
 
 def test_invalid_transitions_answer_409(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     kasi = api_token(client, "kasi")
     report_id = _start(client, employee, reporting)
@@ -161,7 +161,7 @@ def test_invalid_transitions_answer_409(
 
 def test_bad_input_names_the_field(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
     twice = client.post(
@@ -202,7 +202,7 @@ def test_bad_input_names_the_field(
 
 def test_double_submission_makes_one_evaluation(
     app: Flask, client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
     _fill(client, employee, report_id)
@@ -227,7 +227,7 @@ def test_double_submission_makes_one_evaluation(
 
 def test_two_supervisors_cannot_both_decide(
     app: Flask, client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     from kinerja.security import roles
 
     second = make_employee("Kasi Kedua", org.positions.kasi_surv)
@@ -273,7 +273,7 @@ def test_two_supervisors_cannot_both_decide(
 
 def test_only_the_direct_supervisor_decides_and_others_see_nothing(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     report = submitted_report(reporting)
     body = {"results": "above", "values": ALL_VALUES, "behaviour": "as_expected", "feedback": "x"}
     second_level = api_token(client, "supervisor")  # Kabid: reads, does not decide
@@ -308,7 +308,7 @@ def test_only_the_direct_supervisor_decides_and_others_see_nothing(
 
 def test_the_employee_sees_the_evaluation_only_once_decided(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     report = submitted_report(reporting)
     kasi = api_token(client, "kasi")
     employee = api_token(client, "employee")
@@ -330,7 +330,7 @@ def test_the_employee_sees_the_evaluation_only_once_decided(
 
 def test_dialogue_between_employee_and_supervisor(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     report = submitted_report(reporting)
     for login, text in (("employee", "Mohon arahan."), ("kasi", "Fokus pada ketepatan waktu.")):
         response = client.post(
@@ -355,7 +355,7 @@ def test_dialogue_between_employee_and_supervisor(
     assert texts == ["Mohon arahan.", "Fokus pada ketepatan waktu."]
 
 
-def _upload(client, headers, report_id: int, content: bytes, name: str):  # noqa: ANN001, ANN202
+def _upload(client, headers, report_id: int, content: bytes, name: str):
     return client.post(
         "/api/v1/evidence/",
         headers=headers,
@@ -366,7 +366,7 @@ def _upload(client, headers, report_id: int, content: bytes, name: str):  # noqa
 
 def test_evidence_files_are_checked_by_content_and_downloaded_by_readers_only(
     app: Flask, client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
     storage = Path(app.config["KINERJA_STORAGE_DIR"])
@@ -413,7 +413,7 @@ def test_evidence_files_are_checked_by_content_and_downloaded_by_readers_only(
 
 def test_activities_are_personal_and_lock_after_the_window(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     from datetime import timedelta
 
     from kinerja.services.reports.activities import today
@@ -481,7 +481,7 @@ def test_activities_are_personal_and_lock_after_the_window(
 
 def test_achievement_follows_the_rules_api(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     from kinerja.services.reports.achievement import progress
 
     report = submitted_report(reporting, values=(6, 2))
@@ -496,7 +496,7 @@ def test_achievement_follows_the_rules_api(
 
 def test_a_body_over_the_request_limit_is_refused_with_the_field_named(
     app: Flask, client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
     limit = app.config["MAX_CONTENT_LENGTH"]
@@ -512,7 +512,7 @@ def test_a_body_over_the_request_limit_is_refused_with_the_field_named(
 
 def test_a_report_put_without_the_note_keeps_it(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     employee = api_token(client, "employee")
     report_id = _start(client, employee, reporting)
     put = client.put(f"/api/v1/report/{report_id}", headers=employee, json={"note": "Catatan"})

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from tests.conftest import DATABASE_URL, _free_port
 
@@ -24,7 +25,8 @@ ARTIFACTS = Path(
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:  # noqa: ANN001 - the schema must exist first
+def live_server(app: Flask) -> Iterator[str]:
+    """A real server in a subprocess (it depends on ``app``: the schema must exist first)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -88,14 +90,14 @@ def browser() -> Iterator[object]:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item, call):  # noqa: ANN001, ANN201
+def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
 
 
 @pytest.fixture
-def page(browser, live_server: str, request) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server: str, request) -> Iterator[object]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(base_url=live_server, locale="id-ID")
     context.set_default_timeout(15_000)
@@ -107,7 +109,7 @@ def page(browser, live_server: str, request) -> Iterator[object]:  # noqa: ANN00
     context.close()
 
 
-def sign_in(page, username: str, password: str) -> None:  # noqa: ANN001
+def sign_in(page, username: str, password: str) -> None:
     page.goto("/login/")
     page.fill("#username", username)
     page.fill("#password", password)

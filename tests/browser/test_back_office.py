@@ -17,7 +17,7 @@ from tests.factories import PASSWORD, Org, make_nip
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _pick(page, field: str, text: str) -> None:  # noqa: ANN001
+def _pick(page, field: str, text: str) -> None:
     """Choose in a server-searched select (select2): open, type, take the first match."""
     page.click(f"#s2id_{field}, span[aria-labelledby='select2-{field}-container']")
     page.fill(".select2-container--open .select2-search__field", text)
@@ -26,7 +26,7 @@ def _pick(page, field: str, text: str) -> None:  # noqa: ANN001
     option.click()
 
 
-def test_admin_sees_indonesian_screens_and_can_switch_to_english(page, org: Org) -> None:  # noqa: ANN001
+def test_admin_sees_indonesian_screens_and_can_switch_to_english(page, org: Org) -> None:
     sign_in(page, "admin", PASSWORD)
     page.goto("/employees/list/")
     expect(page.locator("body")).to_contain_text("Pegawai")
@@ -37,7 +37,7 @@ def test_admin_sees_indonesian_screens_and_can_switch_to_english(page, org: Org)
     expect(page.locator("body")).to_contain_text("Employees")
 
 
-def test_operator_adds_an_employee_after_fixing_the_nip(page, org: Org) -> None:  # noqa: ANN001
+def test_operator_adds_an_employee_after_fixing_the_nip(page, org: Org) -> None:
     sign_in(page, "operator", PASSWORD)
     page.goto("/employees/add")
     page.fill("#nip", "12345")
@@ -58,7 +58,7 @@ def test_operator_adds_an_employee_after_fixing_the_nip(page, org: Org) -> None:
     assert saved is not None and saved.position_id == org.positions.epid.id
 
 
-def test_operator_cannot_choose_units_of_other_agencies(page, org: Org) -> None:  # noqa: ANN001
+def test_operator_cannot_choose_units_of_other_agencies(page, org: Org) -> None:
     sign_in(page, "operator", PASSWORD)
     page.goto("/units/add")
     page.click("span[aria-labelledby='select2-parent-container']")
@@ -69,7 +69,7 @@ def test_operator_cannot_choose_units_of_other_agencies(page, org: Org) -> None:
     assert not any("Perhubungan" in text for text in texts)
 
 
-def test_deleting_a_unit_asks_first_and_is_csrf_protected(page, org: Org) -> None:  # noqa: ANN001
+def test_deleting_a_unit_asks_first_and_is_csrf_protected(page, org: Org) -> None:
     empty = Unit(code="KOSONG", name="Unit Kosong", kind="seksi", parent_id=org.units.p2p.id)
     db.session.add(empty)
     db.session.commit()

@@ -19,7 +19,7 @@ from tests.factories import PASSWORD, Org, Planning
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _choose(page, field: str, value: str) -> None:  # noqa: ANN001
+def _choose(page, field: str, value: str) -> None:
     """Set a select2-styled enum select and tell select2."""
     page.eval_on_selector(
         f"#{field}", "(el, v) => { el.value = v; $(el).trigger('change'); }", value
@@ -29,7 +29,7 @@ def _choose(page, field: str, value: str) -> None:  # noqa: ANN001
 def test_employee_drafts_and_submits_the_supervisor_approves(
     page,
     org: Org,
-    planning: Planning,  # noqa: ANN001
+    planning: Planning,
 ) -> None:
     sign_in(page, "employee", PASSWORD)
     page.goto("/work-plans/list/")

@@ -22,7 +22,7 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
 
 
 def test_employee_reports_and_the_supervisor_evaluates(
-    page,  # noqa: ANN001
+    page,
     org: Org,
     planning: Planning,
     reporting: Reporting,

@@ -8,7 +8,7 @@ from kinerja.services.data_quality import CHECKS_BY_CODE, issue_counts, issues
 from tests.factories import Org, login, make_employee, make_position, make_unit
 
 
-def _names(code: str, scope) -> set[str]:  # noqa: ANN001
+def _names(code: str, scope) -> set[str]:
     return {row.name for row in issues(CHECKS_BY_CODE[code], scope)}
 
 

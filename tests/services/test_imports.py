@@ -24,7 +24,7 @@ def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def _errors(report) -> set[tuple[int, str]]:  # noqa: ANN001
+def _errors(report) -> set[tuple[int, str]]:
     return {(e.row, e.column) for e in report.errors}
 
 

@@ -12,7 +12,7 @@ from kinerja.models.org import Unit
 from tests.factories import Org, login
 
 
-def _upload(client, text: str, mode: str = "all", kind: str = "units", name: str = "u.csv"):  # noqa: ANN001, ANN202
+def _upload(client, text: str, mode: str = "all", kind: str = "units", name: str = "u.csv"):
     return client.post(
         "/import/?_l_=en",
         data={

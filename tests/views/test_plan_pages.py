@@ -29,7 +29,7 @@ def _plan_of(employee_id: int) -> WorkPlan | None:
     return db.session.scalar(select(WorkPlan).where(WorkPlan.employee_id == employee_id))
 
 
-def _start(client, planning: Planning, employee_id: int, **form) -> int:  # noqa: ANN001, ANN003
+def _start(client, planning: Planning, employee_id: int, **form) -> int:
     response = client.post(
         "/plans/new",
         data={"period": planning.period.id, "employee": employee_id, "source": "blank", **form},

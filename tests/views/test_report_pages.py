@@ -26,7 +26,7 @@ def _report(report_id: int) -> Report:
 
 def test_a_report_from_start_to_evaluation_in_the_screens(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     login(client, "employee")
     mine = client.get("/report/mine/?_l_=en").get_data(as_text=True)
     assert "Start the report" in mine and "Triwulan I" in mine
@@ -108,7 +108,7 @@ def test_a_report_from_start_to_evaluation_in_the_screens(
 
 def test_what_each_role_sees_of_a_report(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     from kinerja.security.policies import SYSTEM
     from kinerja.services.reports import reports as service
 
@@ -149,7 +149,7 @@ def test_what_each_role_sees_of_a_report(
 
 def test_returned_reports_come_back_with_the_reason(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     report = submitted_report(reporting)
     login(client, "kasi")
     assert client.post(f"/report/{report.id}/return", data={"reason": ""}).status_code == 302
@@ -169,7 +169,7 @@ def test_returned_reports_come_back_with_the_reason(
 
 def test_the_daily_log_and_the_team_today(
     client, org: Org, planning: Planning, reporting: Reporting
-) -> None:  # noqa: ANN001
+) -> None:
     login(client, "employee")
     listing = client.get("/activities/list/?_l_=en").get_data(as_text=True)
     assert 'id="quick-activity"' in listing

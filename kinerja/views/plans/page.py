@@ -125,7 +125,7 @@ class PlanView(BaseView):
         form = NewPlanForm()
         form.period.choices = [(str(p.id), p.name) for p in periods.open_periods()]
         if request.method == "GET" and scope.employee_id is not None:
-            form.employee.data = db.session.get(Employee, scope.employee_id)
+            form.employee.data = db.session.get(Employee, scope.employee_id)  # type: ignore[assignment]
         if request.method == "POST" and form.validate():
             period = db.session.get(Period, parse_pk(form.period.data) or 0)
             try:

@@ -36,8 +36,9 @@ class RatingsSchema(StrictSchema):
         if not isinstance(data, dict):
             return data
         cleaned = {k: (None if v == "" else v) for k, v in data.items()}
-        if isinstance(cleaned.get("values"), dict):
-            cleaned["values"] = {k: (None if v == "" else v) for k, v in cleaned["values"].items()}
+        values = cleaned.get("values")
+        if isinstance(values, dict):
+            cleaned["values"] = {k: (None if v == "" else v) for k, v in values.items()}
         return cleaned
 
 

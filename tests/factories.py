@@ -245,19 +245,33 @@ def approved_plan(
     employee: Employee, period: Any, texts: list[str], parents: list[Any] | None = None
 ) -> Any:
     """An approved plan, one main objective per text with one quantity indicator each."""
+    from kinerja.domain.planning import PlanStatus
+    from kinerja.models.base import utcnow
+    from kinerja.models.planning import WorkPlanVersion
+    from kinerja.services.plans.history import snapshot
+
+    plan = draft_plan(employee, period, texts, parents)
+    plan.status = PlanStatus.APPROVED
+    plan.versions.append(WorkPlanVersion(version=1, approved_at=utcnow(), snapshot=snapshot(plan)))
+    db.session.flush()
+    return plan
+
+
+def draft_plan(
+    employee: Employee, period: Any, texts: list[str], parents: list[Any] | None = None
+) -> Any:
+    """A plan never submitted, one main objective per text with one quantity indicator each."""
     from decimal import Decimal
 
     from kinerja.domain.planning import Accumulation, Aspect, Direction, PlanStatus
-    from kinerja.models.base import utcnow
-    from kinerja.models.planning import Indicator, Objective, WorkPlan, WorkPlanVersion
-    from kinerja.services.plans.history import snapshot
+    from kinerja.models.planning import Indicator, Objective, WorkPlan
 
     plan = WorkPlan(
         period=period,
         employee=employee,
         position_id=employee.position_id,
         unit_id=employee.unit_id,
-        status=PlanStatus.APPROVED,
+        status=PlanStatus.DRAFT,
         version=1,
     )
     for index, text in enumerate(texts):
@@ -274,8 +288,6 @@ def approved_plan(
         ]
         plan.objectives.append(objective)
     db.session.add(plan)
-    db.session.flush()
-    plan.versions.append(WorkPlanVersion(version=1, approved_at=utcnow(), snapshot=snapshot(plan)))
     db.session.flush()
     return plan
 
@@ -338,3 +350,95 @@ def submitted_report(reporting: Reporting, values: tuple[int, ...] = (3, 3)) -> 
     service.save_report(report, dict(zip(ids, values, strict=True)), SYSTEM)
     service.submit_report(report, SYSTEM)
     return report
+
+
+@dataclass
+class Records:
+    """Rows of every planning and reporting resource, inside and outside each login's reach
+    (Dinas Perhubungan is outside everybody's but the Admin's and the Integrator's). Plans
+    and activities are named by their owner, reports ``<owner>_q<n>``, and the evidence and
+    dialogue notes by their report; evaluations and realizations hang off the reports."""
+
+    plans: SimpleNamespace  # kabid_p2p, kasi_surv, epid1, epid2, penguji (approved);
+    # kadishub (a draft)
+    reports: SimpleNamespace  # epid1_q1 (approved), epid1_q2 (submitted), epid2_q1 (draft),
+    # penguji_q1 (submitted), penguji_q2 (draft)
+    evidence: SimpleNamespace  # links: epid1_q1, epid2_q1, penguji_q1, penguji_q2
+    notes: SimpleNamespace  # epid1_q1, epid2_q1, penguji_q1
+    activities: SimpleNamespace  # today's: kabid_p2p, epid1, epid2, perawat, penguji
+
+
+def build_records(org: Org, planning: Planning, reporting: Reporting) -> Records:
+    from kinerja.domain.ratings import Level
+    from kinerja.models.planning import BehaviourValue
+    from kinerja.models.reports import Activity
+    from kinerja.security.policies import SYSTEM, scope_for_user
+    from kinerja.services.reports import activities as daily
+    from kinerja.services.reports import dialogue, evaluations
+    from kinerja.services.reports import reports as service
+
+    staff = org.employees
+    penguji_plan = approved_plan(staff.penguji, planning.period, ["Uji berkala kendaraan"])
+    kadishub_plan = draft_plan(staff.kadishub, planning.period, ["Angkutan umum tertib"])
+    db.session.commit()
+    q1, q2 = planning.period.sub_periods[:2]
+
+    def report(plan: Any, sub_period: Any, *, evidence: bool, note: bool, submit: bool) -> Any:
+        started = service.start_report(plan, sub_period, SYSTEM)
+        values = {line.indicator_id: 3 for line in started.realizations}
+        service.save_report(started, values, SYSTEM)
+        if evidence:
+            service.add_evidence(started, SYSTEM, url=f"https://bukti.example/{started.id}")
+        if note:
+            dialogue.add_note(started, "Catatan dialog kinerja", SYSTEM)
+        if submit:
+            service.submit_report(started, SYSTEM)
+        return started
+
+    reports = SimpleNamespace(
+        epid1_q1=report(reporting.plan, q1, evidence=True, note=True, submit=True),
+        epid1_q2=report(reporting.plan, q2, evidence=False, note=False, submit=True),
+        epid2_q1=report(reporting.plan2, q1, evidence=True, note=True, submit=False),
+        penguji_q1=report(penguji_plan, q1, evidence=True, note=True, submit=True),
+        penguji_q2=report(penguji_plan, q2, evidence=True, note=False, submit=False),
+    )
+    ratings = evaluations.Ratings(
+        results=Level.AS_EXPECTED,
+        behaviour=Level.AS_EXPECTED,
+        values={
+            value.id: Level.AS_EXPECTED for value in db.session.scalars(select(BehaviourValue))
+        },
+        feedback="Kerja yang baik.",
+    )
+    evaluations.approve_report(reports.epid1_q1, ratings, scope_for_user(planning.kasi))
+
+    activities = SimpleNamespace()
+    for name in ("kabid_p2p", "epid1", "epid2", "perawat", "penguji"):
+        activity = Activity(
+            employee=getattr(staff, name),
+            day=daily.today(),
+            description=f"Kegiatan {name}",
+            duration_minutes=60,
+        )
+        daily.save_activity(activity, SYSTEM)
+        setattr(activities, name, activity)
+
+    def first(attribute: str, *names: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            **{name: getattr(getattr(reports, name), attribute)[0] for name in names}
+        )
+
+    return Records(
+        plans=SimpleNamespace(
+            kabid_p2p=planning.kabid_plan,
+            kasi_surv=planning.kasi_plan,
+            epid1=reporting.plan,
+            epid2=reporting.plan2,
+            penguji=penguji_plan,
+            kadishub=kadishub_plan,
+        ),
+        reports=reports,
+        evidence=first("evidence", "epid1_q1", "epid2_q1", "penguji_q1", "penguji_q2"),
+        notes=first("notes", "epid1_q1", "epid2_q1", "penguji_q1"),
+        activities=activities,
+    )

@@ -2,6 +2,10 @@
 
 The same rows must be visible in the list, the CSV export and the API; a row outside the
 person's scope answers 404 (never 403), so ids cannot be probed; writes need the manage scope.
+
+The API half covers every registered ``ModelRestApi``, found in ``appbuilder.baseviews``: a
+new resource fails :func:`test_every_rest_resource_has_its_expectations` until its rows are
+written into the tables below.
 """
 
 from __future__ import annotations
@@ -9,54 +13,419 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
+import prison
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_appbuilder import ModelRestApi
 
-from tests.factories import Org, api_token, login
+from tests.factories import Org, Planning, Reporting, api_token, build_records, login, make_nip
 
 RESOURCES = {
-    # resource: (screen route, api name, attribute of Org, key column in CSV/API)
+    # screens: (screen route, api name, attribute of Org, key column in CSV/API)
     "unit": ("/units", "unit", "units", "code"),
     "position": ("/positions", "position", "positions", "code"),
     "employee": ("/employees", "employee", "employees", "nip"),
 }
 
+ROLES = ["admin", "integrator", "operator", "supervisor", "employee"]
+API_ROLES = [*ROLES, "anonymous"]
+SEES_ALL = {"admin", "integrator"}
+
+# Rows are named (see the fixture rows): org rows by their Org attribute, plans, objectives,
+# indicators and activities by their owner, reports "<owner>_q<n>", and realizations,
+# evidence, evaluations and dialogue notes by their report.
+DINKES_UNITS = {"dinkes", "p2p", "surv", "yankes"}
+DINKES_POSITIONS = {"kadinkes", "kabid_p2p", "kasi_surv", "epid", "kabid_yankes", "perawat"}
+DINKES_PEOPLE = {"kadinkes", "kabid_p2p", "kasi_surv", "epid1", "epid2", "kabid_yankes", "perawat"}
+DINKES_PLANS = {"kabid_p2p", "kasi_surv", "epid1", "epid2"}  # plans (and their rows) by owner
+ALL = None  # every row
+
+# What each scoped role reads (the Admin and the Integrator read every row).
 VISIBLE: dict[str, dict[str, set[str] | None]] = {
-    # None means: every row.
-    "admin": {"unit": None, "position": None, "employee": None},
-    "integrator": {"unit": None, "position": None, "employee": None},
+    # Operator of Dinas Kesehatan (no employee record): the Dinkes subtree.
     "operator": {
-        "unit": {"dinkes", "p2p", "surv", "yankes"},
-        "position": {"kadinkes", "kabid_p2p", "kasi_surv", "epid", "kabid_yankes", "perawat"},
-        "employee": {
-            "kadinkes",
-            "kabid_p2p",
-            "kasi_surv",
-            "epid1",
-            "epid2",
-            "kabid_yankes",
-            "perawat",
-        },
+        "unit": DINKES_UNITS,
+        "position": DINKES_POSITIONS,
+        "employee": DINKES_PEOPLE,
+        "period": ALL,
+        "sub_period": ALL,
+        "work_plan": DINKES_PLANS,
+        "objective": DINKES_PLANS,
+        "indicator": DINKES_PLANS,
+        "activity": {"kabid_p2p", "epid1", "epid2", "perawat"},
+        "report": {"epid1_q1", "epid1_q2", "epid2_q1"},
+        "realization": {"epid1_q1", "epid1_q2", "epid2_q1"},
+        "evidence": {"epid1_q1", "epid2_q1"},
+        "evaluation": {"epid1_q1", "epid1_q2"},
+        "dialogue_note": {"epid1_q1", "epid2_q1"},
     },
+    # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
         "unit": {"p2p", "surv"},
         "position": {"kabid_p2p", "kasi_surv", "epid"},
         "employee": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
+        "period": ALL,
+        "sub_period": ALL,
+        "work_plan": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
+        "objective": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
+        "indicator": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
+        "activity": {"kabid_p2p", "epid1", "epid2"},
+        "report": {"epid1_q1", "epid1_q2", "epid2_q1"},
+        "realization": {"epid1_q1", "epid1_q2", "epid2_q1"},
+        "evidence": {"epid1_q1", "epid2_q1"},
+        "evaluation": {"epid1_q1", "epid1_q2"},
+        "dialogue_note": {"epid1_q1", "epid2_q1"},
     },
+    # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
         "unit": {"surv"},
         "position": {"kasi_surv", "epid"},
         "employee": {"epid1"},
+        "period": ALL,
+        "sub_period": ALL,
+        "work_plan": {"epid1"},
+        "objective": {"epid1"},
+        "indicator": {"epid1"},
+        "activity": {"epid1"},
+        "report": {"epid1_q1", "epid1_q2"},
+        "realization": {"epid1_q1", "epid1_q2"},
+        "evidence": {"epid1_q1"},
+        "evaluation": {"epid1_q1"},  # not epid1_q2's: its evaluation is not decided yet
+        "dialogue_note": {"epid1_q1"},
     },
 }
-# A row each role may change (None: none), and one outside everybody's reach but the admin's.
+# A row outside everybody's reach but the Admin's and the Integrator's, one that could be
+# changed if it were within reach (drafts, today's activity); None: every row is readable.
+OUTSIDE: dict[str, str | None] = {
+    "unit": "dishub",
+    "position": "penguji",
+    "employee": "penguji",
+    "period": None,
+    "sub_period": None,
+    "work_plan": "kadishub",
+    "objective": "kadishub",
+    "indicator": "kadishub",
+    "activity": "penguji",
+    "report": "penguji_q2",
+    "realization": "penguji_q2",
+    "evidence": "penguji_q2",
+    "evaluation": "penguji_q1",
+    "dialogue_note": "penguji_q1",
+}
+# A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
     "admin": {"unit": "yankes", "position": "perawat", "employee": "perawat"},
     "operator": {"unit": "yankes", "position": "perawat", "employee": "perawat"},
 }
-OUTSIDE = {"unit": "dishub", "position": "penguji", "employee": "penguji"}
-ROLES = ["admin", "integrator", "operator", "supervisor", "employee"]
+
+# Writes over REST: the verbs each resource offers and the roles holding the right to use
+# them (the Supervisor holds the Employee's rights too). Everybody else answers 403, an
+# anonymous caller 401 (403 for a verb the resource does not offer at all).
+WRITERS = {"admin", "operator", "supervisor", "employee"}
+WRITES: dict[str, tuple[set[str], set[str]]] = {
+    "unit": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "position": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "employee": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "period": ({"post", "put", "delete"}, {"admin"}),
+    "sub_period": ({"put"}, {"admin"}),
+    "work_plan": ({"post", "delete"}, WRITERS),  # content through objective and indicator
+    "objective": ({"post", "put", "delete"}, WRITERS),
+    "indicator": ({"post", "put", "delete"}, WRITERS),
+    "activity": ({"post", "put", "delete"}, {"admin", "supervisor", "employee"}),
+    "report": ({"post", "put", "delete"}, WRITERS),
+    "realization": ({"put"}, WRITERS),
+    "evidence": ({"post", "delete"}, WRITERS),
+    "evaluation": (set(), set()),  # decided through report/<id>/approve
+    "dialogue_note": ({"post"}, WRITERS),
+}
+# Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
+READ_ONLY_FOR = {
+    "operator": {"unit": "dinkes"},  # their own top unit belongs to BKPSDM
+    "supervisor": {
+        "work_plan": "epid2",
+        "objective": "epid2",
+        "indicator": "epid2",
+        "activity": "epid1",
+        "report": "epid2_q1",
+        "realization": "epid2_q1",
+        "evidence": "epid2_q1",
+    },
+}
+
+
+def _yesterday() -> str:
+    return (date.today() - timedelta(days=1)).isoformat()
+
+
+# A body that would create a row if the row it names were within reach.
+POST_OUTSIDE: dict[str, Any] = {
+    "unit": lambda r: {
+        "code": "DISHUB.BARU",
+        "name": "Bidang Baru",
+        "kind": "bidang",
+        "parent": r.one("unit", "dishub"),
+    },
+    "position": lambda r: {
+        "code": "DISHUB.BARU",
+        "name": "Jabatan Baru",
+        "kind": "pelaksana",
+        "unit": r.one("unit", "dishub"),
+        "supervisor": r.one("position", "kadishub"),
+        "grade": 7,
+    },
+    "employee": lambda r: {
+        "nip": make_nip(),
+        "name": "Pegawai Baru",
+        "employment_type": "pns",
+        "unit": r.one("unit", "dishub"),
+        "position": r.one("position", "penguji"),
+    },
+    "period": lambda r: {"year": 2030},
+    "sub_period": lambda r: {"name": "Triwulan V"},
+    "work_plan": lambda r: {
+        "period": r.one("period", "2026"),
+        "employee": r.one("employee", "sekda"),
+    },
+    "objective": lambda r: {
+        "work_plan": r.one("work_plan", "kadishub"),
+        "kind": "main",
+        "text": "Sasaran Baru",
+    },
+    "indicator": lambda r: {
+        "objective": r.one("objective", "kadishub"),
+        "text": "Indikator Baru",
+        "aspect": "quantity",
+        "target": 5,
+        "unit": "dokumen",
+        "accumulation": "sum",
+    },
+    "activity": lambda r: {
+        "day": _yesterday(),
+        "description": "Kegiatan baru",
+        "duration_minutes": 30,
+        "indicator": r.one("indicator", "penguji"),
+    },
+    "report": lambda r: {
+        "work_plan": r.one("work_plan", "penguji"),
+        "sub_period": r.one("sub_period", "q3"),
+    },
+    "realization": lambda r: {"report": r.one("report", "penguji_q2"), "value": 1},
+    "evidence": lambda r: {
+        "report": r.one("report", "penguji_q2"),
+        "url": "https://bukti.example/x",
+    },
+    "evaluation": lambda r: {"report": r.one("report", "penguji_q2"), "feedback": "Baik"},
+    "dialogue_note": lambda r: {"report": r.one("report", "penguji_q1"), "text": "Catatan baru"},
+}
+# A change that would be saved if the row were within reach.
+PUT_BODY: dict[str, dict[str, Any]] = {
+    "unit": {"name": "Nama Baru"},
+    "position": {"name": "Nama Baru"},
+    "employee": {"name": "Nama Baru"},
+    "period": {"name": "Periode Baru"},
+    "sub_period": {"name": "Triwulan Baru"},
+    "work_plan": {"return_reason": "Diubah"},
+    "objective": {"text": "Teks Baru"},
+    "indicator": {"text": "Teks Baru"},
+    "activity": {"description": "Diubah"},
+    "report": {"note": "Catatan baru"},
+    "realization": {"value": 7},
+    "evidence": {"description": "Diubah"},
+    "evaluation": {"feedback": "Diubah"},
+    "dialogue_note": {"text": "Diubah"},
+}
+
+# Related-field choices that ``_info`` offers, by the rule of each field: (related
+# resource, rows offered to each role). The same rule serves the add and the edit form.
+NOTHING: set[str] = set()
+
+
+def offered(
+    *,
+    admin: set[str] | None = ALL,
+    integrator: set[str] | None = NOTHING,
+    operator: set[str] | None = NOTHING,
+    supervisor: set[str] | None = NOTHING,
+    employee: set[str] | None = NOTHING,
+) -> dict[str, set[str] | None]:
+    """By default the rule of a manage scope: everything for the Admin, nothing for others."""
+    return {
+        "admin": admin,
+        "integrator": integrator,
+        "operator": operator,
+        "supervisor": supervisor,
+        "employee": employee,
+    }
+
+
+CHOICES: dict[tuple[str, str], tuple[str, dict[str, set[str] | None]]] = {
+    ("unit", "parent"): ("unit", offered(operator=DINKES_UNITS)),
+    ("position", "unit"): ("unit", offered(operator=DINKES_UNITS)),
+    # the head of an OPD reports to the Sekda, outside the Operator's units
+    ("position", "supervisor"): ("position", offered(operator={"sekda", *DINKES_POSITIONS})),
+    ("employee", "unit"): ("unit", offered(operator=DINKES_UNITS)),
+    ("employee", "position"): ("position", offered(operator=DINKES_POSITIONS)),
+    ("work_plan", "period"): ("period", dict.fromkeys(ROLES, ALL)),  # open periods: all here
+    ("work_plan", "employee"): (
+        "employee",
+        offered(operator=DINKES_PEOPLE, supervisor={"kabid_p2p"}, employee={"epid1"}),
+    ),
+    ("objective", "work_plan"): (
+        "work_plan",
+        offered(operator=DINKES_PLANS, supervisor={"kabid_p2p"}, employee={"epid1"}),
+    ),
+    # the objectives of the supervisors of those whose plans one writes, to cascade from
+    # (the Kepala Bidang's supervisor, the Kepala Dinas, has no plan)
+    ("objective", "parent"): (
+        "objective",
+        offered(operator={"kabid_p2p", "kasi_surv"}, employee={"kasi_surv"}),
+    ),
+    ("indicator", "objective"): (
+        "objective",
+        offered(operator=DINKES_PLANS, supervisor={"kabid_p2p"}, employee={"epid1"}),
+    ),
+    # the indicators of one's own plans in open periods
+    ("activity", "indicator"): (
+        "indicator",
+        offered(admin=NOTHING, supervisor={"kabid_p2p"}, employee={"epid1"}),
+    ),
+    ("report", "work_plan"): (
+        "work_plan",
+        offered(operator=DINKES_PLANS, supervisor={"kabid_p2p"}, employee={"epid1"}),
+    ),
+    # reports one writes (the Kepala Bidang has none of their own)
+    ("evidence", "report"): (
+        "report",
+        offered(operator={"epid1_q1", "epid1_q2", "epid2_q1"}, employee={"epid1_q1", "epid1_q2"}),
+    ),
+    # read scopes
+    ("evidence", "indicator"): (
+        "indicator",
+        offered(
+            integrator=ALL,
+            operator=DINKES_PLANS,
+            supervisor=DINKES_PLANS,
+            employee={"epid1"},
+        ),
+    ),
+    ("dialogue_note", "report"): (
+        "report",
+        offered(
+            integrator=ALL,
+            operator={"epid1_q1", "epid1_q2", "epid2_q1"},
+            supervisor={"epid1_q1", "epid1_q2", "epid2_q1"},
+            employee={"epid1_q1", "epid1_q2"},
+        ),
+    ),
+}
+# Reference rows every signed-in person may read: offered whole, by design.
+REFERENCE_CHOICES = {("employee", "rank"), ("report", "sub_period"), ("sub_period", "period")}
+# Known leak, kept for a later issue: ``_info`` offers every row of these fields to anybody
+# who may read the resource (FAB describes default add/edit columns of verbs the resource
+# does not even offer, without related-field filters). Listed here so that today's
+# behaviour is not asserted and a new unfiltered field fails the test.
+INFO_LEAKS = {
+    ("work_plan", "edit", "employee"),
+    ("work_plan", "edit", "position"),
+    ("work_plan", "edit", "unit"),
+    ("work_plan", "edit", "objectives"),
+    ("work_plan", "edit", "versions"),
+    ("work_plan", "edit", "expectations"),
+    ("work_plan", "edit", "events"),
+    ("realization", "add", "report"),
+    ("realization", "add", "indicator"),
+    ("evidence", "edit", "report"),
+    ("evidence", "edit", "indicator"),
+    ("evidence", "edit", "attachment"),
+    ("evaluation", "add", "report"),
+    ("evaluation", "add", "employee"),
+    ("evaluation", "add", "ratings"),
+    ("evaluation", "edit", "report"),
+    ("evaluation", "edit", "employee"),
+    ("evaluation", "edit", "ratings"),
+    ("dialogue_note", "edit", "report"),
+    ("dialogue_note", "edit", "author"),
+}
+
+
+# --- rows and helpers -------------------------------------------------------------------------
+
+
+@dataclass
+class Rows:
+    """Ids of the named rows of every resource."""
+
+    ids: dict[str, dict[str, set[int]]]
+
+    def of(self, resource: str, names: set[str] | None) -> set[int]:
+        named = self.ids[resource]
+        chosen = named.values() if names is None else [named[name] for name in names]
+        return set().union(*chosen)
+
+    def one(self, resource: str, name: str) -> int:
+        return min(self.ids[resource][name])
+
+    def names(self, resource: str, ids: set[int]) -> set[str]:
+        return {name for name, own in self.ids[resource].items() if own & ids} | {
+            f"#{i}" for i in ids - self.of(resource, None)
+        }
+
+
+@pytest.fixture
+def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
+    records = build_records(org, planning, reporting)
+    reports = vars(records.reports)
+    return Rows(
+        {
+            "unit": {name: {row.id} for name, row in vars(org.units).items()},
+            "position": {name: {row.id} for name, row in vars(org.positions).items()},
+            "employee": {name: {row.id} for name, row in vars(org.employees).items()},
+            "period": {str(planning.period.year): {planning.period.id}},
+            "sub_period": {f"q{s.number}": {s.id} for s in planning.period.sub_periods},
+            "work_plan": {name: {plan.id} for name, plan in vars(records.plans).items()},
+            "objective": {
+                name: {o.id for o in plan.objectives} for name, plan in vars(records.plans).items()
+            },
+            "indicator": {
+                name: {i.id for o in plan.objectives for i in o.indicators}
+                for name, plan in vars(records.plans).items()
+            },
+            "activity": {name: {row.id} for name, row in vars(records.activities).items()},
+            "report": {name: {report.id} for name, report in reports.items()},
+            "realization": {
+                name: {line.id for line in report.realizations} for name, report in reports.items()
+            },
+            "evidence": {name: {row.id} for name, row in vars(records.evidence).items()},
+            "evaluation": {
+                name: {report.evaluation.id}
+                for name, report in reports.items()
+                if report.evaluation is not None
+            },
+            "dialogue_note": {name: {row.id} for name, row in vars(records.notes).items()},
+        }
+    )
+
+
+def rest_resources(app: Flask) -> list[str]:
+    """Every registered ModelRestApi: a new one is covered (or fails) without a new test."""
+    return sorted(
+        view.resource_name
+        for view in app.appbuilder.baseviews  # type: ignore[attr-defined]
+        if isinstance(view, ModelRestApi)
+    )
+
+
+def visible(role: str, resource: str) -> set[str] | None:
+    return ALL if role in SEES_ALL else VISIBLE[role][resource]
+
+
+def _headers(client: FlaskClient, role: str) -> dict[str, str]:
+    return {} if role == "anonymous" else api_token(client, role)
 
 
 def _rows(org: Org, resource: str) -> dict[str, Any]:
@@ -70,11 +439,16 @@ def _keys(org: Org, resource: str, names: set[str] | None) -> set[str]:
     return {getattr(row, column) for row in chosen}
 
 
+# --- screens of the organisation --------------------------------------------------------------
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("resource", list(RESOURCES))
-def test_screens_show_exactly_the_rows_in_scope(client, org: Org, role: str, resource: str) -> None:
+def test_screens_show_exactly_the_rows_in_scope(
+    client: FlaskClient, org: Org, role: str, resource: str
+) -> None:
     route, _api, _attr, key = RESOURCES[resource]
-    expected = _keys(org, resource, VISIBLE[role][resource])
+    expected = _keys(org, resource, visible(role, resource))
     login(client, role)
 
     listing = client.get(f"{route}/list/?psize_{resource.title()}View=100")
@@ -91,25 +465,17 @@ def test_screens_show_exactly_the_rows_in_scope(client, org: Org, role: str, res
     exported = {line[0] for line in table[1:]}
     assert exported == expected
 
-    inside = next(
-        iter(VISIBLE[role][resource] or {"dinkes": None, "kadinkes": None, "epid1": None})
-    )
-    if resource == "unit" and VISIBLE[role][resource] is None:
-        inside = "dinkes"
-    elif resource == "position" and VISIBLE[role][resource] is None:
-        inside = "kadinkes"
-    elif resource == "employee" and VISIBLE[role][resource] is None:
-        inside = "epid1"
+    inside = sorted(visible(role, resource) or _rows(org, resource))[0]
     assert client.get(f"{route}/show/{_rows(org, resource)[inside].id}").status_code == 200
     outside_id = _rows(org, resource)[OUTSIDE[resource]].id
-    expected_outside = 200 if VISIBLE[role][resource] is None else 404
+    expected_outside = 200 if visible(role, resource) is None else 404
     assert client.get(f"{route}/show/{outside_id}").status_code == expected_outside
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("resource", list(RESOURCES))
 def test_screens_allow_changes_only_within_the_manage_scope(
-    client, org: Org, role: str, resource: str
+    client: FlaskClient, org: Org, role: str, resource: str
 ) -> None:
     route = RESOURCES[resource][0]
     login(client, role)
@@ -135,30 +501,215 @@ def test_operator_cannot_edit_or_delete_their_own_top_unit(client, org: Org) -> 
     assert client.post(f"/units/delete/{org.units.dinkes.id}").status_code == 404
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("resource", list(RESOURCES))
-def test_api_shows_exactly_the_rows_in_scope(client, org: Org, role: str, resource: str) -> None:
-    _route, api, _attr, key = RESOURCES[resource]
-    headers = api_token(client, role)
-    expected = _keys(org, resource, VISIBLE[role][resource])
+def test_anonymous_reaches_no_screen(client: FlaskClient, org: Org, resource: str) -> None:
+    route = RESOURCES[resource][0]
+    assert client.get(f"{route}/list/").status_code == 302  # to the login page
+    assert client.get(f"{route}/export/").status_code == 302
 
-    listing = client.get(f"/api/v1/{api}/?q=(page_size:100)", headers=headers)
-    assert listing.status_code == 200
-    assert {row[key] for row in listing.get_json()["result"]} == expected
-    assert listing.get_json()["count"] == len(expected)
 
-    outside_id = _rows(org, resource)[OUTSIDE[resource]].id
-    expected_outside = 200 if VISIBLE[role][resource] is None else 404
-    assert (
-        client.get(f"/api/v1/{api}/{outside_id}", headers=headers).status_code == expected_outside
+def test_related_choices_offer_only_the_operators_units(client, org: Org) -> None:
+    login(client, "operator")
+    for route in ("/employees/choices/unit/", "/positions/choices/unit/", "/units/choices/parent/"):
+        offered = {row["text"] for row in client.get(route).get_json()["results"]}
+        assert offered, route
+        assert all("DINKES" in text for text in offered), (route, offered)
+
+
+# --- every REST resource ----------------------------------------------------------------------
+
+
+def test_every_rest_resource_has_its_expectations(app: Flask, rows: Rows) -> None:
+    """A new resource must name its rows and say who reads which, who writes and how."""
+    registered = set(rest_resources(app))
+    tables = {
+        "rows (fixture)": rows.ids,
+        "VISIBLE[operator]": VISIBLE["operator"],
+        "VISIBLE[supervisor]": VISIBLE["supervisor"],
+        "VISIBLE[employee]": VISIBLE["employee"],
+        "OUTSIDE": OUTSIDE,
+        "WRITES": WRITES,
+        "POST_OUTSIDE": POST_OUTSIDE,
+        "PUT_BODY": PUT_BODY,
+    }
+    problems = [
+        f"{name}: missing {sorted(registered - set(table))}, "
+        f"unknown {sorted(set(table) - registered)}"
+        for name, table in tables.items()
+        if set(table) != registered
+    ]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_api_lists_exactly_the_rows_within_reach(
+    client: FlaskClient, app: Flask, rows: Rows, role: str
+) -> None:
+    """Every resource's list holds the role's rows, no more, no fewer; anonymous gets 401."""
+    headers = _headers(client, role)
+    failures = []
+    for resource in rest_resources(app):
+        listing = client.get(f"/api/v1/{resource}/?q=(page_size:100)", headers=headers)
+        if role == "anonymous":
+            if listing.status_code != 401:
+                failures.append(f"{resource}: {listing.status_code}, not 401")
+            continue
+        if listing.status_code != 200:
+            failures.append(f"{resource}: {listing.status_code}")
+            continue
+        body = listing.get_json()
+        got = {row["id"] for row in body["result"]}
+        expected = rows.of(resource, visible(role, resource))
+        if got != expected or body["count"] != len(expected):
+            failures.append(
+                f"{resource}: extra {sorted(rows.names(resource, got - expected))}, "
+                f"missing {sorted(rows.names(resource, expected - got))}, count {body['count']}"
+            )
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_api_answers_404_for_a_row_outside_reach(
+    client: FlaskClient, app: Flask, rows: Rows, role: str
+) -> None:
+    """Each named row answers 200 within reach and 404 outside it (not 403: ids cannot be
+    probed); anonymous gets 401."""
+    headers = _headers(client, role)
+    failures = []
+    for resource in rest_resources(app):
+        reach = rows.of(resource, visible(role, resource) if role != "anonymous" else set())
+        for name in sorted(rows.ids[resource]):
+            pk = rows.one(resource, name)
+            expected = 401 if role == "anonymous" else 200 if pk in reach else 404
+            status = client.get(f"/api/v1/{resource}/{pk}", headers=headers).status_code
+            if status != expected:
+                failures.append(f"GET {resource} {name} ({pk}): {status}, not {expected}")
+            if role == "anonymous":
+                break
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def _info(client: FlaskClient, resource: str, headers: dict[str, str]) -> Any:
+    """``_info`` with every related field's choices on one page."""
+    keys = prison.dumps({"keys": ["add_columns", "edit_columns"]})
+    response = client.get(f"/api/v1/{resource}/_info?q={keys}", headers=headers)
+    if response.status_code != 200:
+        return response
+    fields = {
+        field["name"]
+        for form in ("add_columns", "edit_columns")
+        for field in response.get_json()[form]
+        if "values" in field
+    }
+    paged = {name: {"page": 0, "page_size": 100} for name in fields}
+    query = prison.dumps(
+        {"keys": ["add_columns", "edit_columns"], "add_columns": paged, "edit_columns": paged}
     )
-    assert client.get(f"/api/v1/{api}/_info", headers=headers).status_code == 200
+    return client.get(f"/api/v1/{resource}/_info?q={query}", headers=headers)
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_api_info_offers_related_rows_only_within_reach(
+    client: FlaskClient, app: Flask, rows: Rows, role: str
+) -> None:
+    """Where a resource filters its related-field choices, `_info` offers exactly the rows
+    the field's rule allows the role; every other related field is a listed leak."""
+    headers = _headers(client, role)
+    failures = []
+    for resource in rest_resources(app):
+        response = _info(client, resource, headers)
+        if role == "anonymous":
+            if response.status_code != 401:
+                failures.append(f"{resource}/_info: {response.status_code}, not 401")
+            continue
+        if response.status_code != 200:
+            failures.append(f"{resource}/_info: {response.status_code}")
+            continue
+        for form in ("add", "edit"):
+            for field in response.get_json()[f"{form}_columns"]:
+                if "values" not in field:
+                    continue
+                name = field["name"]
+                if (resource, form, name) in INFO_LEAKS or (resource, name) in REFERENCE_CHOICES:
+                    continue
+                if (resource, name) not in CHOICES:
+                    failures.append(f"{resource}.{name} ({form}): no expectation for its choices")
+                    continue
+                related, by_role = CHOICES[resource, name]
+                expected = rows.of(related, by_role[role])
+                offered = {value["id"] for value in field["values"]}
+                if offered != expected or field["count"] != len(expected):
+                    failures.append(
+                        f"{resource}.{name} ({form}): extra "
+                        f"{sorted(rows.names(related, offered - expected))}, missing "
+                        f"{sorted(rows.names(related, expected - offered))}"
+                    )
+    assert not failures, f"{role}:\n" + "\n".join(failures)
+
+
+def _every_row(client: FlaskClient, admin: dict[str, str], resource: str) -> Any:
+    """All rows of a resource as the Admin reads them: any write would show here."""
+    return client.get(f"/api/v1/{resource}/?q=(page_size:100)", headers=admin).get_json()
+
+
+def _write(client: FlaskClient, verb: str, resource: str, pk: int, body: Any, headers: Any) -> Any:
+    if verb == "post":
+        return client.post(f"/api/v1/{resource}/", json=body, headers=headers)
+    if verb == "put":
+        return client.put(f"/api/v1/{resource}/{pk}", json=body, headers=headers)
+    return client.delete(f"/api/v1/{resource}/{pk}", headers=headers)
+
+
+def _targets(rows: Rows, role: str, resource: str, may_write: bool) -> list[str]:
+    """Rows to change: the one outside reach, and one the role reads but may not change."""
+    targets = {OUTSIDE[resource]} - {None}
+    if may_write and resource in READ_ONLY_FOR.get(role, {}):
+        targets.add(READ_ONLY_FOR[role][resource])
+    if not may_write and role != "anonymous":
+        targets.add(sorted(visible(role, resource) or rows.ids[resource])[0])
+    return sorted(targets) or sorted(rows.ids[resource])[:1]  # every row is readable
+
+
+@pytest.mark.parametrize("role", [r for r in API_ROLES if r != "admin"])
+def test_api_refuses_writes_without_the_right_or_outside_reach(
+    client: FlaskClient, app: Flask, rows: Rows, role: str
+) -> None:
+    """Without the right, every write answers 403 (401 anonymous) even on a readable row;
+    with it, a row outside the manage scope answers 404 and a new row pointing outside
+    422; nothing changes either way."""
+    admin = api_token(client, "admin")
+    headers = _headers(client, role)
+    failures = []
+    for resource in rest_resources(app):
+        offered, writers = WRITES[resource]
+        may_write = role in writers
+        before = _every_row(client, admin, resource)
+        for verb in ("post", "put", "delete"):
+            if verb in offered and may_write:
+                expected = 422 if verb == "post" else 404
+            elif verb in offered and role == "anonymous":
+                expected = 401
+            else:
+                expected = 403
+            targets = _targets(rows, role, resource, may_write) if verb != "post" else [""]
+            for target in targets:
+                pk = rows.one(resource, target) if target else 0
+                body = POST_OUTSIDE[resource](rows) if verb == "post" else PUT_BODY[resource]
+                response = _write(client, verb, resource, pk, body, headers)
+                if response.status_code != expected:
+                    failures.append(
+                        f"{verb.upper()} {resource} {target}: {response.status_code}, not "
+                        f"{expected} {response.get_json(silent=True)}"
+                    )
+        if _every_row(client, admin, resource) != before:
+            failures.append(f"{resource}: a write went through")
+    assert not failures, f"{role}:\n" + "\n".join(failures)
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("resource", list(RESOURCES))
 def test_api_allows_changes_only_within_the_manage_scope(
-    client, org: Org, role: str, resource: str
+    client: FlaskClient, org: Org, role: str, resource: str
 ) -> None:
     api = RESOURCES[resource][1]
     headers = api_token(client, role)
@@ -178,30 +729,3 @@ def test_api_allows_changes_only_within_the_manage_scope(
     assert response.status_code == expected
     if role == "operator":
         assert client.delete(f"/api/v1/{api}/{outside_id}", headers=headers).status_code == 404
-
-
-@pytest.mark.parametrize("resource", list(RESOURCES))
-def test_anonymous_reaches_nothing(client, org: Org, resource: str) -> None:
-    route, api, _attr, _key = RESOURCES[resource]
-    assert client.get(f"{route}/list/").status_code == 302  # to the login page
-    assert client.get(f"{route}/export/").status_code == 302
-    assert client.get(f"/api/v1/{api}/").status_code == 401
-    assert client.get(f"/api/v1/{api}/_info").status_code == 401
-
-
-def test_related_choices_offer_only_the_operators_units(client, org: Org) -> None:
-    login(client, "operator")
-    for route in ("/employees/choices/unit/", "/positions/choices/unit/", "/units/choices/parent/"):
-        offered = {row["text"] for row in client.get(route).get_json()["results"]}
-        assert offered, route
-        assert all("DINKES" in text for text in offered), (route, offered)
-
-
-def test_api_info_offers_only_the_operators_units(client, org: Org) -> None:
-    headers = api_token(client, "operator")
-    info = client.get("/api/v1/employee/_info?q=(keys:!(add_columns))", headers=headers).get_json()
-    unit_field = next(f for f in info["add_columns"] if f["name"] == "unit")
-    offered = {value["value"] for value in unit_field["values"]}
-    assert offered == {
-        str(u) for u in (org.units.dinkes, org.units.p2p, org.units.surv, org.units.yankes)
-    }

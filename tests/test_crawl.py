@@ -23,8 +23,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BuildError
 from werkzeug.test import TestResponse
 
-from kinerja.extensions import db
 from kinerja.demo import load_demo
+from kinerja.extensions import db
 from tests.factories import login
 
 DEMO_EMPLOYEES = 50  # the demo's smallest organisation: every kind of row, quickly loaded

@@ -27,6 +27,10 @@ _OPEN_WHILE_PASSWORD_EXPIRED = {
 class KinerjaUserDBModelView(UserDBModelView):
     """The user admin, with the unit an Operator manages and the forced password change."""
 
+    # Keep FAB's permission names, so the self-service rights (own profile, own password)
+    # granted on UserDBModelView apply to this view too.
+    class_permission_name = "UserDBModelView"
+
     add_columns = [
         "first_name",
         "last_name",

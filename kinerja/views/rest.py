@@ -55,6 +55,26 @@ class KinerjaModelApi(ModelRestApi):
             self.datamodel, self.edit_columns, self.edit_query_rel_fields
         )
 
+    def offers(self, method: str) -> bool:
+        """Whether this resource offers ``method`` (``post``, ``put``…) at all."""
+        permission = self.method_permission_name.get(method, method)
+        return f"can_{permission}" in self.base_permissions
+
+    def _get_fields_info(
+        self, cols: list[str], model_schema: Any, filter_rel_fields: Any, **kwargs: Any
+    ) -> list[dict[str, Any]]:
+        """``_info`` describes the fields of a new or changed row only where the resource
+        offers that verb (FAB would describe every default column, with every related row
+        as a choice, to anybody who may read the resource)."""
+        if model_schema is self.add_model_schema and not self.offers("post"):
+            return []
+        if model_schema is self.edit_model_schema and not self.offers("put"):
+            return []
+        fields: list[dict[str, Any]] = super()._get_fields_info(
+            cols, model_schema, filter_rel_fields, **kwargs
+        )
+        return fields
+
     def _manageable(self, pk: Any) -> Any | None:
         return policy_for(self.datamodel.obj).manageable(current_scope(), parse_pk(pk))
 

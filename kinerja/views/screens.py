@@ -19,7 +19,9 @@ from flask_appbuilder import ModelView, expose
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext
+from sqlalchemy import select
 from wtforms import StringField
 
 from kinerja.domain.errors import DomainError, FieldErrors
@@ -94,6 +96,12 @@ class SafeActionsMixin:
         return action.func([item for item in items if item is not None])
 
 
+class ScopedListWidget(ListWidget):
+    """FAB's list; edit and delete buttons only on the rows the person may change."""
+
+    template = "kinerja/widgets/list.html"
+
+
 class KinerjaModelView(SafeActionsMixin, ModelView):
     """A back-office screen scoped by its model's policy, saving through a use case.
 
@@ -106,6 +114,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
     method_permission_name = CRUD_METHOD_PERMISSIONS
     base_permissions = ["can_read", "can_add", "can_edit", "can_delete"]
     list_template = "kinerja/model_list.html"
+    list_widget = ScopedListWidget
     show_template = "kinerja/model_show.html"
     page_size = 25
     search_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
@@ -204,6 +213,19 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                             placeholder=lazy_gettext("Type to search…"),
                         ),
                     )
+
+    def _get_list_widget(self, *args: Any, **kwargs: Any) -> Any:
+        """Mark which rows of the page the person may change (one query per page)."""
+        widgets = super()._get_list_widget(*args, **kwargs)
+        arguments = widgets["list"].template_args
+        model = self.datamodel.obj
+        ids = [pk for pk in arguments.get("pks", []) if isinstance(pk, int)]
+        arguments["manageable"] = set(
+            db.session.scalars(
+                select(model.id).where(model.id.in_(ids), policy_for(model).manage(current_scope()))
+            )
+        )
+        return widgets
 
     @expose("/choices/<column>/")
     @has_access

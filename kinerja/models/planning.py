@@ -245,9 +245,8 @@ class Indicator(TimestampMixin, BaseModel):
     target: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     unit: Mapped[str] = mapped_column(String(40), nullable=False)
     direction: Mapped[Direction] = mapped_column(enum_column(Direction), nullable=False)
-    accumulation: Mapped[Accumulation] = mapped_column(
-        enum_column(Accumulation), nullable=False, default=Accumulation.SUM
-    )
+    # No default here: it follows the aspect (domain.planning.default_accumulation).
+    accumulation: Mapped[Accumulation] = mapped_column(enum_column(Accumulation), nullable=False)
     order: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
 
     objective: Mapped[Objective] = relationship(back_populates="indicators")
@@ -382,9 +381,8 @@ class TemplateIndicator(TimestampMixin, BaseModel):
     target: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
     unit: Mapped[str] = mapped_column(String(40), nullable=False)
     direction: Mapped[Direction] = mapped_column(enum_column(Direction), nullable=False)
-    accumulation: Mapped[Accumulation] = mapped_column(
-        enum_column(Accumulation), nullable=False, default=Accumulation.SUM
-    )
+    # No default here: it follows the aspect (domain.planning.default_accumulation).
+    accumulation: Mapped[Accumulation] = mapped_column(enum_column(Accumulation), nullable=False)
     order: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0)
 
     objective: Mapped[TemplateObjective] = relationship(back_populates="indicators")

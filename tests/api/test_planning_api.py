@@ -149,6 +149,21 @@ def test_indicator_bad_input_and_default_direction(client, org: Org, planning: P
     assert db.session.get(Indicator, timed.get_json()["id"]).direction.value == "less"
 
 
+def test_accumulation_follows_the_aspect_unless_given(client, org: Org, planning: Planning) -> None:
+    """A time indicator's quarters are averaged and a quality's last value counts: summing
+    them would read 4 and 4 days against 5 as 0 %, and 90 % four times as 400 %."""
+    headers = api_token(client, "employee")
+    plan_id = _new_plan(client, headers, org.employees.epid1.id, planning.period.id)
+    objective = _objective(client, headers, plan_id, planning.kasi_plan.objectives[0].id)
+    expected = {"quantity": "sum", "quality": "last", "time": "average", "cost": "sum"}
+    for aspect, mode in expected.items():
+        created = _indicator(client, headers, objective, aspect=aspect, target=5, unit="x")
+        assert created.status_code == 201, created.get_json()
+        assert created.get_json()["result"]["accumulation"] == mode, aspect
+    chosen = _indicator(client, headers, objective, aspect="time", accumulation="last")
+    assert chosen.get_json()["result"]["accumulation"] == "last"
+
+
 def test_workflow_submit_approve_revise_with_versions(client, org: Org, planning: Planning) -> None:
     employee, kasi, kabid = (api_token(client, u) for u in ("employee", "kasi", "supervisor"))
     plan_id = _new_plan(client, employee, org.employees.epid1.id, planning.period.id)

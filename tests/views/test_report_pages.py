@@ -223,3 +223,25 @@ def test_the_daily_log_and_the_team_today(
     assert "Verifikasi" not in client.get("/team/today/").get_data(as_text=True)
     assert "Verifikasi" not in client.get("/activities/list/").get_data(as_text=True)
     assert client.get(file_url).status_code == 404
+
+
+def test_a_tiny_target_still_shows_its_achievement(
+    client, org: Org, planning: Planning, reporting: Reporting
+) -> None:
+    """0.01 a year pro-rated to Triwulan I would round to 0: the page shows 0.01 due."""
+    from decimal import Decimal
+
+    from kinerja.services.plans.history import snapshot
+
+    indicator = reporting.plan.objectives[0].indicators[0]
+    indicator.target = Decimal("0.01")
+    reporting.plan.versions[0].snapshot = snapshot(reporting.plan)
+    db.session.commit()
+    report = submitted_report(reporting, values=(0, 3))
+    login(client, "employee")
+    page = client.get(f"/report/{report.id}/?_l_=en")
+    assert page.status_code == 200
+    row = re.search(
+        rf'<tr class="indicator-{indicator.id}">(.*?)</tr>', page.get_data(as_text=True), re.S
+    )
+    assert row is not None and "0.01" in row.group(1) and "0 %" in row.group(1)

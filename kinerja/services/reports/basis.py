@@ -63,7 +63,7 @@ def basis(plan: WorkPlan, version: int | None = None) -> list[BasisIndicator]:
 
 def _has_ids(kept: WorkPlanVersion) -> bool:
     return all(
-        "id" in indicator
+        indicator.get("id") is not None
         for objective in kept.snapshot.get("objectives", [])
         for indicator in objective.get("indicators", [])
     )

@@ -345,7 +345,7 @@ def submitted_report(reporting: Reporting, values: tuple[int, ...] = (3, 3)) -> 
     from kinerja.security.policies import SYSTEM
     from kinerja.services.reports import reports as service
 
-    report = service.start_report(reporting.plan, reporting.q1, SYSTEM)
+    report = service.start_report(reporting.plan.id, reporting.q1.id, SYSTEM)
     ids = [r.indicator_id for r in report.realizations]
     service.save_report(report, dict(zip(ids, values, strict=True)), SYSTEM)
     service.submit_report(report, SYSTEM)
@@ -384,7 +384,7 @@ def build_records(org: Org, planning: Planning, reporting: Reporting) -> Records
     q1, q2 = planning.period.sub_periods[:2]
 
     def report(plan: Any, sub_period: Any, *, evidence: bool, note: bool, submit: bool) -> Any:
-        started = service.start_report(plan, sub_period, SYSTEM)
+        started = service.start_report(plan.id, sub_period.id, SYSTEM)
         values = {line.indicator_id: 3 for line in started.realizations}
         service.save_report(started, values, SYSTEM)
         if evidence:

@@ -104,7 +104,7 @@ def _report(
     ):
         return
     texts = report_texts()
-    report = reports.start_report(plan, sub_period, owner)
+    report = reports.start_report(plan.id, sub_period.id, owner)
     factor = texts.performance[(index + plan.employee_id) % len(texts.performance)]
     count = len(sub_period.period.sub_periods)
     values = {}

@@ -15,7 +15,7 @@ from kinerja.security.policies import employees, positions, units
 from kinerja.security.policies.scope import Scope
 from kinerja.services.data_quality import issue_counts
 from kinerja.services.plans.periods import current_period
-from kinerja.services.plans.queries import approval_queue
+from kinerja.services.plans.queries import approval_queue_query
 from kinerja.services.reports.queries import queue_count
 
 
@@ -40,7 +40,7 @@ def overview(scope: Scope) -> Overview:
         )
     plans_waiting = 0
     if scope.is_supervisor:
-        plans_waiting = _count_rows(approval_queue(scope))
+        plans_waiting = _count_rows(approval_queue_query(scope))
     return Overview(
         counts={
             "units": _count(Unit, units.read(scope)),

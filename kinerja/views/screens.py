@@ -21,7 +21,6 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext
-from sqlalchemy import select
 from wtforms import StringField
 
 from kinerja.domain.errors import DomainError, FieldErrors
@@ -218,13 +217,9 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
         """Mark which rows of the page the person may change (one query per page)."""
         widgets = super()._get_list_widget(*args, **kwargs)
         arguments = widgets["list"].template_args
-        model = self.datamodel.obj
         ids = [pk for pk in arguments.get("pks", []) if isinstance(pk, int)]
-        arguments["manageable"] = set(
-            db.session.scalars(
-                select(model.id).where(model.id.in_(ids), policy_for(model).manage(current_scope()))
-            )
-        )
+        policy = policy_for(self.datamodel.obj)
+        arguments["manageable"] = policy.manageable_ids(current_scope(), ids)
         return widgets
 
     @expose("/choices/<column>/")

@@ -35,7 +35,7 @@ def test_a_report_started_during_a_revision_uses_the_approved_indicators(
     org: Org, planning: Planning, reporting: Reporting
 ) -> None:
     changed, added = _revise(reporting, org)
-    report = reports.start_report(reporting.plan, reporting.q1, SYSTEM)
+    report = reports.start_report(reporting.plan.id, reporting.q1.id, SYSTEM)
     assert report.plan_version == 1
     lines = {line.indicator.id: line for line in progress(report)}
     assert added.id not in lines and {r.indicator_id for r in report.realizations} == set(lines)
@@ -48,7 +48,7 @@ def test_once_the_revision_is_approved_the_report_follows_it(
     org: Org, planning: Planning, reporting: Reporting
 ) -> None:
     changed, added = _revise(reporting, org)
-    report = reports.start_report(reporting.plan, reporting.q1, SYSTEM)
+    report = reports.start_report(reporting.plan.id, reporting.q1.id, SYSTEM)
     workflow.submit_plan(reporting.plan, SYSTEM)
     workflow.approve_plan(reporting.plan, scope_for_user(planning.kasi))
     reports.save_report(report, {r.indicator_id: 3 for r in report.realizations}, SYSTEM)

@@ -112,7 +112,7 @@ def test_what_each_role_sees_of_a_report(
     from kinerja.security.policies import SYSTEM
     from kinerja.services.reports import reports as service
 
-    report = service.start_report(reporting.plan, reporting.q1, SYSTEM)
+    report = service.start_report(reporting.plan.id, reporting.q1.id, SYSTEM)
     service.save_report(report, {r.indicator_id: 3 for r in report.realizations}, SYSTEM)
     evidence_id = service.add_evidence(
         report, SYSTEM, upload=io.BytesIO(PDF), filename="bukti.pdf"

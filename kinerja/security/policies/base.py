@@ -105,6 +105,15 @@ class Policy(Generic[Row]):
             )
         return found
 
+    def manageable_ids(self, scope: Scope, row_ids: list[int]) -> set[int]:
+        """Which of ``row_ids`` the person may change (one query, e.g. for a list page)."""
+        if not row_ids:
+            return set()
+        model = self.model
+        return set(
+            db.session.scalars(select(model.id).where(model.id.in_(row_ids), self.manage(scope)))
+        )
+
     def ids(self, condition: ColumnElement[bool]) -> Any:
         """``SELECT id`` of the rows meeting ``condition`` (for conditions on child rows)."""
         return select(self.model.id).where(condition)

@@ -25,14 +25,17 @@ Source = Literal["blank", "previous", "template"]
 
 @use_case
 def create_plan(
-    employee: Employee | None,
-    period: Period | None,
+    employee_id: int | None,
+    period_id: int | None,
     scope: Scope,
     source: Source = "blank",
-    template: PlanTemplate | None = None,
+    template_id: int | None = None,
 ) -> WorkPlan:
     """Start an employee's SKP for a period: blank, from last year's plan, or from a template
     of the employee's position."""
+    employee = db.session.get(Employee, employee_id) if employee_id else None
+    period = db.session.get(Period, period_id) if period_id else None
+    template = db.session.get(PlanTemplate, template_id) if template_id else None
     errors = Errors()
     if employee is None:
         errors.add("employee", N_("This field is required."))

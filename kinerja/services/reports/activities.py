@@ -17,7 +17,7 @@ from kinerja.domain.reporting import activity_day_problem, activity_locked
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
 from kinerja.models.planning import Indicator
-from kinerja.models.reports import Activity
+from kinerja.models.reports import Activity, Attachment
 from kinerja.security.policies import activities, employee_scope, is_within
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
@@ -108,6 +108,14 @@ def delete_activity(activity: Activity, scope: Scope) -> None:
     db.session.delete(activity)
     db.session.flush()
     remove_after_commit([attachment])
+
+
+def readable_attachment(scope: Scope, attachment_id: int) -> Attachment | None:
+    """An activity's attachment, for those who may read the activity."""
+    activity = db.session.scalar(
+        select(Activity).where(Activity.attachment_id == attachment_id, activities.read(scope))
+    )
+    return activity.attachment if activity is not None else None
 
 
 def team_activities(employee_ids: Any, since: date, until: date | None = None) -> list[Activity]:

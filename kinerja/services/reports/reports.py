@@ -36,11 +36,13 @@ from kinerja.services.validation import NOT_FOUND, Errors
 
 
 @use_case
-def start_report(plan: WorkPlan | None, sub_period: SubPeriod | None, scope: Scope) -> Report:
+def start_report(plan_id: int | None, sub_period_id: int | None, scope: Scope) -> Report:
     """Open the report of a sub-period, with a realization line for every indicator of the
     approved version in force."""
+    plan = plans.manageable(scope, plan_id)
+    sub_period = db.session.get(SubPeriod, sub_period_id) if sub_period_id else None
     errors = Errors()
-    if plan is None or not plans.may_manage(scope, plan):
+    if plan is None:
         raise FieldErrors.single("work_plan", NOT_FOUND)
     if sub_period is None or sub_period.period_id != plan.period_id:
         raise FieldErrors.single("sub_period", N_("Choose a sub-period of the plan's period."))

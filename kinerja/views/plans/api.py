@@ -14,9 +14,7 @@ from flask_appbuilder.security.decorators import permission_name, protect
 from marshmallow import Schema, fields, validate
 
 from kinerja.domain.planning import PlanStatus
-from kinerja.extensions import db
-from kinerja.models.org import Employee
-from kinerja.models.planning import Period, WorkPlan
+from kinerja.models.planning import WorkPlan
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import periods, plans
@@ -88,10 +86,10 @@ class WorkPlanApi(KinerjaModelApi):
         data = self.body(NewPlanSchema())
         if isinstance(data, Response):
             return data
-        employee = db.session.get(Employee, data["employee"]) if data["employee"] else None
-        period = db.session.get(Period, data["period"]) if data["period"] else None
         plan, refused = self.use_case(
-            lambda: lifecycle.create_plan(employee, period, current_scope(), data["source"])
+            lambda: lifecycle.create_plan(
+                data["employee"], data["period"], current_scope(), data["source"]
+            )
         )
         if refused is not None:
             return refused

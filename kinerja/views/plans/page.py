@@ -10,28 +10,24 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_timedelta, gettext
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.domain.planning import Aspect, ObjectiveKind
-from kinerja.extensions import db
 from kinerja.models.base import utcnow
-from kinerja.models.org import Employee
-from kinerja.models.planning import BehaviourValue, Period, WorkPlan
+from kinerja.models.planning import WorkPlan
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.security.policies import plans
+from kinerja.security.policies import employees, plans
 from kinerja.services.plans import cascade, history, lifecycle, periods, templates, workflow
-from kinerja.services.plans.queries import approval_queue
+from kinerja.services.plans.queries import approval_queue, behaviour_values
 from kinerja.views.params import parse_pk
 from kinerja.views.plans.forms import NEW_PLAN_CHOICES, NewPlanForm
 from kinerja.views.refusals import error_messages, flash_refusal, screen_step, tr
 from kinerja.views.widgets import choices_response
 
 
-def behaviour_values() -> list[BehaviourValue]:
-    return list(db.session.scalars(select(BehaviourValue).order_by(BehaviourValue.order)))
+def _id(row: Any) -> int | None:
+    return getattr(row, "id", None)
 
 
 class PlanView(BaseView):
@@ -106,11 +102,7 @@ class PlanView(BaseView):
     @expose("/queue/")
     @has_access
     def queue(self) -> Any:
-        waiting = db.session.scalars(
-            approval_queue(current_scope()).options(
-                selectinload(WorkPlan.employee), selectinload(WorkPlan.period)
-            )
-        ).all()
+        waiting = approval_queue(current_scope())
         return self.render_template(
             "kinerja/plan_queue.html",
             plans=waiting,
@@ -125,12 +117,15 @@ class PlanView(BaseView):
         form = NewPlanForm()
         form.period.choices = [(str(p.id), p.name) for p in periods.open_periods()]
         if request.method == "GET" and scope.employee_id is not None:
-            form.employee.data = db.session.get(Employee, scope.employee_id)  # type: ignore[assignment]
+            form.employee.data = employees.readable(scope, scope.employee_id)  # type: ignore[assignment]
         if request.method == "POST" and form.validate():
-            period = db.session.get(Period, parse_pk(form.period.data) or 0)
             try:
                 plan = lifecycle.create_plan(
-                    form.employee.data, period, scope, form.source.data, form.template.data
+                    _id(form.employee.data),
+                    parse_pk(form.period.data),
+                    scope,
+                    form.source.data,
+                    _id(form.template.data),
                 )
             except FieldErrors as refusal:
                 for name, messages in error_messages(refusal).items():

@@ -10,12 +10,10 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import FileField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
-from kinerja.extensions import db
 from kinerja.models.planning import Indicator
 from kinerja.models.reports import Activity
 from kinerja.security import roles
@@ -127,15 +125,10 @@ class ActivityView(CsvExportMixin, KinerjaModelView):
     @has_access
     def attachment(self, attachment_id: int) -> Any:
         """An activity's attachment, for those who may read the activity."""
-        activity = db.session.scalar(
-            select(Activity).where(
-                Activity.attachment_id == attachment_id,
-                activity_policy.read(current_scope()),
-            )
-        )
-        if activity is None or activity.attachment is None:
+        attachment = reporting.readable_attachment(current_scope(), attachment_id)
+        if attachment is None:
             abort(404)
-        return send_attachment(activity.attachment)
+        return send_attachment(attachment)
 
     def prepare_form(self, form: Any, item: Any | None) -> None:
         if item is None and request.method == "GET":

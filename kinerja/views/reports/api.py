@@ -15,7 +15,6 @@ from marshmallow import Schema
 
 from kinerja.domain.reporting import ReportStatus
 from kinerja.extensions import db
-from kinerja.models.planning import SubPeriod, WorkPlan
 from kinerja.models.reports import Report
 from kinerja.security import roles
 from kinerja.security.current import current_scope
@@ -76,10 +75,8 @@ class ReportApi(KinerjaModelApi):
         data = self.body(NewReportSchema())
         if isinstance(data, Response):
             return data
-        plan = db.session.get(WorkPlan, data["work_plan"])
-        sub_period = db.session.get(SubPeriod, data["sub_period"])
         report, refused = self.use_case(
-            lambda: reporting.start_report(plan, sub_period, current_scope())
+            lambda: reporting.start_report(data["work_plan"], data["sub_period"], current_scope())
         )
         if refused is not None:
             return refused

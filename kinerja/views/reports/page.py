@@ -15,19 +15,17 @@ from marshmallow import ValidationError
 
 from kinerja.domain.errors import DomainError
 from kinerja.domain.ratings import Level
-from kinerja.extensions import db
-from kinerja.models.planning import SubPeriod, WorkPlan
 from kinerja.models.reports import Report
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import reports
+from kinerja.services.plans.queries import behaviour_values
 from kinerja.services.reports import activities, dialogue, evaluations, queries
 from kinerja.services.reports import reports as reporting
 from kinerja.services.reports.achievement import progress
 from kinerja.services.reports.files import file_store
 from kinerja.views.formatters import waiting_time
 from kinerja.views.params import parse_pk
-from kinerja.views.plans.page import behaviour_values
 from kinerja.views.refusals import flash_refusal, screen_step, tr
 from kinerja.views.reports.files import evidence_file
 from kinerja.views.reports.schemas import RatingsSchema
@@ -97,10 +95,12 @@ class ReportPageView(BaseView):
     @expose("/start", methods=["POST"])
     @has_access
     def start(self) -> Any:
-        plan = db.session.get(WorkPlan, parse_pk(request.form.get("work_plan")) or 0)
-        sub_period = db.session.get(SubPeriod, parse_pk(request.form.get("sub_period")) or 0)
         try:
-            report = reporting.start_report(plan, sub_period, current_scope())
+            report = reporting.start_report(
+                parse_pk(request.form.get("work_plan")),
+                parse_pk(request.form.get("sub_period")),
+                current_scope(),
+            )
         except DomainError as refusal:
             flash_refusal(refusal)
             return redirect(url_for("ReportPageView.mine"))

@@ -16,10 +16,8 @@ from sqlalchemy import select
 from kinerja.demo.performance_data import Goal, plan_texts
 from kinerja.domain.planning import (
     Cadence,
-    PeriodStatus,
     PlanStatus,
     default_direction,
-    sub_periods,
 )
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
@@ -31,14 +29,15 @@ from kinerja.models.planning import (
     Objective,
     Period,
     PlanTemplate,
-    SubPeriod,
     TemplateIndicator,
     TemplateObjective,
     WorkPlan,
     WorkPlanEvent,
     WorkPlanVersion,
 )
+from kinerja.security.policies import SYSTEM
 from kinerja.services.plans.history import snapshot
+from kinerja.services.plans.periods import advance_period, save_period
 
 # The chain's positions above ``atasan``, and the staff position that gets a template.
 SEKDA, KADINKES, KABID_P2P = "SETDA-00", "DINKES-00", "DINKES.P2P-00"
@@ -104,29 +103,12 @@ def load_plans(pegawai_id: int, atasan_id: int) -> DemoPlans:
 
 def _period(year: int) -> Period:
     period = db.session.scalar(select(Period).where(Period.year == year))
-    if period is None:
+    if period is None:  # opened as the Admin would, then moved on to the running stage
         period = Period(
-            year=year,
-            name=plan_texts().period_name.format(year=year),
-            cadence=Cadence.QUARTERLY,
-            status=PeriodStatus.RUNNING,
-            starts_on=date(year, 1, 1),
-            ends_on=date(year, 12, 31),
-            planning_deadline=date(year, 1, 31),
+            year=year, name=plan_texts().period_name.format(year=year), cadence=Cadence.QUARTERLY
         )
-        period.sub_periods = [
-            SubPeriod(
-                number=d.number,
-                name=d.name,
-                starts_on=d.starts_on,
-                ends_on=d.ends_on,
-                report_deadline=d.report_deadline,
-                evaluation_deadline=d.evaluation_deadline,
-            )
-            for d in sub_periods(year, Cadence.QUARTERLY)
-        ]
-        db.session.add(period)
-        db.session.flush()
+        save_period(period, SYSTEM)
+        advance_period(period, SYSTEM)
     return period
 
 

@@ -105,6 +105,28 @@ class KinerjaModelApi(ModelRestApi):
             return self.response_422(message=err.messages)  # type: ignore[arg-type]
         return loaded
 
+    def change_state(
+        self,
+        pk: Any,
+        schema: Schema,
+        step: Callable[[Any, dict[str, Any]], Any],
+        answer: Callable[[Any], dict[str, Any]],
+    ) -> Response:
+        """A state-change endpoint: the row must be readable (else 404), the body must fit
+        ``schema``; the use case ``step(row, body)`` decides (its refusal answers) and the
+        answer is ``answer(row)`` of the row as it now stands."""
+        row = self._readable(pk)
+        if row is None:
+            return self.response_404()
+        data = self.body(schema)
+        if isinstance(data, Response):
+            return data
+        result, refused = self.use_case(lambda: step(row, data))
+        if refused is not None:
+            return refused
+        changed = result if isinstance(result, type(row)) else row
+        return self.response(200, result=answer(changed))
+
     def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
         """A related row is named by its id: anything else (an object, a list, a huge number)
         is refused here, before marshmallow-sqlalchemy would try to build a row from it."""

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from kinerja.models.org import Employee, Position, Rank, Unit
@@ -27,24 +29,39 @@ def _supervised(scope: Scope) -> Select[tuple[int]]:
     return subordinate_position_ids(scope.employee_position_id)
 
 
+Reach = Callable[[Scope], ColumnElement[bool]]
+
+
+def roles_add_up(
+    scope: Scope, *, operator: Reach, employee: Reach, supervisor: Reach
+) -> ColumnElement[bool]:
+    """What an organisation row's readers reach: Admin and Integrator everything, otherwise
+    the union of what each of one's roles reaches (an Operator who is also an employee
+    reads both their units and their own records)."""
+    if scope.sees_all:
+        return true()
+    conditions: list[ColumnElement[bool]] = []
+    if scope.is_operator:
+        conditions.append(operator(scope))
+    if scope.is_employee:
+        conditions.append(employee(scope))
+    if scope.is_supervisor:
+        conditions.append(supervisor(scope))
+    return any_of(conditions)
+
+
 class UnitPolicy(Policy[Unit]):
     model = Unit
 
     def read(self, scope: Scope) -> ColumnElement[bool]:
-        if scope.sees_all:
-            return true()
-        conditions: list[ColumnElement[bool]] = []
-        if scope.is_operator:
-            conditions.append(Unit.id.in_(_subtree(scope)))
-        if scope.is_employee:
-            conditions.append(Unit.id == scope.employee_unit_id)
-        if scope.is_supervisor:
-            conditions.append(
-                Unit.id.in_(
-                    select(Employee.unit_id).where(Employee.position_id.in_(_supervised(scope)))
-                )
-            )
-        return any_of(conditions)
+        return roles_add_up(
+            scope,
+            operator=lambda s: Unit.id.in_(_subtree(s)),
+            employee=lambda s: Unit.id == s.employee_unit_id,
+            supervisor=lambda s: Unit.id.in_(
+                select(Employee.unit_id).where(Employee.position_id.in_(_supervised(s)))
+            ),
+        )
 
     def manage(self, scope: Scope) -> ColumnElement[bool]:
         """Units one may edit or delete: the Operator's subtree without its top."""
@@ -64,16 +81,12 @@ class PositionPolicy(Policy[Position]):
     model = Position
 
     def read(self, scope: Scope) -> ColumnElement[bool]:
-        if scope.sees_all:
-            return true()
-        conditions: list[ColumnElement[bool]] = []
-        if scope.is_operator:
-            conditions.append(Position.unit_id.in_(_subtree(scope)))
-        if scope.is_employee:
-            conditions.append(Position.unit_id == scope.employee_unit_id)
-        if scope.is_supervisor:
-            conditions.append(Position.id.in_(_supervised(scope)))
-        return any_of(conditions)
+        return roles_add_up(
+            scope,
+            operator=lambda s: Position.unit_id.in_(_subtree(s)),
+            employee=lambda s: Position.unit_id == s.employee_unit_id,
+            supervisor=lambda s: Position.id.in_(_supervised(s)),
+        )
 
     def manage(self, scope: Scope) -> ColumnElement[bool]:
         if scope.manages_all:
@@ -104,16 +117,12 @@ class EmployeePolicy(Policy[Employee]):
     model = Employee
 
     def read(self, scope: Scope) -> ColumnElement[bool]:
-        if scope.sees_all:
-            return true()
-        conditions: list[ColumnElement[bool]] = []
-        if scope.is_operator:
-            conditions.append(Employee.unit_id.in_(_subtree(scope)))
-        if scope.is_employee:
-            conditions.append(Employee.id == scope.employee_id)
-        if scope.is_supervisor:
-            conditions.append(Employee.position_id.in_(_supervised(scope)))
-        return any_of(conditions)
+        return roles_add_up(
+            scope,
+            operator=lambda s: Employee.unit_id.in_(_subtree(s)),
+            employee=lambda s: Employee.id == s.employee_id,
+            supervisor=lambda s: Employee.position_id.in_(_supervised(s)),
+        )
 
     def manage(self, scope: Scope) -> ColumnElement[bool]:
         if scope.manages_all:

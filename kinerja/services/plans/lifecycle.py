@@ -103,19 +103,14 @@ def copy_objectives(objectives: list[Any], plan: WorkPlan) -> None:
             order=source.order,
             strategic_goal=getattr(source, "strategic_goal", None),
         )
-        objective.indicators = [
-            Indicator(
-                text=i.text,
-                aspect=i.aspect,
-                target=i.target,
-                unit=i.unit,
-                direction=i.direction,
-                accumulation=i.accumulation,
-                order=i.order,
-            )
-            for i in source.indicators
-        ]
+        objective.indicators = [Indicator(**indicator_values(i)) for i in source.indicators]
         plan.objectives.append(objective)
+
+
+def indicator_values(source: Any) -> dict[str, Any]:
+    """What a copy of an indicator (of a plan or a template) carries over."""
+    fields = ("text", "aspect", "target", "unit", "direction", "accumulation", "order")
+    return {name: getattr(source, name) for name in fields}
 
 
 @use_case

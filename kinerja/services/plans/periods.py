@@ -85,6 +85,7 @@ def save_period(period: Period, scope: Scope) -> None:
             for d in sub_periods(year, period.cadence)
         ]
     db.session.add(period)
+    db.session.flush()
 
 
 @use_case

@@ -32,7 +32,7 @@ from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
 from kinerja.services.plans.content import check_indicator_fields
 from kinerja.services.plans.history import record, record_on_behalf
-from kinerja.services.plans.lifecycle import copy_objectives, new_plan
+from kinerja.services.plans.lifecycle import copy_objectives, indicator_values, new_plan
 from kinerja.services.validation import NOT_FOUND, Errors, require
 
 
@@ -50,18 +50,7 @@ def save_template_from_plan(plan: WorkPlan, name: str, scope: Scope) -> PlanTemp
     )
     for objective in plan.objectives:
         copy = TemplateObjective(kind=objective.kind, text=objective.text, order=objective.order)
-        copy.indicators = [
-            TemplateIndicator(
-                text=i.text,
-                aspect=i.aspect,
-                target=i.target,
-                unit=i.unit,
-                direction=i.direction,
-                accumulation=i.accumulation,
-                order=i.order,
-            )
-            for i in objective.indicators
-        ]
+        copy.indicators = [TemplateIndicator(**indicator_values(i)) for i in objective.indicators]
         template.objectives.append(copy)
     db.session.add(template)
     db.session.flush()

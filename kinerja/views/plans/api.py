@@ -190,16 +190,7 @@ class WorkPlanApi(KinerjaModelApi):
         )
 
     def _transition(self, pk: Any, schema: Schema, step: Step) -> Response:
-        plan = self._readable(pk)
-        if plan is None:
-            return self.response_404()
-        data = self.body(schema)
-        if isinstance(data, Response):
-            return data
-        changed, refused = self.use_case(lambda: step(plan, data))
-        if refused is not None:
-            return refused
-        return self.response(200, result=self._state(changed))
+        return self.change_state(pk, schema, step, self._state)
 
     @staticmethod
     def _state(plan: WorkPlan) -> dict[str, Any]:

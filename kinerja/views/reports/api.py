@@ -83,15 +83,15 @@ class ReportApi(KinerjaModelApi):
         return self.response(201, id=report.id, result=self._state(report))
 
     def put_headless(self, pk: Any) -> Any:
-        report = self._manageable(pk)
-        if report is None:
+        if self._manageable(pk) is None:
             return self.response_404()
-        data = self.body(ReportNoteSchema())
-        if isinstance(data, Response):
-            return data
-        # null clears the note; leaving it out keeps it
-        note = (data["note"] or "") if "note" in data else None
-        return self._run(report, lambda r: reporting.save_report(r, {}, current_scope(), note=note))
+
+        def step(report: Report, data: dict[str, Any]) -> None:
+            # null clears the note; leaving it out keeps it
+            note = (data["note"] or "") if "note" in data else None
+            reporting.save_report(report, {}, current_scope(), note=note)
+
+        return self.change_state(pk, ReportNoteSchema(), step, self._state)
 
     @expose("/<pk>/submit", methods=["POST"])
     @protect()
@@ -180,21 +180,7 @@ class ReportApi(KinerjaModelApi):
         )
 
     def _transition(self, pk: Any, schema: Schema, step: Step) -> Response:
-        report = self._readable(pk)
-        if report is None:
-            return self.response_404()
-        data = self.body(schema)
-        if isinstance(data, Response):
-            return data
-        return self._run(report, lambda r: step(r, data))
-
-    def _run(self, report: Report, step: Callable[[Report], Any]) -> Response:
-        result, refused = self.use_case(lambda: step(report))
-        if refused is not None:
-            return refused
-        return self.response(
-            200, result=self._state(result if isinstance(result, Report) else report)
-        )
+        return self.change_state(pk, schema, step, self._state)
 
     @staticmethod
     def _state(report: Report) -> dict[str, Any]:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask import current_app
 
 from kinerja.extensions import db
-from kinerja.jobs.progress import report_progress
 from kinerja.jobs.registry import job
 from kinerja.models.security import KinerjaUser
 from kinerja.security.policies import scope_for_user
+from kinerja.services import job_runs
 from kinerja.services.imports import ImportKind, ImportMode, import_file
+from kinerja.services.job_runs import JobOutcome
 
 
 def upload_dir() -> Path:
@@ -29,7 +29,7 @@ def import_organisation_file(
     mode: str,
     user_id: int,
     run_id: int | None = None,
-) -> dict[str, Any]:
+) -> JobOutcome:
     """Check and import a stored file with the rights of the person who uploaded it.
 
     Idempotent: importing updates by natural keys, so a retry after a failure re-applies the
@@ -46,7 +46,7 @@ def import_organisation_file(
         ImportMode(mode),
         scope_for_user(user),
         max_rows=current_app.config["KINERJA_IMPORT_MAX_ROWS"],
-        progress=lambda done, total: report_progress(run_id, done, total),
+        progress=job_runs.progress_reporter(run_id),
     )
     path.unlink(missing_ok=True)
-    return report.as_json()
+    return JobOutcome(result=report.as_json())

@@ -3,6 +3,7 @@ show, refusals that fail at once, and sweeps that never hand a run over twice.""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from kinerja.models.base import utcnow
 from kinerja.models.jobs import RETRY_INTERVALS, JobRun, JobStatus, Message
 from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services import job_runs, outbox
+from kinerja.services.imports import ImportKind, ImportMode, request_import
 from kinerja.services.logins import create_logins
 from tests.conftest import _free_port
 from tests.factories import Org
@@ -117,6 +119,26 @@ def test_a_failing_job_shows_its_retries_then_fails_and_can_be_retried(
     run_jobs()
     assert _reload(run.id).status == JobStatus.SUCCEEDED
     assert len(mailbox.messages) == 1
+
+
+def test_a_refused_job_fails_at_once_with_its_message(org: Org, run_jobs) -> None:
+    scope = scope_for_user(org.users.operator)
+    run = request_import(
+        ImportKind.UNITS,
+        io.BytesIO(b"kode,nama,jenis,kode_induk\nDINKES.A,A,bidang,DINKES\n"),
+        "units.csv",
+        ImportMode.ALL_OR_NOTHING,
+        scope,
+    )
+    org.users.operator.active = False  # deactivated before the job ran
+    db.session.commit()
+    run_jobs()
+    run = _reload(run.id)
+    assert (run.status, run.attempts) == (JobStatus.FAILED, 1)
+    assert run.outcome == Message(
+        "The account that uploaded the file no longer exists or is inactive.", {}
+    )
+    assert ScheduledJobRegistry(queue=outbox.queue("default")).get_job_ids() == []
 
 
 def test_only_failed_runs_in_reach_can_be_retried(org: Org) -> None:

@@ -8,6 +8,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from kinerja.jobs.worker import run_worker
+from kinerja.services.outbox import dispatch_pending
+
 kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
 
 
@@ -52,22 +55,28 @@ def demo_command(employees: int) -> None:
 
 
 @kinerja_cli.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty (no periodic jobs).")
+@click.option(
+    "--cron/--no-cron",
+    default=True,
+    show_default=True,
+    help="Run the periodic jobs of kinerja/jobs/schedule.py beside this worker.",
+)
 @click.argument("queues", nargs=-1)
-def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
-    """Run the background job worker (needs REDIS_URL)."""
-    from kinerja.jobs.worker import run_worker
-
-    if not current_app.config.get("REDIS_URL"):
+def worker_command(burst: bool, cron: bool, queues: tuple[str, ...]) -> None:
+    """Run the background job worker and its schedulers (needs REDIS_URL)."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
         raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inline.")
-    run_worker(list(queues or current_app.config["RQ_QUEUES"]), burst=burst)
+    run_worker(
+        list(queues or current_app.config["RQ_QUEUES"]), redis_url, burst=burst, with_cron=cron
+    )
 
 
 @kinerja_cli.command("sweep-jobs")
 def sweep_jobs_command() -> None:
-    """Hand over jobs that stayed pending because Redis was unreachable."""
-    from kinerja.services.outbox import dispatch_pending
-
+    """Hand over jobs that stayed pending because Redis was unreachable (the worker's
+    schedule does this every minute)."""
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
 
 

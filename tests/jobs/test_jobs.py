@@ -196,3 +196,22 @@ def test_two_sweeps_at_once_hand_each_run_over_once(
     assert outbox.queue("mail").count == len(runs)
     db.session.expire_all()
     assert set(db.session.scalars(select(JobRun.status))) == {JobStatus.QUEUED}
+
+
+def test_without_redis_jobs_run_inline_after_the_commit(
+    app: Flask, org: Org, mailbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    batch = create_logins([org.employees.epid2.id], SYSTEM, "email")
+    run = _reload(batch.job_run_id)
+    assert (run.status, run.attempts) == (JobStatus.SUCCEEDED, 1)
+    assert [m["To"] for m in mailbox.messages] == ["epid2@uji.example"]
+
+    monkeypatch.setattr(app.extensions["mail"], "port", _free_port())  # nobody listens
+    org.employees.perawat.email = "perawat@uji.example"
+    db.session.commit()
+    batch = create_logins([org.employees.perawat.id], SYSTEM, "email")
+    assert batch.created  # the use case committed; only its inline follow-up failed
+    run = _reload(batch.job_run_id)
+    assert (run.status, run.attempts) == (JobStatus.FAILED, 1)  # no retries without RQ
+    assert run.finished_at is not None

@@ -22,7 +22,7 @@ run: $(VENV)/.runtime translations ## Install, prepare the SQLite demo and serve
 serve: $(VENV)/.runtime translations ## Serve without re-running init and demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-worker: $(VENV)/.runtime translations ## Run the RQ worker (needs REDIS_URL)
+worker: $(VENV)/.runtime translations ## Run the RQ worker with its retry and cron schedulers (needs REDIS_URL)
 	$(FLASK) kinerja worker
 
 test: $(VENV)/.dev translations browser ## Run the whole suite against real PostgreSQL and Redis

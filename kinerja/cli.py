@@ -8,6 +8,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from kinerja.bench import bench_org
+from kinerja.demo import load_demo
+from kinerja.jobs.worker import run_worker
+from kinerja.services.outbox import dispatch_pending
+from kinerja.services.setup import initialise
+
 kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
 
 
@@ -18,8 +24,6 @@ def register_cli(app: Flask) -> None:
 @kinerja_cli.command("init")
 def init_command() -> None:
     """Upgrade the schema, create roles, permissions and reference data (idempotent)."""
-    from kinerja.services.setup import initialise
-
     report = initialise()
     click.echo(
         f"Schema up to date; roles: {', '.join(report.roles)}; "
@@ -37,8 +41,6 @@ def init_command() -> None:
 )
 def demo_command(employees: int) -> None:
     """Load the demo organisation and logins (idempotent: adds only what is missing)."""
-    from kinerja.demo import load_demo
-
     started = time.perf_counter()
     report = load_demo(employees=employees)
     elapsed = time.perf_counter() - started
@@ -52,22 +54,28 @@ def demo_command(employees: int) -> None:
 
 
 @kinerja_cli.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty (no periodic jobs).")
+@click.option(
+    "--cron/--no-cron",
+    default=True,
+    show_default=True,
+    help="Run the periodic jobs of kinerja/jobs/schedule.py beside this worker.",
+)
 @click.argument("queues", nargs=-1)
-def worker_command(burst: bool, queues: tuple[str, ...]) -> None:
-    """Run the background job worker (needs REDIS_URL)."""
-    from kinerja.jobs.worker import run_worker
-
-    if not current_app.config.get("REDIS_URL"):
+def worker_command(burst: bool, cron: bool, queues: tuple[str, ...]) -> None:
+    """Run the background job worker and its schedulers (needs REDIS_URL)."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
         raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inline.")
-    run_worker(list(queues or current_app.config["RQ_QUEUES"]), burst=burst)
+    run_worker(
+        list(queues or current_app.config["RQ_QUEUES"]), redis_url, burst=burst, with_cron=cron
+    )
 
 
 @kinerja_cli.command("sweep-jobs")
 def sweep_jobs_command() -> None:
-    """Hand over jobs that stayed pending because Redis was unreachable."""
-    from kinerja.services.outbox import dispatch_pending
-
+    """Hand over jobs that stayed pending because Redis was unreachable (the worker's
+    schedule does this every minute)."""
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
 
 
@@ -76,7 +84,5 @@ def sweep_jobs_command() -> None:
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
 def bench_command(name: str, repeat: int) -> None:
     """Print benchmark figures (run after `kinerja demo --employees 100000`)."""
-    from kinerja.bench import bench_org
-
     for line in bench_org(current_app._get_current_object(), repeat=repeat):  # type: ignore[attr-defined]
         click.echo(line)

@@ -1,7 +1,10 @@
-"""Background jobs: verb-first functions taking ids, registered by name, run by RQ.
+"""Background jobs: a layer above the services, like the views.
 
-Use cases record runs by name in the outbox (:mod:`kinerja.services.outbox`); this package
-holds the job functions, the runner that executes a recorded run, and the worker.
+Jobs are verb-first functions taking ids and enum values, registered by name; they call use
+cases (:mod:`kinerja.services`) and never commit, roll back or record their run themselves.
+Use cases record runs by name in the outbox (:mod:`kinerja.services.outbox`) and never
+import this package; RQ runs :func:`run_job` by its dotted name, and
+:mod:`kinerja.jobs.schedule` declares the periodic jobs.
 """
 
 from __future__ import annotations
@@ -9,11 +12,10 @@ from __future__ import annotations
 from flask import Flask
 
 from kinerja.jobs import imports, logins
-from kinerja.jobs.progress import report_progress
 from kinerja.jobs.registry import REGISTRY, job
 from kinerja.jobs.runner import run_job
 
-__all__ = ["REGISTRY", "imports", "init_jobs", "job", "logins", "report_progress", "run_job"]
+__all__ = ["REGISTRY", "imports", "init_jobs", "job", "logins", "run_job"]
 
 
 def init_jobs(app: Flask) -> None:

@@ -2,51 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from flask import current_app
-
-from kinerja.extensions import db
-from kinerja.jobs.progress import report_progress
 from kinerja.jobs.registry import job
-from kinerja.models.security import KinerjaUser
-from kinerja.security.policies import scope_for_user
-from kinerja.services.imports import ImportKind, ImportMode, import_file
-
-
-def upload_dir() -> Path:
-    path = Path(current_app.config["KINERJA_UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+from kinerja.services import imports, job_runs
+from kinerja.services.job_runs import JobOutcome
 
 
 @job
 def import_organisation_file(
-    kind: str,
-    stored_name: str,
-    original_name: str,
-    mode: str,
-    user_id: int,
-    run_id: int | None = None,
-) -> dict[str, Any]:
-    """Check and import a stored file with the rights of the person who uploaded it.
+    upload_id: int, kind: str, mode: str, run_id: int | None = None
+) -> JobOutcome:
+    """Check and import an uploaded file with the rights of the person who uploaded it.
 
-    Idempotent: importing updates by natural keys, so a retry after a failure re-applies the
-    same file without duplicating anything; the file is removed once it has been read.
+    Idempotent: the import updates by natural keys and the file is removed only with a
+    successful import, so a retry after a failure re-applies the same file safely.
     """
-    user = db.session.get(KinerjaUser, user_id)
-    if user is None or not user.active:
-        raise PermissionError("the uploading account no longer exists or is inactive")
-    path = upload_dir() / Path(stored_name).name
-    report = import_file(
-        path,
-        original_name,
-        ImportKind(kind),
-        ImportMode(mode),
-        scope_for_user(user),
-        max_rows=current_app.config["KINERJA_IMPORT_MAX_ROWS"],
-        progress=lambda done, total: report_progress(run_id, done, total),
+    report = imports.import_upload(
+        upload_id,
+        imports.ImportKind(kind),
+        imports.ImportMode(mode),
+        progress=job_runs.progress_reporter(run_id),
     )
-    path.unlink(missing_ok=True)
-    return report.as_json()
+    message, params = report.summary()
+    return JobOutcome(message, params, report.as_json())

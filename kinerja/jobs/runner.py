@@ -1,4 +1,6 @@
-"""Runs a recorded job: marks it running, calls the registered function, records the outcome.
+"""Runs a recorded job: the run is marked running, the registered function is called, and
+the outcome recorded — each step a use case of :mod:`kinerja.services.job_runs`; nothing
+here commits.
 
 RQ imports :func:`run_job` by its dotted name (see :data:`kinerja.services.outbox.RUNNER`);
 without Redis the outbox calls it inline after the commit.
@@ -7,52 +9,49 @@ without Redis the outbox calls it inline after the commit.
 from __future__ import annotations
 
 import logging
-import traceback
 
 from flask import current_app
+from rq import get_current_job
 
-from kinerja.extensions import db
+from kinerja.domain.errors import DomainError
 from kinerja.jobs.registry import REGISTRY
-from kinerja.models.base import utcnow
-from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.services import job_runs
+from kinerja.services.job_runs import JobOutcome
 
 log = logging.getLogger(__name__)
 
 
 def run_job(run_id: int) -> None:
-    """Run a recorded job: mark it running, call it, record success or the failure.
+    """Run a recorded job and record its outcome.
 
-    Re-raises a failure so RQ's ``Retry`` tries again; each attempt is counted.
+    A fault (SMTP or the database unreachable…) is re-raised under RQ, which tries again
+    while its ``Retry`` allows: the run says *retrying* until the last attempt has failed.
+    A refusal (:class:`DomainError`: the file is gone, the uploader was deactivated) will
+    not change by trying again: the run fails at once, with the refusal's message.
     """
-    run = db.session.get(JobRun, run_id)
-    if run is None or run.status == JobStatus.SUCCEEDED:
+    run = job_runs.start(run_id)
+    if run is None:
         return
-    func = REGISTRY.get(run.name)
-    run.status = JobStatus.RUNNING
-    run.attempts += 1
-    run.started_at = utcnow()
-    run.error = None
-    db.session.commit()
     try:
+        func = REGISTRY.get(run.name)
         if func is None:
             raise LookupError(f"Unknown job {run.name!r}")
-        message = func(*run.args, run_id=run_id)
+        outcome = func(*run.args, run_id=run_id)
+    except DomainError as refusal:
+        log.warning("Job run %s (%s) was refused: %s", run_id, run.name, refusal)
+        job_runs.record_failure(run_id, refusal, retrying=False)
+        return
     except Exception as exc:
-        db.session.rollback()
-        run = db.session.get(JobRun, run_id)
-        run.status = JobStatus.FAILED
-        run.error = "".join(traceback.format_exception_only(exc)).strip()
-        run.finished_at = utcnow()
-        db.session.commit()
+        retrying = _rq_retries_left()
         log.exception("Job run %s (%s) failed", run_id, run.name)
+        job_runs.record_failure(run_id, exc, retrying=retrying)
         if current_app.config.get("REDIS_URL"):
             raise
         return
-    run = db.session.get(JobRun, run_id)
-    run.status = JobStatus.SUCCEEDED
-    if isinstance(message, dict):
-        run.result = message
-        message = message.get("summary")
-    run.message = message if isinstance(message, str) else None
-    run.finished_at = utcnow()
-    db.session.commit()
+    job_runs.succeed(run_id, outcome if isinstance(outcome, JobOutcome) else JobOutcome())
+
+
+def _rq_retries_left() -> bool:
+    """Whether RQ will run this job again after this failure (its ``Retry`` not used up)."""
+    current = get_current_job()
+    return current is not None and current.should_retry

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_appbuilder.security.sqla.models import Role
+from flask_babel import force_locale, gettext
+from flask_mail import Connection, Message
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from kinerja.domain.errors import N_, DomainError
 from kinerja.extensions import db
+from kinerja.models.base import utcnow
+from kinerja.models.jobs import JobName
 from kinerja.models.org import Employee
 from kinerja.models.security import KinerjaUser
 from kinerja.security import roles
@@ -24,6 +29,7 @@ from kinerja.services.roles import sync_supervisor_roles
 
 Delivery = Literal["show", "email"]
 MAX_SHOWN_AT_ONCE = 200
+EMAIL_JOB = JobName.EMAIL_LOGIN_CREDENTIALS.value
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
 
@@ -129,9 +135,7 @@ def create_logins(employee_ids: list[int], scope: Scope, delivery: Delivery) -> 
     sync_supervisor_roles()
     if delivery == "email" and batch.created:
         user_ids = [issued.user_id for issued in batch.created]
-        run = outbox.schedule(
-            "email_login_credentials", user_ids, queue_name="mail", total=len(user_ids)
-        )
+        run = outbox.schedule(EMAIL_JOB, user_ids, queue_name="mail", total=len(user_ids))
         batch.job_run_id = run.id
     return batch
 
@@ -146,3 +150,55 @@ def _why_not(employee: Employee, delivery: Delivery, taken: set[str]) -> DomainE
     if delivery == "email" and not employee.email:
         return DomainError(N_("has no email address"))
     return None
+
+
+@use_case
+def mail_login_credentials(
+    user_id: int, connection: Connection, *, mailed_since: datetime | None = None
+) -> bool:
+    """Issue a fresh one-time password to a new login and mail it; True if mailed.
+
+    Idempotent: a login mailed at or after ``mailed_since`` (by an earlier attempt of the
+    same run) is left alone, so nobody gets a second password that silently replaces the
+    first; so is a login already used, or one without an email address. The row is locked
+    while the mail goes out, and the password is kept only if the mail was accepted.
+    """
+    found = db.session.execute(
+        select(KinerjaUser, Employee)
+        .join(Employee, Employee.user_id == KinerjaUser.id)
+        .where(KinerjaUser.id == user_id)
+        .with_for_update(of=KinerjaUser)
+    ).first()
+    if found is None:
+        return False
+    user, employee = found
+    already = user.credentials_sent_at is not None and (
+        mailed_since is None or user.credentials_sent_at >= mailed_since
+    )
+    if already or not employee.email or user.last_login is not None:
+        return False
+    email = employee.email
+    password = one_time_password()
+    user.password = hash_password(password)
+    user.must_change_password = True
+    user.credentials_sent_at = utcnow()
+    db.session.flush()
+    connection.send(_credentials_message(email, employee.name, user.username, password))
+    return True
+
+
+def _credentials_message(email: str, name: str, username: str, password: str) -> Message:
+    """The email, in the instance's language (the employee has not chosen one yet)."""
+    base_url = current_app.config.get("KINERJA_BASE_URL", "http://127.0.0.1:5000")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        return Message(
+            subject=gettext("Your Kinerja login"),
+            recipients=[email],
+            body=render_template(
+                "email/login_credentials.txt",
+                name=name,
+                username=username,
+                password=password,
+                login_url=f"{base_url}/login/",
+            ),
+        )

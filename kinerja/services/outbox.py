@@ -4,10 +4,15 @@ handed to the queue only after it commits.
 A use case calls :func:`schedule` with a job's name; the :class:`JobRun` row commits with the
 data, then :func:`dispatch_committed` (called by the use-case boundary) gives it to RQ. If
 Redis is down the row stays ``pending`` and :func:`dispatch_pending` — run every minute by
-the worker's scheduler — hands it over later: nothing is lost. Without ``REDIS_URL`` the run
-is executed inline after the commit. Services never import job modules: RQ imports the
-runner by its dotted name in the worker, and the inline runner is registered by
-:func:`kinerja.jobs.init_jobs`.
+the periodic jobs of :mod:`kinerja.jobs.schedule` — hands it over later: nothing is lost.
+Without ``REDIS_URL`` the run is executed inline after the commit. Services never import
+job modules: RQ imports the runner by its dotted name in the worker, and the inline runner
+is registered by :func:`kinerja.jobs.init_jobs`.
+
+Handing a run over is bookkeeping of its own, apart from any use case: it locks the row on
+a connection of its own (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), enqueues it and marks it
+``queued`` there. Two sweeps at once (two workers) therefore never hand over the same run
+twice, and a sweep never touches the session of whoever called it.
 """
 
 from __future__ import annotations
@@ -25,13 +30,14 @@ from sqlalchemy.orm import Session
 
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
-from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.models.jobs import RETRY_INTERVALS, JobRun, JobStatus
 
 log = logging.getLogger(__name__)
 
 RUNNER = "kinerja.jobs.runner.run_job"
-RETRY_INTERVALS = [10, 60, 300]
 PENDING_GRACE = timedelta(seconds=30)
+JOB_TIMEOUT = 3600
+FAILURE_TTL = 7 * 24 * 3600
 
 _TO_DISPATCH = "kinerja_jobs_to_dispatch"
 _COMMITTED = "kinerja_jobs_committed"
@@ -64,7 +70,7 @@ def schedule(
     name: str, *args: Any, queue_name: str = "default", total: int | None = None
 ) -> JobRun:
     """Record a run of the job ``name`` in the current transaction; it is dispatched after
-    the commit."""
+    the commit. ``args`` stay JSON-simple: ids and enum values, never ORM objects."""
     if name not in _state()["names"]:
         raise ValueError(f"{name} is not a registered job")
     user = g.get("user") if has_request_context() else None
@@ -79,8 +85,13 @@ def schedule(
     )
     db.session.add(run)
     db.session.flush()
-    db.session.info.setdefault(_TO_DISPATCH, []).append(run.id)
+    dispatch_after_commit(run.id)
     return run
+
+
+def dispatch_after_commit(run_id: int) -> None:
+    """Hand the run over once the current transaction commits (nothing if it rolls back)."""
+    db.session.info.setdefault(_TO_DISPATCH, []).append(run_id)
 
 
 @event.listens_for(Session, "after_commit")
@@ -102,54 +113,53 @@ def dispatch_committed() -> None:
         dispatch(run_id)
 
 
-def dispatch(run_id: int) -> None:
-    """Give one pending run to RQ, or run it inline without Redis."""
+def dispatch(run_id: int) -> bool:
+    """Give one pending run to RQ (or run it inline without Redis); True if it was handed
+    over by this call. Safe to call twice at once: the second finds it locked or queued."""
     if not current_app.config.get("REDIS_URL"):
         _state()["run_inline"](run_id)
-        return
-    run = db.session.get(JobRun, run_id)
-    if run is None or run.status != JobStatus.PENDING:
-        return
-    try:
-        queue(run.queue).enqueue(
-            RUNNER,
-            run_id,
-            job_id=f"kinerja-run-{run_id}",
-            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            job_timeout=3600,
-            failure_ttl=7 * 24 * 3600,
+        return True
+    with db.engine.connect() as connection, connection.begin():
+        found = connection.execute(
+            select(JobRun.queue)
+            .where(JobRun.id == run_id, JobRun.status == JobStatus.PENDING)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if found is None:
+            return False
+        try:
+            _enqueue(run_id, found.queue)
+        except RedisError as exc:
+            log.warning("Redis unavailable, run %s stays pending: %s", run_id, exc)
+            return False
+        connection.execute(
+            update(JobRun)
+            .where(JobRun.id == run_id, JobRun.status == JobStatus.PENDING)
+            .values(status=JobStatus.QUEUED, updated_at=utcnow())
         )
-    except RedisError as exc:
-        log.warning("Redis unavailable, run %s stays pending: %s", run_id, exc)
-        return
-    db.session.execute(
-        update(JobRun)
-        .where(JobRun.id == run_id, JobRun.status == JobStatus.PENDING)
-        .values(status=JobStatus.QUEUED, updated_at=utcnow())
+    return True
+
+
+def _enqueue(run_id: int, queue_name: str) -> None:
+    queue(queue_name).enqueue(
+        RUNNER,
+        run_id,
+        job_id=f"kinerja-run-{run_id}",
+        retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
+        job_timeout=JOB_TIMEOUT,
+        failure_ttl=FAILURE_TTL,
     )
-    db.session.commit()
 
 
 def dispatch_pending(older_than: timedelta = PENDING_GRACE) -> int:
-    """Sweep: dispatch runs that stayed pending (Redis was down, or the process died)."""
+    """Sweep: hand over the runs that stayed pending (Redis was down, or the process died
+    between commit and hand-over); the number handed over. Idempotent, and safe while
+    another sweep runs (see the module's docstring)."""
     cutoff = utcnow() - older_than
-    ids = db.session.scalars(
-        select(JobRun.id).where(JobRun.status == JobStatus.PENDING, JobRun.created_at <= cutoff)
-    ).all()
-    for run_id in ids:
-        dispatch(run_id)
-    return len(ids)
-
-
-def retry(run_id: int) -> bool:
-    """Put a failed run back in line (the back office's "Retry")."""
-    result = db.session.execute(
-        update(JobRun)
-        .where(JobRun.id == run_id, JobRun.status == JobStatus.FAILED)
-        .values(status=JobStatus.PENDING, error=None, updated_at=utcnow())
-    )
-    changed = getattr(result, "rowcount", 0)
-    db.session.commit()
-    if changed:
-        dispatch(run_id)
-    return bool(changed)
+    with db.engine.connect() as connection:
+        ids = connection.scalars(
+            select(JobRun.id)
+            .where(JobRun.status == JobStatus.PENDING, JobRun.created_at <= cutoff)
+            .order_by(JobRun.id)
+        ).all()
+    return sum(1 for run_id in ids if dispatch(run_id))

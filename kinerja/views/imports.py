@@ -1,35 +1,42 @@
-"""Importing units, positions and employees from CSV/XLSX: upload, progress, report."""
+"""Importing units, positions and employees from CSV/XLSX: upload, progress, report.
+
+The screens only ask: the upload is kept and its import recorded by
+:func:`~kinerja.services.imports.request_import`, the job runs it, and the run's page shows
+what it found (problems by row and column, translated when shown).
+"""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app, flash, g, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import select
 from wtforms import RadioField, SelectField
 
-from kinerja.extensions import db
-from kinerja.jobs.imports import import_organisation_file, upload_dir
-from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.domain.errors import DomainError, FieldErrors
+from kinerja.models.jobs import JobStatus
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.imports import (
     COLUMNS,
     ImportKind,
     ImportMode,
+    ImportRun,
     choices_for,
+    readable_import,
+    recent_imports,
     request_import,
     template_rows,
+    text_columns,
 )
-from kinerja.services.spreadsheets import CSV_SUFFIXES, XLSX_SUFFIXES, write_csv, write_xlsx
+from kinerja.services.spreadsheets import write_csv, write_xlsx
+from kinerja.views.jobs import message_text
+from kinerja.views.refusals import error_messages, flash_refusal
 
 KIND_LABELS = {
     ImportKind.UNITS: _l("Units"),
@@ -52,6 +59,10 @@ class ImportForm(DynamicForm):
         default=ImportMode.ALL_OR_NOTHING.value,
         choices=[(m.value, v) for m, v in MODE_LABELS.items()],
     )
+
+
+def _problem(template: str, params: dict[str, Any] | None) -> str:
+    return gettext(template, **params) if params else gettext(template)
 
 
 class ImportView(BaseView):
@@ -79,38 +90,33 @@ class ImportView(BaseView):
         if not form.validate():
             return self._page(form)
         upload = form.file.data
-        suffix = Path(upload.filename or "").suffix.lower()
-        if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
-            form.file.errors.append(gettext("Only .csv and .xlsx files can be imported."))
-            return self._page(form)
-        stored = f"{uuid.uuid4().hex}{suffix}"
-        path = upload_dir() / stored
-        upload.save(path)
-        limit = current_app.config["KINERJA_IMPORT_MAX_BYTES"]
-        if path.stat().st_size > limit:
-            path.unlink()
-            form.file.errors.append(
-                gettext("The file is larger than %(size)s MB.", size=limit // (1024 * 1024))
+        try:
+            run = request_import(
+                ImportKind(form.kind.data),
+                upload.stream,
+                upload.filename,
+                ImportMode(form.mode.data),
+                current_scope(),
             )
+        except FieldErrors as refusal:
+            for messages in error_messages(refusal).values():
+                form.file.errors = [*form.file.errors, *messages]
             return self._page(form)
-        run = request_import(
-            ImportKind(form.kind.data),
-            stored,
-            upload.filename or stored,
-            ImportMode(form.mode.data),
-            current_scope(),
-        )
+        except DomainError as refusal:
+            flash_refusal(refusal)
+            return self._page(form)
         return redirect(url_for("ImportView.run", run_id=run.id))
 
     @expose("/runs/<int:run_id>/")
     @has_access
     def run(self, run_id: int) -> Any:
-        run = self._own_run(run_id)
+        found = self._readable(run_id)
+        run = found.run
         page = max(request.args.get("page", 0, type=int), 0)
         result = run.result or {}
         errors = result.get("errors", [])
         shown = [
-            (row, column, gettext(template, **params) if params else gettext(template))
+            (row, column, _problem(template, params))
             for row, column, template, params in errors[
                 page * ERRORS_PER_PAGE : (page + 1) * ERRORS_PER_PAGE
             ]
@@ -118,25 +124,28 @@ class ImportView(BaseView):
         file_error = result.get("file_error")
         return self.render_template(
             "kinerja/import_run.html",
+            found=found,
             run=run,
             result=result,
             errors=shown,
             error_count=len(errors),
             page=page,
             per_page=ERRORS_PER_PAGE,
-            file_error=gettext(file_error[0], **file_error[1]) if file_error else None,
-            finished=run.status in (JobStatus.SUCCEEDED, JobStatus.FAILED),
-            kind_label=KIND_LABELS.get(ImportKind(run.args[0])) if run.args else "",
+            file_error=_problem(*file_error) if file_error else None,
+            finished=JobStatus(run.status).finished,
+            failed=run.status == JobStatus.FAILED,
+            state=message_text(run.state),
+            outcome=message_text(run.outcome),
+            kind_label=KIND_LABELS.get(found.kind) if found.kind else "",
         )
 
     @expose("/runs/<int:run_id>/errors.csv")
     @has_access
     def errors_csv(self, run_id: int) -> Response:
-        run = self._own_run(run_id)
+        run = self._readable(run_id).run
         errors = (run.result or {}).get("errors", [])
         rows = [
-            [row, column, gettext(template, **params) if params else gettext(template)]
-            for row, column, template, params in errors
+            [row, column, _problem(template, params)] for row, column, template, params in errors
         ]
         body = write_csv([gettext("Row"), gettext("Column"), gettext("Problem")], rows)
         return Response(
@@ -154,32 +163,14 @@ class ImportView(BaseView):
             abort(404)
         header, examples, notes = template_rows(import_kind)
         notes = [[gettext("Column"), gettext("Meaning")]] + [
-            [
-                name,
-                gettext(text, choices=choices_for(import_kind, name))
-                if "%(choices)s" in text
-                else gettext(text),
-            ]
-            for name, text in notes
+            [name, _describe(import_kind, name, text)] for name, text in notes
         ]
         if fmt == "csv":
             body, mimetype = write_csv(header, examples), "text/csv"
         elif fmt == "xlsx":
-            text_columns = [
-                c.name
-                for c in COLUMNS[import_kind]
-                if c.name
-                in (
-                    "nip",
-                    "kode",
-                    "kode_unit",
-                    "kode_jabatan",
-                    "kode_induk",
-                    "kode_atasan",
-                    "telepon",
-                )
-            ]
-            body = write_xlsx(header, examples, text_columns, notes, gettext("Instructions"))
+            body = write_xlsx(
+                header, examples, text_columns(import_kind), notes, gettext("Instructions")
+            )
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
             abort(404)
@@ -189,38 +180,21 @@ class ImportView(BaseView):
             headers={"Content-Disposition": f'attachment; filename="template-{kind}.{fmt}"'},
         )
 
-    def _own_run(self, run_id: int) -> JobRun:
+    @staticmethod
+    def _readable(run_id: int) -> ImportRun:
         """Import runs are private to whoever uploaded them (and visible to admins)."""
-        run = db.session.get(JobRun, run_id)
-        if (
-            run is None
-            or run.name != import_organisation_file.__name__
-            or (run.requested_by_id != g.user.id and not current_scope().manages_all)
-        ):
+        found = readable_import(current_scope(), run_id)
+        if found is None:
             abort(404)
-        return run
+        return found
 
     def _page(self, form: ImportForm) -> Any:
-        recent = db.session.scalars(
-            select(JobRun)
-            .where(
-                JobRun.name == import_organisation_file.__name__,
-                JobRun.requested_by_id == g.user.id,
-            )
-            .order_by(JobRun.id.desc())
-            .limit(10)
-        ).all()
+        recent = [
+            (found, message_text(found.run.state), message_text(found.run.outcome))
+            for found in recent_imports(current_scope())
+        ]
         docs = {
-            kind: [
-                (
-                    c.name,
-                    c.required,
-                    gettext(c.description, choices=choices_for(kind, c.name))
-                    if "%(choices)s" in c.description
-                    else gettext(c.description),
-                )
-                for c in columns
-            ]
+            kind: [(c.name, c.required, _describe(kind, c.name, c.description)) for c in columns]
             for kind, columns in COLUMNS.items()
         }
         if form.errors:
@@ -228,3 +202,10 @@ class ImportView(BaseView):
         return self.render_template(
             "kinerja/import.html", form=form, recent=recent, docs=docs, kind_labels=KIND_LABELS
         )
+
+
+def _describe(kind: ImportKind, column: str, text: str) -> str:
+    """A column's description in the reader's language, with the allowed values filled in."""
+    if "%(choices)s" in text:
+        return gettext(text, choices=choices_for(kind, column))
+    return gettext(text)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from kinerja.domain.errors import AccessDenied, FieldErrors
 from kinerja.extensions import db
+from kinerja.models.jobs import JobRun, JobStatus, Message, Upload
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.security.policies import SYSTEM, scope_for_user
-from kinerja.services.imports import ImportKind, ImportMode, import_file
+from kinerja.services.imports import (
+    ImportKind,
+    ImportMode,
+    import_file,
+    import_upload,
+    request_import,
+    upload_store,
+)
 from tests.factories import Org, make_nip
 
 
@@ -197,3 +208,94 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(tmp_path: Path, org: Org) -
     path.write_bytes(b"%PDF-1.4 not a workbook")
     report = import_file(path, "data.xlsx", ImportKind.UNITS, ImportMode.ALL_OR_NOTHING, SYSTEM)
     assert report.file_error is not None and "XLSX" in str(report.file_error)
+
+
+def test_emails_are_checked_by_email_validator_and_stored_normalised(
+    tmp_path: Path, org: Org
+) -> None:
+    good, bad = make_nip(), make_nip()
+    path = _csv(
+        tmp_path,
+        "nip,nama,kode_unit,email\n"
+        f"{good},Surel Baik,DINKES, Siti@Contoh.GO.ID \n"
+        f"{bad},Surel Buruk,DINKES,siti@contoh..go.id\n",
+    )
+    report = import_file(path, "data.csv", ImportKind.EMPLOYEES, ImportMode.VALID_ROWS, SYSTEM)
+    assert _errors(report) == {(3, "email")}
+    assert str(report.errors[0].error) == "Not a valid email address."
+    stored = db.session.scalar(select(Employee.email).where(Employee.nip == good))
+    assert stored == "Siti@contoh.go.id"
+
+
+def _request(org: Org, content: bytes, name: str, kind: ImportKind = ImportKind.UNITS) -> int:
+    run = request_import(
+        kind,
+        io.BytesIO(content),
+        name,
+        ImportMode.ALL_OR_NOTHING,
+        scope_for_user(org.users.operator),
+    )
+    return run.id
+
+
+def _upload_of(run_id: int) -> Upload:
+    db.session.expire_all()
+    run = db.session.get(JobRun, run_id)
+    return db.session.get(Upload, run.args[0])
+
+
+def test_an_upload_is_imported_by_id_and_removed_once_read(org: Org, run_jobs) -> None:
+    run_id = _request(
+        org, b"kode,nama,jenis,kode_induk\nDINKES.A,Bidang A,bidang,DINKES\n", "u.csv"
+    )
+    upload = _upload_of(run_id)
+    store = upload_store()
+    assert db.session.get(JobRun, run_id).args == [upload.id, "units", "all"]
+    assert store.exists(upload.key) and upload.original_name == "u.csv"
+    key = upload.key
+    run_jobs()
+    upload = _upload_of(run_id)
+    assert upload.key is None and upload.removed_at is not None
+    assert not store.exists(key)
+    run = db.session.get(JobRun, run_id)
+    assert run.status == JobStatus.SUCCEEDED
+    assert run.outcome == Message(
+        "Units: %(rows)d rows, %(created)d created, %(updated)d updated, %(invalid)d with errors.",
+        {"rows": 1, "created": 1, "updated": 0, "invalid": 0},
+    )
+    assert db.session.scalar(select(Unit).where(Unit.code == "DINKES.A")) is not None
+
+
+def test_a_windows_1252_csv_is_kept_and_read(org: Org, run_jobs) -> None:
+    content = "kode,nama,jenis,kode_induk\nDINKES.A,Bidang Pelayanan Café,bidang,DINKES\n"
+    run_id = _request(org, content.encode("cp1252"), "excel.csv")
+    run_jobs()
+    assert db.session.get(JobRun, run_id).status == JobStatus.SUCCEEDED
+    unit = db.session.scalar(select(Unit).where(Unit.code == "DINKES.A"))
+    assert unit.name == "Bidang Pelayanan Café"
+
+
+def _stored_files() -> set[Path]:
+    return {p for p in upload_store().root.rglob("*") if p.is_file()}
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_at_upload(org: Org) -> None:
+    before = _stored_files()
+    with pytest.raises(FieldErrors) as refused:
+        _request(org, b"%PDF-1.4 not a workbook", "data.xlsx")
+    assert list(refused.value.errors) == ["file"]
+    with pytest.raises(FieldErrors):
+        _request(org, b"kode\n", "data.pdf")
+    assert _count(Upload) == 0 and _count(JobRun) == 0
+    assert _stored_files() == before
+
+
+def test_an_upload_whose_uploader_left_is_refused_and_kept(org: Org) -> None:
+    run_id = _request(org, b"kode,nama,jenis,kode_induk\nDINKES.A,A,bidang,DINKES\n", "u.csv")
+    upload = _upload_of(run_id)
+    org.users.operator.active = False
+    db.session.commit()
+    with pytest.raises(AccessDenied):
+        import_upload(upload.id, ImportKind.UNITS, ImportMode.ALL_OR_NOTHING)
+    upload = _upload_of(run_id)
+    assert upload.key is not None and upload_store().exists(upload.key)  # for a retry

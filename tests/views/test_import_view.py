@@ -90,3 +90,32 @@ def test_import_reports_are_private(client, org: Org, run_jobs) -> None:
     db.session.commit()
     login(client, "operator2")
     assert client.get(run_url).status_code == 404
+
+
+def test_the_import_page_lists_my_imports_by_file_in_my_language(
+    client, org: Org, run_jobs
+) -> None:
+    login(client, "operator")
+    _upload(client, "kode,nama,jenis,kode_induk\nDINKES.A,A,bidang,DINKES\n", name="bidang.csv")
+    run_jobs()
+    english = client.get("/import/?_l_=en").get_data(as_text=True)
+    assert "<td>bidang.csv</td>" in english
+    assert "Units: 1 rows, 1 created, 0 updated, 0 with errors." in english
+    indonesian = client.get("/import/?_l_=id").get_data(as_text=True)
+    assert "Unit kerja: 1 baris, 1 dibuat, 0 diperbarui, 0 bermasalah." in indonesian
+    assert "<td>Berhasil</td>" in indonesian
+
+
+def test_a_disguised_or_too_large_file_is_a_form_error(app, client, org: Org) -> None:
+    login(client, "operator")
+    disguised = _upload(client, "%PDF-1.4 not a workbook", name="data.xlsx")
+    assert disguised.status_code == 200
+    assert "Files of this type are not accepted" in disguised.get_data(as_text=True)
+    limit = app.config["KINERJA_IMPORT_MAX_BYTES"]
+    app.config["KINERJA_IMPORT_MAX_BYTES"] = 1024 * 1024
+    try:
+        large = _upload(client, "kode,nama\n" + "X,Y\n" * 300_000)
+    finally:
+        app.config["KINERJA_IMPORT_MAX_BYTES"] = limit
+    assert large.status_code == 200
+    assert "The file is larger than 1 MB." in large.get_data(as_text=True)

@@ -1,0 +1,51 @@
+"""The periodic jobs, declared in one place and run by RQ's cron (``rq.cron``).
+
+``flask kinerja worker`` (``make worker``) starts a cron scheduler beside each worker; it
+enqueues these jobs on time and the workers run them. Several workers mean several
+schedulers, so every periodic job must be idempotent and safe to run twice at once.
+Crontab expressions are read in the worker's local time (set ``TZ``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rq.cron import CronScheduler
+
+from kinerja.jobs.sweep import sweep_outbox
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """A job run on a schedule: every ``interval`` seconds, or by a ``cron`` expression."""
+
+    func: Callable[[], Any]
+    queue: str = "default"
+    interval: int | None = None
+    cron: str | None = None
+    timeout: int = 300  # seconds one run may take
+    ttl: int = 300  # seconds it may wait in the queue before it is dropped (a later one comes)
+
+
+PERIODIC: tuple[Periodic, ...] = (
+    Periodic(sweep_outbox, interval=60, timeout=60, ttl=120),
+    # Later: Periodic(compute_nightly_ratings, cron="0 1 * * *", timeout=3600),
+    #        Periodic(send_report_reminders, cron="0 7 * * 1-5"),
+)
+
+
+def register_periodic(scheduler: CronScheduler) -> CronScheduler:
+    """Register every periodic job with ``scheduler``."""
+    for periodic in PERIODIC:
+        scheduler.register(
+            periodic.func,
+            periodic.queue,
+            interval=periodic.interval,
+            cron=periodic.cron,
+            job_timeout=periodic.timeout,
+            ttl=periodic.ttl,
+            result_ttl=3600,
+        )
+    return scheduler

@@ -23,6 +23,7 @@ from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import api_refusal
+from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
 
 API_METHOD_PERMISSIONS = {
@@ -102,7 +103,7 @@ class KinerjaModelApi(ModelRestApi):
         try:
             loaded: dict[str, Any] = schema.load(data)
         except ValidationError as err:
-            return self.response_422(message=err.messages)  # type: ignore[arg-type]
+            return self.response_422(message=translated_messages(err))  # type: ignore[arg-type]
         return loaded
 
     def change_state(
@@ -146,8 +147,7 @@ class KinerjaModelApi(ModelRestApi):
             with db.session.no_autoflush:
                 item = schema.load(data, **kwargs)
         except ValidationError as err:
-            messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-            return self.response_422(message={**messages, **errors})
+            return self.response_422(message={**translated_messages(err), **errors})  # type: ignore[arg-type]
         if errors:
             return self.response_422(message=errors)
         return item

@@ -523,3 +523,17 @@ def test_a_report_put_without_the_note_keeps_it(
     client.put(f"/api/v1/report/{report_id}", headers=employee, json={"note": None})
     db.session.expire_all()
     assert db.session.get(Report, report_id).note is None
+
+
+def test_body_errors_name_the_field_in_the_readers_language(
+    client, org: Org, planning: Planning, reporting: Reporting
+) -> None:
+    """A field the endpoint does not know is refused (never silently ignored), and the
+    message speaks Indonesian by default like the rest of the API."""
+    employee = api_token(client, "employee")
+    report_id = _start(client, employee, reporting)
+    unknown = client.put(f"/api/v1/report/{report_id}", headers=employee, json={"catatan": "x"})
+    assert unknown.status_code == 422
+    assert unknown.get_json()["message"] == {"catatan": ["Kolom tidak dikenal."]}
+    wrong = client.put(f"/api/v1/report/{report_id}", headers=employee, json={"note": 5})
+    assert wrong.get_json()["message"] == {"note": ["Bukan teks yang valid."]}

@@ -27,6 +27,7 @@ from kinerja.views.params import parse_pk
 from kinerja.views.reports.files import evidence_file
 from kinerja.views.reports.schemas import EvidenceSchema, NoteSchema, RealizationSchema
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
+from kinerja.views.schemas import translated_messages
 
 NOT_A_CHOICE = "Not a valid choice."
 
@@ -133,7 +134,7 @@ class EvidenceApi(KinerjaModelApi):
         try:
             fields = EvidenceSchema().load(data)
         except ValidationError as err:
-            return self.response_422(message=err.messages)  # type: ignore[arg-type]
+            return self.response_422(message=translated_messages(err))  # type: ignore[arg-type]
         report = reports.manageable(current_scope(), fields["report"])
         if report is None:
             return self.response_422(message={"report": [NOT_A_CHOICE]})

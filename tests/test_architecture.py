@@ -35,9 +35,7 @@ def test_no_module_imports_ours_inside_a_function() -> None:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for inner in ast.walk(node):
-                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith(
-                    "kinerja"
-                ):
+                if isinstance(inner, ast.ImportFrom) and (inner.module or "").startswith("kinerja"):
                     hidden.append(f"{path.relative_to(ROOT)}:{inner.lineno} {inner.module}")
                 elif isinstance(inner, ast.Import) and any(
                     alias.name.startswith("kinerja") for alias in inner.names

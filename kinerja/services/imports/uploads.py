@@ -26,13 +26,14 @@ from kinerja.security.policies import job_runs as job_run_policy
 from kinerja.security.policies import scope_for_user
 from kinerja.security.policies.scope import Scope
 from kinerja.services import outbox
-from kinerja.services.boundary import on_commit, on_rollback, use_case
+from kinerja.services.boundary import on_commit, use_case
 from kinerja.services.imports.checks import Progress
 from kinerja.services.imports.columns import ImportKind, ImportMode
 from kinerja.services.imports.importer import import_file
 from kinerja.services.imports.report import ImportReport
 from kinerja.services.spreadsheets import CSV_SUFFIXES, XLSX_SUFFIXES
-from kinerja.storage import FileStore, StoredFile, UploadRejected
+from kinerja.services.stored_files import keep, row_values
+from kinerja.storage import FileStore, UploadRejected
 
 IMPORT_JOB = JobName.IMPORT_ORGANISATION_FILE.value
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,20 +82,7 @@ def request_import(
         raise FieldErrors.single("file", N_("Only .csv and .xlsx files can be imported."))
     if scope.user_id is None:
         raise AccessDenied()
-    store = upload_store()
-    try:
-        stored: StoredFile = store.save(stream, filename)  # type: ignore[arg-type]
-    except UploadRejected as exc:
-        raise FieldErrors({"file": [exc]}) from None
-    on_rollback(lambda: store.delete(stored.key))
-    upload = Upload(
-        key=stored.key,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=scope.user_id,
-    )
+    upload = Upload(**row_values(keep(upload_store(), stream, filename), scope))
     db.session.add(upload)
     db.session.flush()
     return outbox.schedule(IMPORT_JOB, upload.id, kind.value, mode.value)

@@ -13,12 +13,12 @@ from typing import IO
 
 from flask import current_app
 
-from kinerja.domain.errors import FieldErrors
 from kinerja.extensions import db
 from kinerja.models.reports import Attachment
 from kinerja.security.policies.scope import Scope
-from kinerja.services.boundary import on_commit, on_rollback
-from kinerja.storage import FileStore, StoredFile, UploadRejected, default_store
+from kinerja.services.boundary import on_commit
+from kinerja.services.stored_files import keep, row_values
+from kinerja.storage import FileStore, default_store
 
 
 def file_store() -> FileStore:
@@ -28,20 +28,7 @@ def file_store() -> FileStore:
 def store_upload(stream: IO[bytes], filename: str | None, scope: Scope) -> Attachment:
     """Keep an uploaded file (type checked from its content, size limited) as an attachment
     row of the current use case."""
-    store = file_store()
-    try:
-        stored: StoredFile = store.save(stream, filename)  # type: ignore[arg-type]
-    except UploadRejected as exc:
-        raise FieldErrors({"file": [exc]}) from None
-    on_rollback(lambda: store.delete(stored.key))
-    attachment = Attachment(
-        key=stored.key,
-        original_name=stored.original_name,
-        content_type=stored.content_type,
-        size=stored.size,
-        sha256=stored.sha256,
-        uploaded_by_id=scope.user_id,
-    )
+    attachment = Attachment(**row_values(keep(file_store(), stream, filename), scope))
     db.session.add(attachment)
     return attachment
 

@@ -141,6 +141,12 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
                     N_("This position belongs to another unit (%(unit)s)."),
                     unit=position.unit.name,
                 )
+            elif (
+                position is not None
+                and _newly_placed(employee, position)
+                and not is_within(positions.manage(scope), Position, position.id)
+            ):
+                errors.add("position", NOT_FOUND)
         rank = employee.rank or (
             db.session.get(Rank, employee.rank_id) if employee.rank_id else None
         )
@@ -158,6 +164,15 @@ def validate_employee(employee: Employee, scope: Scope) -> None:
         elif employee.email is not None:
             employee.email = None
     errors.raise_if_any()
+
+
+def _newly_placed(employee: Employee, position: Position) -> bool:
+    """Whether the employee is being given ``position`` now (an unchanged post is not
+    checked again: it may be one the person may no longer hand out)."""
+    if employee.id is None:
+        return True
+    held = db.session.scalar(select(Employee.position_id).where(Employee.id == employee.id))
+    return held != position.id
 
 
 # --- saving and deleting --------------------------------------------------------------------

@@ -50,6 +50,16 @@ def roles_add_up(
     return any_of(conditions)
 
 
+def _not_own_links(scope: Scope) -> ColumnElement[bool]:
+    """Positions whose supervision links do not involve the person's own position."""
+    own = scope.employee_position_id
+    if own is None:
+        return true()
+    return (Position.id != own) & or_(
+        Position.supervisor_id.is_(None), Position.supervisor_id != own
+    )
+
+
 class UnitPolicy(Policy[Unit]):
     model = Unit
 
@@ -89,11 +99,13 @@ class PositionPolicy(Policy[Position]):
         )
 
     def manage(self, scope: Scope) -> ColumnElement[bool]:
+        """An Operator's positions, except the supervision links of their own position (it
+        and those it supervises): an Operator must not make themselves a supervisor."""
         if scope.manages_all:
             return true()
         if not scope.is_operator:
             return false()
-        return Position.unit_id.in_(_subtree(scope))
+        return Position.unit_id.in_(_subtree(scope)) & _not_own_links(scope)
 
     def supervisor_choices(self, scope: Scope) -> ColumnElement[bool]:
         """Positions that may supervise a managed position: those in the subtree, plus those
@@ -103,7 +115,8 @@ class PositionPolicy(Policy[Position]):
         if not scope.is_operator:
             return false()
         subtree = _subtree(scope)
-        return or_(
+        own = scope.employee_position_id
+        choices = or_(
             Position.unit_id.in_(subtree),
             Position.id.in_(
                 select(Position.supervisor_id).where(
@@ -111,6 +124,7 @@ class PositionPolicy(Policy[Position]):
                 )
             ),
         )
+        return choices if own is None else choices & (Position.id != own)
 
 
 class EmployeePolicy(Policy[Employee]):
@@ -125,11 +139,16 @@ class EmployeePolicy(Policy[Employee]):
         )
 
     def manage(self, scope: Scope) -> ColumnElement[bool]:
+        """An Operator's people, except their own record: taking a post (a supervising one)
+        is the Admin's to decide."""
         if scope.manages_all:
             return true()
         if not scope.is_operator:
             return false()
-        return Employee.unit_id.in_(_subtree(scope))
+        subtree = Employee.unit_id.in_(_subtree(scope))
+        return (
+            subtree if scope.employee_id is None else subtree & (Employee.id != scope.employee_id)
+        )
 
     def readable_ids(self, scope: Scope) -> Select[tuple[int]]:
         """Employees whose work one may read: own, subordinates (any depth), one's units."""

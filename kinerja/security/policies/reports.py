@@ -85,7 +85,8 @@ class ReportPolicy(Policy[Report]):
             edit=edit,
             delete=edit and report.deletable,
             decide=decider and report.awaiting_evaluation,
-            talk=scope.manages_all or report.employee_id == scope.employee_id or decider,
+            talk=not report.work_plan.period.closed
+            and (scope.manages_all or report.employee_id == scope.employee_id or decider),
             see_evaluation=evaluation is not None
             and (decider or (evaluation.decided and evaluations.may_read(scope, evaluation))),
         )

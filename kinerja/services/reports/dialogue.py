@@ -9,6 +9,7 @@ from kinerja.models.reports import DialogueNote, Report
 from kinerja.security.policies import reports
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
+from kinerja.services.plans.periods import check_open
 from kinerja.services.reports.activities import MAX_TEXT
 
 
@@ -17,6 +18,7 @@ def add_note(report: Report, text: str | None, scope: Scope) -> DialogueNote:
     reports.check_read(scope, report)
     if not reports.may_talk(scope, report):
         raise AccessDenied()
+    check_open(report.work_plan.period)
     text = (text or "").strip()
     if not text:
         raise FieldErrors.single("text", N_("This field is required."))

@@ -116,6 +116,7 @@ def _decidable(report: Report, scope: Scope) -> Report:
 def save_evaluation(report: Report, ratings: Ratings, scope: Scope) -> Evaluation:
     """Keep the supervisor's ratings so far, without deciding."""
     report = _decidable(report, scope)
+    check_open(report.work_plan.period)
     if report.status != ReportStatus.SUBMITTED:
         raise ConflictError(
             N_("The report is “%(status)s”: there is nothing to evaluate."),

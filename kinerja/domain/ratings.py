@@ -31,6 +31,8 @@ __all__ = [
     "predikat",
     "suggest_behaviour",
     "suggest_results",
+    "suggest_results_from_levels",
+    "unit_head_results",
 ]
 
 Number: TypeAlias = Decimal | float | int | str
@@ -216,13 +218,38 @@ def suggest_results(
     """The suggested results level from ``(achievement_percent, is_main)`` pairs (project
     rule): above needs a majority above and no main indicator below, since exceeding side
     work must not hide a missed main result; below needs a majority below."""
+    return suggest_results_from_levels(
+        (indicator_level(percent, above_at, expected_at), is_main)
+        for percent, is_main in indicators
+    )
+
+
+def suggest_results_from_levels(indicators: Iterable[tuple[Level | str, bool]]) -> Level:
+    """The same rule from each indicator's level: a qualitative indicator has no
+    achievement, the supervisor gives its level directly and it counts where an achievement
+    would (domain.md, *Qualitative indicators*)."""
     levels: list[Level] = []
     main_below = False
-    for percent, is_main in indicators:
-        level = indicator_level(percent, above_at, expected_at)
+    for given, is_main in indicators:
+        level = Level(given)
         levels.append(level)
         main_below = main_below or (bool(is_main) and level == Level.BELOW)
     return _majority(levels, block_above=main_below)
+
+
+_HEAD_RESULTS = {
+    UnitPredikat.ISTIMEWA: Level.ABOVE,
+    UnitPredikat.BAIK: Level.AS_EXPECTED,
+    UnitPredikat.BUTUH_PERBAIKAN: Level.BELOW,
+    UnitPredikat.KURANG: Level.BELOW,
+    UnitPredikat.SANGAT_KURANG: Level.BELOW,
+}
+
+
+def unit_head_results(unit_predikat: UnitPredikat | str) -> Level:
+    """The suggested results level of a unit's head follows the unit's own predikat:
+    Istimewa → above, Baik → as expected, the others → below (domain.md)."""
+    return _HEAD_RESULTS[UnitPredikat(unit_predikat)]
 
 
 def suggest_behaviour(levels: Iterable[Level | str]) -> Level:

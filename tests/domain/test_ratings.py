@@ -85,8 +85,47 @@ def test_all_lists_the_public_names() -> None:
         "predikat",
         "suggest_behaviour",
         "suggest_results",
+        "suggest_results_from_levels",
+        "unit_head_results",
     }
     assert all(hasattr(ratings, name) for name in ratings.__all__)
+
+
+@pytest.mark.parametrize(
+    ("levels", "expected"),
+    [
+        ([("above", True), ("above", False), ("as_expected", False)], "above"),
+        ([("above", False), ("above", False), ("below", True)], "as_expected"),  # main below
+        ([("below", False), ("below", True), ("above", False)], "below"),
+        ([("above", True), ("below", False)], "as_expected"),  # a tie
+        ([], "as_expected"),
+    ],
+)
+def test_results_from_given_levels_follow_the_same_majority(
+    levels: list[tuple[str, bool]], expected: str
+) -> None:
+    """Qualitative indicators count their given level where an achievement would count."""
+    assert ratings.suggest_results_from_levels(levels) == Level(expected)
+
+
+def test_suggestions_from_achievements_and_from_their_levels_agree() -> None:
+    pairs = [(110, True), (96, False), (40, False), (130, False)]
+    as_levels = [(ratings.indicator_level(p), main) for p, main in pairs]
+    assert ratings.suggest_results(pairs) == ratings.suggest_results_from_levels(as_levels)
+
+
+@pytest.mark.parametrize(
+    ("unit", "level"),
+    [
+        ("istimewa", "above"),
+        ("baik", "as_expected"),
+        ("butuh_perbaikan", "below"),
+        ("kurang", "below"),
+        ("sangat_kurang", "below"),
+    ],
+)
+def test_the_unit_heads_results_follow_the_unit_predikat(unit: str, level: str) -> None:
+    assert ratings.unit_head_results(unit) == Level(level)
 
 
 @pytest.mark.parametrize(

@@ -106,10 +106,12 @@ def _report(
     texts = report_texts()
     report = reports.start_report(plan.id, sub_period.id, owner)
     factor = texts.performance[(index + plan.employee_id) % len(texts.performance)]
-    count = len(sub_period.period.sub_periods)
+    count = sum(1 for s in sub_period.period.sub_periods if not s.annual)
     values = {}
     for line in report.realizations:
         indicator = line.indicator
+        if indicator.target is None:  # qualitative: described, not counted
+            continue
         share = (
             indicator.target / count
             if indicator.accumulation == Accumulation.SUM

@@ -16,6 +16,7 @@ from kinerja.domain.numbers import parse_number
 from kinerja.domain.org import LabeledEnum
 
 __all__ = [
+    "ANNUAL_NAME",
     "Accumulation",
     "Aspect",
     "ObjectiveFacts",
@@ -26,6 +27,7 @@ __all__ = [
     "PlanAction",
     "PlanStatus",
     "SubPeriodDates",
+    "annual_evaluation",
     "default_accumulation",
     "default_direction",
     "ensure_period_open",
@@ -129,6 +131,25 @@ def sub_periods(
             )
         )
     return result
+
+
+ANNUAL_NAME = "Akhir"
+
+
+def annual_evaluation(
+    year: int, after: int, report_days: int = 10, evaluation_days: int = 20
+) -> SubPeriodDates:
+    """The annual evaluation (*Akhir*) of a year with ``after`` sub-periods: numbered after
+    them, covering the whole year, reported and evaluated in the following January."""
+    ends_on = date(year, 12, 31)
+    return SubPeriodDates(
+        number=after + 1,
+        name=ANNUAL_NAME,
+        starts_on=date(year, 1, 1),
+        ends_on=ends_on,
+        report_deadline=ends_on + timedelta(days=report_days),
+        evaluation_deadline=ends_on + timedelta(days=evaluation_days),
+    )
 
 
 class PlanStatus(LabeledEnum):

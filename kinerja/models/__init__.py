@@ -16,6 +16,7 @@ from kinerja.models.planning import (
     WorkPlanEvent,
     WorkPlanVersion,
 )
+from kinerja.models.ratings import DistributionCheck, Rating, UnitRating
 from kinerja.models.reports import (
     Activity,
     Attachment,
@@ -23,12 +24,17 @@ from kinerja.models.reports import (
     DialogueNote,
     Evaluation,
     Evidence,
+    IndicatorLevel,
     Realization,
     Report,
 )
 from kinerja.models.security import KinerjaUser
 
 __all__ = [
+    "DistributionCheck",
+    "IndicatorLevel",
+    "Rating",
+    "UnitRating",
     "Activity",
     "Attachment",
     "BehaviourRating",

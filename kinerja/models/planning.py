@@ -105,7 +105,8 @@ class Period(TimestampMixin, BaseModel):
 
 
 class SubPeriod(TimestampMixin, BaseModel):
-    """An evaluation sub-period (Triwulan I–IV, or a month) with its deadlines."""
+    """An evaluation sub-period (Triwulan I–IV, or a month) with its deadlines, or the
+    annual evaluation (*Akhir*) after the last of them."""
 
     __tablename__ = "sub_period"
     __table_args__ = (UniqueConstraint("period_id", "number", name="uq_sub_period_number"),)
@@ -120,6 +121,8 @@ class SubPeriod(TimestampMixin, BaseModel):
     ends_on: Mapped[date] = mapped_column(Date, nullable=False)
     report_deadline: Mapped[date] = mapped_column(Date, nullable=False)
     evaluation_deadline: Mapped[date] = mapped_column(Date, nullable=False)
+    # The annual evaluation: reported on the year's accumulated realizations.
+    annual: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     period: Mapped[Period] = relationship(back_populates="sub_periods")
 
@@ -230,11 +233,15 @@ class Objective(TimestampMixin, BaseModel):
         return self.text if len(self.text) <= 120 else self.text[:117] + "…"
 
 
+MEASURABLE = "qualitative OR (target IS NOT NULL AND target > 0 AND unit IS NOT NULL)"
+
+
 class Indicator(TimestampMixin, BaseModel):
-    """A measurable indicator (IKI) of an objective, with its target."""
+    """An indicator (IKI) of an objective: measurable, with a target above zero and its
+    unit, or qualitative, described and given a level by the supervisor."""
 
     __tablename__ = "indicator"
-    __table_args__ = (CheckConstraint("target > 0", name="target_positive"),)
+    __table_args__ = (CheckConstraint(MEASURABLE, name="measurable"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     objective_id: Mapped[int] = mapped_column(
@@ -242,8 +249,9 @@ class Indicator(TimestampMixin, BaseModel):
     )
     text: Mapped[str] = mapped_column(Text, nullable=False)
     aspect: Mapped[Aspect] = mapped_column(enum_column(Aspect), nullable=False)
-    target: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
-    unit: Mapped[str] = mapped_column(String(40), nullable=False)
+    qualitative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    unit: Mapped[str | None] = mapped_column(String(40))
     direction: Mapped[Direction] = mapped_column(enum_column(Direction), nullable=False)
     # No default here: it follows the aspect (domain.planning.default_accumulation).
     accumulation: Mapped[Accumulation] = mapped_column(enum_column(Accumulation), nullable=False)
@@ -370,7 +378,7 @@ class TemplateObjective(TimestampMixin, BaseModel):
 
 class TemplateIndicator(TimestampMixin, BaseModel):
     __tablename__ = "template_indicator"
-    __table_args__ = (CheckConstraint("target > 0", name="target_positive"),)
+    __table_args__ = (CheckConstraint(MEASURABLE, name="measurable"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     objective_id: Mapped[int] = mapped_column(
@@ -378,8 +386,9 @@ class TemplateIndicator(TimestampMixin, BaseModel):
     )
     text: Mapped[str] = mapped_column(Text, nullable=False)
     aspect: Mapped[Aspect] = mapped_column(enum_column(Aspect), nullable=False)
-    target: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False)
-    unit: Mapped[str] = mapped_column(String(40), nullable=False)
+    qualitative: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    unit: Mapped[str | None] = mapped_column(String(40))
     direction: Mapped[Direction] = mapped_column(enum_column(Direction), nullable=False)
     # No default here: it follows the aspect (domain.planning.default_accumulation).
     accumulation: Mapped[Accumulation] = mapped_column(enum_column(Accumulation), nullable=False)

@@ -248,6 +248,9 @@ class Evaluation(TimestampMixin, BaseModel):
     ratings: Mapped[list[BehaviourRating]] = relationship(
         back_populates="evaluation", cascade="all, delete-orphan"
     )
+    indicator_levels: Mapped[list[IndicatorLevel]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan"
+    )
 
     @property
     def decided(self) -> bool:
@@ -261,6 +264,28 @@ class Evaluation(TimestampMixin, BaseModel):
 
     def __str__(self) -> str:
         return str(self.report) if self.report else f"#{self.id}"
+
+
+class IndicatorLevel(TimestampMixin, BaseModel):
+    """The level the supervisor gives a qualitative indicator in an evaluation (it has no
+    achievement to suggest one)."""
+
+    __tablename__ = "indicator_level"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "indicator_id", name="uq_indicator_level_indicator"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(
+        ForeignKey("evaluation.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    indicator_id: Mapped[int] = mapped_column(
+        ForeignKey("indicator.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    level: Mapped[Level] = mapped_column(enum_column(Level), nullable=False)
+
+    evaluation: Mapped[Evaluation] = relationship(back_populates="indicator_levels")
+    indicator: Mapped[Indicator] = relationship()
 
 
 class BehaviourRating(TimestampMixin, BaseModel):

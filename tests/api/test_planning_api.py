@@ -58,7 +58,10 @@ def test_admin_opens_a_monthly_period_and_moves_it_to_closed(client, org: Org) -
     )
     assert created.status_code == 201, created.get_json()
     period = db.session.get(Period, created.get_json()["id"])
-    assert period.name == "Periode Kinerja 2027" and len(period.sub_periods) == 12
+    assert period.name == "Periode Kinerja 2027"
+    # twelve months, then the annual evaluation after them
+    assert [s.annual for s in period.sub_periods] == [False] * 12 + [True]
+    assert period.sub_periods[-1].name == "Akhir" and period.sub_periods[-1].number == 13
     duplicate = client.post("/api/v1/period/", headers=headers, json={"year": 2027})
     assert duplicate.status_code == 422 and "year" in duplicate.get_json()["message"]
     statuses = [

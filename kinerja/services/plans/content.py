@@ -100,18 +100,23 @@ def validate_indicator(indicator: Indicator, scope: Scope) -> None:
 
 
 def check_indicator_fields(errors: Errors, indicator: Indicator | TemplateIndicator) -> None:
-    """Text, aspect, unit and a target above zero; the direction and the accumulation follow
-    the aspect unless chosen (time and cost: less is better; see domain.md)."""
+    """Text and aspect; a measurable indicator also its unit and a target above zero, a
+    qualitative one neither (the supervisor gives its level). The direction and the
+    accumulation follow the aspect unless chosen (time and cost: less is better)."""
     if require(errors, "text", indicator.text):
         indicator.text = indicator.text.strip()
     require(errors, "aspect", indicator.aspect)
-    if require(errors, "unit", indicator.unit):
-        indicator.unit = indicator.unit.strip()
-    target, problem = target_problem(indicator.target)
-    if problem is not None:
-        errors["target"].append(problem)
+    if indicator.qualitative:
+        indicator.target = None
+        indicator.unit = (indicator.unit or "").strip() or None
     else:
-        indicator.target = target  # type: ignore[assignment]
+        if require(errors, "unit", indicator.unit):
+            indicator.unit = (indicator.unit or "").strip()
+        target, problem = target_problem(indicator.target)
+        if problem is not None:
+            errors["target"].append(problem)
+        else:
+            indicator.target = target
     if indicator.aspect:
         indicator.direction = indicator.direction or default_direction(indicator.aspect)
         indicator.accumulation = indicator.accumulation or default_accumulation(indicator.aspect)

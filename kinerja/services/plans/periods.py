@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from kinerja.domain.errors import N_, AccessDenied, ConflictError
 from kinerja.domain.planning import (
     Cadence,
+    annual_evaluation,
     ensure_period_open,
     next_period_status,
     sub_periods,
@@ -73,6 +74,7 @@ def save_period(period: Period, scope: Scope) -> None:
     period.starts_on, period.ends_on = date(year, 1, 1), date(year, 12, 31)
     period.planning_deadline = period.planning_deadline or date(year, 1, 31)
     if period.id is None:
+        regular = sub_periods(year, period.cadence)
         period.sub_periods = [
             SubPeriod(
                 number=d.number,
@@ -81,8 +83,12 @@ def save_period(period: Period, scope: Scope) -> None:
                 ends_on=d.ends_on,
                 report_deadline=d.report_deadline,
                 evaluation_deadline=d.evaluation_deadline,
+                annual=annual,
             )
-            for d in sub_periods(year, period.cadence)
+            for d, annual in [
+                *((d, False) for d in regular),
+                (annual_evaluation(year, len(regular)), True),
+            ]
         ]
     db.session.add(period)
     db.session.flush()

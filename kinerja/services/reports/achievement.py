@@ -55,9 +55,14 @@ def progress(report: Report) -> list[IndicatorProgress]:
     """Achievement per indicator of the report's approved version, year to date."""
     sub_period = report.sub_period
     count = (
-        db.session.scalar(select(func.count()).where(SubPeriod.period_id == sub_period.period_id))
+        db.session.scalar(
+            select(func.count()).where(
+                SubPeriod.period_id == sub_period.period_id, SubPeriod.annual.is_(False)
+            )
+        )
         or 1
     )
+    number = min(sub_period.number, count)  # the annual evaluation: the whole year
     history: dict[int, list[Decimal | None]] = {}
     rows = db.session.execute(
         select(Realization.indicator_id, Realization.value)
@@ -80,9 +85,13 @@ def progress(report: Report) -> list[IndicatorProgress]:
             achievement=None,
             level=None,
         )
+        if indicator.qualitative:
+            result.append(line)  # described, and given its level by the supervisor
+            continue
+        assert indicator.target is not None
         try:
             line.target_to_date = periodic_target(
-                indicator.target, indicator.accumulation, sub_period.number, count
+                indicator.target, indicator.accumulation, number, count
             )
             if line.to_date is not None:
                 line.achievement = achievement(

@@ -34,10 +34,14 @@ class BasisIndicator:
     objective: BasisObjective
     text: str
     aspect: Aspect
-    target: Decimal
-    unit: str
+    target: Decimal | None  # None: qualitative
+    unit: str | None
     direction: Direction
     accumulation: Accumulation
+
+    @property
+    def qualitative(self) -> bool:
+        return self.target is None
 
 
 def version_in_force(plan: WorkPlan) -> int | None:
@@ -85,8 +89,8 @@ def _indicator(item: dict[str, Any], objective: BasisObjective) -> BasisIndicato
         objective=objective,
         text=item["text"],
         aspect=aspect,
-        target=Decimal(item["target"]),
-        unit=item["unit"],
+        target=Decimal(item["target"]) if item.get("target") not in (None, "None") else None,
+        unit=item.get("unit"),
         direction=Direction(item.get("direction") or default_direction(aspect)),
         accumulation=Accumulation(item.get("accumulation") or default_accumulation(aspect)),
     )
@@ -103,7 +107,7 @@ def _from_rows(plan: WorkPlan) -> list[BasisIndicator]:
                     objective=parent,
                     text=i.text,
                     aspect=Aspect(i.aspect),
-                    target=Decimal(i.target),
+                    target=i.target,
                     unit=i.unit,
                     direction=Direction(i.direction),
                     accumulation=Accumulation(i.accumulation),

@@ -22,6 +22,7 @@ from kinerja.security.policies.plans import (
     template_objectives,
     templates,
 )
+from kinerja.security.policies.ratings import distribution_checks, ratings, unit_ratings
 from kinerja.security.policies.reports import (
     activities,
     dialogue_notes,
@@ -54,6 +55,9 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         evaluations,
         activities,
         job_runs,
+        ratings,
+        unit_ratings,
+        distribution_checks,
     )
 }
 
@@ -73,6 +77,7 @@ __all__ = [
     "Scope",
     "activities",
     "dialogue_notes",
+    "distribution_checks",
     "employee_scope",
     "employees",
     "evaluations",
@@ -86,6 +91,7 @@ __all__ = [
     "policy_for",
     "positions",
     "ranks",
+    "ratings",
     "realizations",
     "reports",
     "scope_for_user",
@@ -93,5 +99,6 @@ __all__ = [
     "template_indicators",
     "template_objectives",
     "templates",
+    "unit_ratings",
     "units",
 ]

@@ -1,4 +1,5 @@
-"""Flask-AppBuilder's security manager, narrowed to what kinerja needs."""
+"""Flask-AppBuilder's security manager, narrowed to what kinerja needs: the account screens
+of ``account_views`` and the forced change of a one-time password."""
 
 from __future__ import annotations
 
@@ -6,16 +7,20 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from kinerja.models.security import KinerjaUser
+from kinerja.security.account_views import (
+    AdminPasswordView,
+    KinerjaUserDBModelView,
+    OwnPasswordView,
+)
 
 # Endpoints a person with a one-time password may still reach before changing it.
 _OPEN_WHILE_PASSWORD_EXPIRED = {
-    "ResetMyPasswordView.this_form_get",
-    "ResetMyPasswordView.this_form_post",
+    f"{OwnPasswordView.__name__}.this_form_get",
+    f"{OwnPasswordView.__name__}.this_form_post",
     "AuthDBView.logout",
     "AuthDBView.login",
     "LocaleView.index",
@@ -24,97 +29,21 @@ _OPEN_WHILE_PASSWORD_EXPIRED = {
 }
 
 
-class KinerjaUserDBModelView(UserDBModelView):
-    """The user admin, with the unit an Operator manages and the forced password change."""
-
-    # Keep FAB's permission names, so the self-service rights (own profile, own password)
-    # granted on UserDBModelView apply to this view too.
-    class_permission_name = "UserDBModelView"
-
-    add_columns = [
-        "first_name",
-        "last_name",
-        "username",
-        "active",
-        "email",
-        "roles",
-        "operator_unit",
-        "must_change_password",
-        "password",
-        "conf_password",
-    ]
-    edit_columns = [
-        "first_name",
-        "last_name",
-        "username",
-        "active",
-        "email",
-        "roles",
-        "operator_unit",
-        "must_change_password",
-    ]
-    show_fieldsets = [
-        (
-            _l("User info"),
-            {
-                "fields": [
-                    "username",
-                    "active",
-                    "roles",
-                    "login_count",
-                    "operator_unit",
-                    "must_change_password",
-                ]
-            },
-        ),
-        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (
-            _l("Audit Info"),
-            {
-                "fields": [
-                    "last_login",
-                    "fail_login_count",
-                    "created_on",
-                    "created_by",
-                    "changed_on",
-                    "changed_by",
-                ],
-                "expanded": False,
-            },
-        ),
-    ]
-    search_columns = [
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "active",
-        "roles",
-        "operator_unit",
-    ]
-    list_columns = [
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "active",
-        "roles",
-        "operator_unit",
-    ]
-    label_columns = {
-        "operator_unit": _l("Operator of unit"),
-        "must_change_password": _l("Must change password at next login"),
-    }
-    description_columns = {
-        "operator_unit": _l(
-            "For the Operator role: the unit (with its sub-units) this user manages."
-        ),
-    }
-
-
 class KinerjaSecurityManager(SecurityManager):
     user_model = KinerjaUser
     userdbmodelview = KinerjaUserDBModelView
+    resetmypasswordview = OwnPasswordView
+    resetpasswordview = AdminPasswordView
+
+    def register_views(self) -> None:
+        """FAB's, and the own-password form limited like the sign-in form: it checks the
+        current password, so it must not become a way to guess it."""
+        super().register_views()
+        if not self.is_auth_limited:
+            return
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, OwnPasswordView):
+                self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
 
     def reset_password(self, userid: Any, password: str) -> None:
         """A password set by someone else is temporary; one set by its owner is not."""
@@ -137,5 +66,5 @@ class KinerjaSecurityManager(SecurityManager):
             and not (request.path or "").startswith("/api/")
         ):
             flash(_l("Please choose a new password before you continue."), "warning")
-            return redirect(url_for("ResetMyPasswordView.this_form_get"))
+            return redirect(url_for(f"{OwnPasswordView.__name__}.this_form_get"))
         return None

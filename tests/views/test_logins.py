@@ -50,7 +50,11 @@ def test_create_logins_shows_one_time_passwords_once(client, org: Org) -> None:
     assert forced.status_code == 302 and "/resetmypassword/form" in forced.headers["Location"]
     changed = client.post(
         "/resetmypassword/form",
-        data={"password": "Sandi-Baru-2026!", "conf_password": "Sandi-Baru-2026!"},
+        data={
+            "current_password": passwords[nip],
+            "password": "Sandi-Baru-2026!",
+            "conf_password": "Sandi-Baru-2026!",
+        },
     )
     assert changed.status_code == 302
     assert client.get("/employees/list/").status_code == 200

@@ -18,6 +18,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
+from kinerja.models.security import KinerjaUser
+from kinerja.security import sessions
 from kinerja.security.password_forms import (
     OwnPasswordForm,
     PasswordForm,
@@ -142,3 +144,8 @@ class KinerjaUserDBModelView(UserDBModelView):
             "For the Operator role: the unit (with its sub-units) this user manages."
         ),
     }
+
+    def post_update(self, item: KinerjaUser) -> None:
+        """An Admin who changed their own roles stays signed in (everyone else's sessions and
+        tokens of this login ended with the change)."""
+        sessions.renew_own_session(item)

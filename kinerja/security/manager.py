@@ -1,16 +1,19 @@
 """Flask-AppBuilder's security manager, narrowed to what kinerja needs: the account screens
-of ``account_views`` and the forced change of a one-time password."""
+of ``account_views``, sessions and tokens that end with what ended them (``sessions``), and
+the forced change of a one-time password."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import Flask, flash, g, redirect, request, url_for
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import JWTManager
 from flask_login import current_user
 
 from kinerja.models.security import KinerjaUser
+from kinerja.security import sessions
 from kinerja.security.account_views import (
     AdminPasswordView,
     KinerjaUserDBModelView,
@@ -35,6 +38,14 @@ class KinerjaSecurityManager(SecurityManager):
     resetmypasswordview = OwnPasswordView
     resetpasswordview = AdminPasswordView
 
+    def create_jwt_manager(self, app: Flask) -> JWTManager:
+        """Every JWT carries its login's token version and is checked against it."""
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(sessions.token_claims)
+        jwt_manager.token_in_blocklist_loader(sessions.token_revoked)
+        jwt_manager.revoked_token_loader(sessions.token_revoked_answer)
+        return jwt_manager
+
     def register_views(self) -> None:
         """FAB's, and the own-password form limited like the sign-in form: it checks the
         current password, so it must not become a way to guess it."""
@@ -45,14 +56,32 @@ class KinerjaSecurityManager(SecurityManager):
             if isinstance(view, OwnPasswordView):
                 self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
 
+    def load_user(self, pk: Any) -> KinerjaUser | None:
+        """Flask-Login's loader: the session's id carries the token version."""
+        return sessions.session_user(pk)
+
+    def load_user_jwt(self, _jwt_header: Any, jwt_data: dict[str, Any]) -> KinerjaUser | None:
+        user = sessions.token_user(jwt_data)
+        if user is not None:
+            g.user = user  # as FAB does: JWT requests have no session user
+        return user
+
     def reset_password(self, userid: Any, password: str) -> None:
-        """A password set by someone else is temporary; one set by its owner is not."""
-        super().reset_password(userid, password)
+        """A password set by someone else is temporary; one set by its owner is not. Either
+        way the login's sessions and tokens end (the model bumps its version), except the
+        owner's session that made the change."""
         user = self.get_user_by_id(int(userid))
         if user is None:
             return
-        own = current_user.is_authenticated and int(current_user.id) == int(userid)
+        own = sessions.is_signed_in(user)
         user.must_change_password = not own
+        super().reset_password(user.id, password)  # saves both
+        if own:
+            sessions.renew_own_session(user)
+
+    def on_user_logout(self, user: KinerjaUser) -> None:
+        """Signing out ends every session and token of the login, saved copies included."""
+        user.end_sessions()
         self.session.commit()
 
     @staticmethod

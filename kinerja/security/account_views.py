@@ -1,5 +1,5 @@
-"""FAB's account screens, held to kinerja's rules: the user admin and the password forms
-(``password_forms``).
+"""FAB's account screens and token API, held to kinerja's rules: the user admin, the password
+forms (``password_forms``) and the API sign-in that refuses a one-time password.
 
 They keep FAB's permission names, so the rights of ``kinerja.security.roles`` apply as they
 are. Their writes go through the security manager (FAB's own unit of work for accounts)."""
@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, request, url_for
+from flask import Response, flash, g, redirect, request, url_for
+from flask_appbuilder.api import safe
+from flask_appbuilder.const import (
+    API_SECURITY_ACCESS_TOKEN_KEY,
+    API_SECURITY_PROVIDER_DB,
+    API_SECURITY_REFRESH_TOKEN_KEY,
+)
+from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.security.views import (
     ResetMyPasswordView,
     ResetPasswordView,
     UserDBModelView,
 )
+from flask_appbuilder.views import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import create_access_token, create_refresh_token
+from marshmallow import ValidationError
 from wtforms import BooleanField
 
 from kinerja.models.security import KinerjaUser
@@ -46,6 +57,32 @@ class AdminPasswordView(ResetPasswordView):
             flash(gettext("Change your own password here, with the current one."), "warning")
             return redirect(url_for(f"{OwnPasswordView.__name__}.this_form_get"))
         return super().form_post(form)
+
+
+class TokenApi(SecurityApi):
+    """FAB's ``/api/v1/security`` (``login`` and ``refresh``), refusing a one-time password:
+    it must be changed in the screens before the API can be used."""
+
+    @expose("/login", methods=["POST"])
+    @safe
+    def login(self) -> Response:
+        if not request.is_json:
+            return self.response_400(message="Request payload is not JSON")
+        try:
+            payload = login_post.load(request.json)
+        except ValidationError as error:
+            return self.response_400(message=error.messages)
+        user = None
+        if payload["provider"] == API_SECURITY_PROVIDER_DB:
+            user = self.appbuilder.sm.auth_user_db(payload["username"], payload["password"])
+        if not user:
+            return self.response_401()
+        if user.must_change_password:
+            return sessions.password_change_pending_answer()
+        answer = {API_SECURITY_ACCESS_TOKEN_KEY: create_access_token(str(user.id), fresh=True)}
+        if payload.get("refresh"):
+            answer[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(str(user.id))
+        return self.response(200, **answer)
 
 
 _MUST_CHANGE_PASSWORD = _l("Must change password at next login")

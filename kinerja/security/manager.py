@@ -1,6 +1,6 @@
 """Flask-AppBuilder's security manager, narrowed to what kinerja needs: the account screens
 of ``account_views``, sessions and tokens that end with what ended them (``sessions``), and
-the forced change of a one-time password."""
+the forced change of a one-time password, in the screens and the API alike."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kinerja.security.account_views import (
     AdminPasswordView,
     KinerjaUserDBModelView,
     OwnPasswordView,
+    TokenApi,
 )
 
 # Endpoints a person with a one-time password may still reach before changing it.
@@ -37,13 +38,17 @@ class KinerjaSecurityManager(SecurityManager):
     userdbmodelview = KinerjaUserDBModelView
     resetmypasswordview = OwnPasswordView
     resetpasswordview = AdminPasswordView
+    security_api = TokenApi
 
     def create_jwt_manager(self, app: Flask) -> JWTManager:
-        """Every JWT carries its login's token version and is checked against it."""
+        """Every JWT carries its login's token version and is checked against it; none is
+        honoured while the login's password must be changed."""
         jwt_manager = super().create_jwt_manager(app)
         jwt_manager.additional_claims_loader(sessions.token_claims)
         jwt_manager.token_in_blocklist_loader(sessions.token_revoked)
         jwt_manager.revoked_token_loader(sessions.token_revoked_answer)
+        jwt_manager.token_verification_loader(sessions.token_allowed)
+        jwt_manager.token_verification_failed_loader(sessions.password_change_pending_answer)
         return jwt_manager
 
     def register_views(self) -> None:
@@ -88,12 +93,11 @@ class KinerjaSecurityManager(SecurityManager):
     def before_request() -> Any:
         SecurityManager.before_request()
         user = current_user
-        if (
-            user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and request.endpoint not in _OPEN_WHILE_PASSWORD_EXPIRED
-            and not (request.path or "").startswith("/api/")
-        ):
+        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
+            return None
+        if (request.path or "").startswith("/api/"):
+            return sessions.password_change_pending_answer()
+        if request.endpoint not in _OPEN_WHILE_PASSWORD_EXPIRED:
             flash(_l("Please choose a new password before you continue."), "warning")
             return redirect(url_for(f"{OwnPasswordView.__name__}.this_form_get"))
         return None

@@ -5,6 +5,9 @@ refresh alike, carries it in the ``ver`` claim; every session carries it in its 
 id (``<user id>:<version>``). Both are compared with the login's row on every request, so
 signing out, a password change (one's own or by an Admin), a role change and a deactivation,
 which bump the version, end every session and token issued before, on every device.
+
+A login whose one-time password has not been changed yet gets no token and may call no API:
+the change is made in the screens (``KinerjaUser.must_change_password``).
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ def token_revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
     return user is None or not user.is_active or payload.get(VERSION_CLAIM) != user.token_version
 
 
+def token_allowed(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+    """No API while the login's password must be changed."""
+    user = _user(payload.get("sub"))
+    return user is not None and not user.must_change_password
+
+
 def token_user(payload: dict[str, Any]) -> KinerjaUser | None:
     user = _user(payload.get("sub"))
     return user if user is not None and user.is_active else None
@@ -70,6 +79,16 @@ def renew_own_session(user: KinerjaUser) -> None:
     theirs: it carries the new version from now on."""
     if is_signed_in(user) and user.is_active:
         login_user(user, remember=False)
+
+
+def password_change_pending_answer(*_args: Any) -> Response:
+    response = jsonify(
+        message=gettext(
+            "The password must be changed first: sign in to the screens and choose a new one."
+        )
+    )
+    response.status_code = 403
+    return response
 
 
 def token_revoked_answer(*_args: Any) -> Response:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import BaseApi
+from flask_appbuilder.security.api import SecurityApi
 from flask_babel import gettext
 
 import kinerja.models  # noqa: F401 - registers the tables on the metadata
@@ -71,7 +72,7 @@ def _limit_api_sign_in(appbuilder: AppBuilder) -> None:
     if not sm.is_auth_limited:
         return
     for view in appbuilder.baseviews:
-        if type(view).__name__ == "SecurityApi":
+        if isinstance(view, SecurityApi):
             sm.limiter.limit(sm.auth_rate_limit, methods=["POST"])(view.blueprint)
 
 

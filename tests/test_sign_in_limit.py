@@ -1,25 +1,35 @@
-"""Sign-in attempts are rate limited per address (a real server, its default settings)."""
+"""Sign-in attempts are rate limited per address (a real server, its default settings), and
+so are attempts at the current password in the form that changes it."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.conftest import DATABASE_URL, _free_port
+from tests.factories import PASSWORD, Org
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
+T = TypeVar("T")
 
 
-def test_api_sign_in_is_refused_after_too_many_attempts(app) -> None:
+@contextmanager
+def _server() -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
@@ -36,27 +46,73 @@ def test_api_sign_in_is_refused_after_too_many_attempts(app) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        statuses = [_attempt(port) for _ in range(12)]
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_api_sign_in_is_refused_after_too_many_attempts(app) -> None:
+    with _server() as base:
+        statuses = [_attempt(base) for _ in range(12)]
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429, 429]
 
 
-def _attempt(port: int) -> int:
+def test_guessing_the_current_password_is_refused_after_too_many_attempts(app, org: Org) -> None:
+    with _server() as base:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        _post_form(opener, base + "/login/", {"username": "employee", "password": PASSWORD})
+        guesses = {"current_password": "tebakan-keliru", "password": "x", "conf_password": "x"}
+        statuses = [
+            _post_form(opener, base + "/resetmypassword/form", guesses)[0] for _ in range(12)
+        ]
+    assert statuses[:10] == [200] * 10  # the form again, with its message
+    assert statuses[10:] == [429, 429]
+
+
+def _post_form(
+    opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]
+) -> tuple[int, str]:
+    """Post a screen's form as a browser does: its CSRF token first."""
+    page = _retry(lambda: opener.open(url, timeout=10).read().decode())
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None, page[:500]
+    data = urllib.parse.urlencode({"csrf_token": token.group(1), **fields}).encode()
+    try:
+        response = opener.open(url, data=data, timeout=10)
+        return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def _attempt(base: str) -> int:
     body = json.dumps({"username": "nobody", "password": "wrong", "provider": "db"}).encode()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/api/v1/security/login",
+        f"{base}/api/v1/security/login",
         data=body,
         headers={"Content-Type": "application/json"},
     )
-    deadline = time.monotonic() + 30
-    while True:
+
+    def send() -> int:
         try:
             return urllib.request.urlopen(request, timeout=10).status
         except urllib.error.HTTPError as error:
             return error.code
+
+    return _retry(send)
+
+
+def _retry(call: Callable[[], T]) -> T:
+    """Call until the server answers (it is starting), at most 30 s."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            return call()
+        except urllib.error.HTTPError:
+            raise
         except OSError:
             if time.monotonic() > deadline:
                 raise

@@ -1,21 +1,30 @@
-"""Flask-AppBuilder's security manager, narrowed to what kinerja needs."""
+"""Flask-AppBuilder's security manager, narrowed to what kinerja needs: the account screens
+of ``account_views``, sessions and tokens that end with what ended them (``sessions``), and
+the forced change of a one-time password, in the screens and the API alike."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import Flask, flash, g, redirect, request, url_for
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
+from flask_jwt_extended import JWTManager
 from flask_login import current_user
 
 from kinerja.models.security import KinerjaUser
+from kinerja.security import sessions
+from kinerja.security.account_views import (
+    AdminPasswordView,
+    KinerjaUserDBModelView,
+    OwnPasswordView,
+    TokenApi,
+)
 
 # Endpoints a person with a one-time password may still reach before changing it.
 _OPEN_WHILE_PASSWORD_EXPIRED = {
-    "ResetMyPasswordView.this_form_get",
-    "ResetMyPasswordView.this_form_post",
+    f"{OwnPasswordView.__name__}.this_form_get",
+    f"{OwnPasswordView.__name__}.this_form_post",
     "AuthDBView.logout",
     "AuthDBView.login",
     "LocaleView.index",
@@ -24,118 +33,71 @@ _OPEN_WHILE_PASSWORD_EXPIRED = {
 }
 
 
-class KinerjaUserDBModelView(UserDBModelView):
-    """The user admin, with the unit an Operator manages and the forced password change."""
-
-    # Keep FAB's permission names, so the self-service rights (own profile, own password)
-    # granted on UserDBModelView apply to this view too.
-    class_permission_name = "UserDBModelView"
-
-    add_columns = [
-        "first_name",
-        "last_name",
-        "username",
-        "active",
-        "email",
-        "roles",
-        "operator_unit",
-        "must_change_password",
-        "password",
-        "conf_password",
-    ]
-    edit_columns = [
-        "first_name",
-        "last_name",
-        "username",
-        "active",
-        "email",
-        "roles",
-        "operator_unit",
-        "must_change_password",
-    ]
-    show_fieldsets = [
-        (
-            _l("User info"),
-            {
-                "fields": [
-                    "username",
-                    "active",
-                    "roles",
-                    "login_count",
-                    "operator_unit",
-                    "must_change_password",
-                ]
-            },
-        ),
-        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
-        (
-            _l("Audit Info"),
-            {
-                "fields": [
-                    "last_login",
-                    "fail_login_count",
-                    "created_on",
-                    "created_by",
-                    "changed_on",
-                    "changed_by",
-                ],
-                "expanded": False,
-            },
-        ),
-    ]
-    search_columns = [
-        "username",
-        "first_name",
-        "last_name",
-        "email",
-        "active",
-        "roles",
-        "operator_unit",
-    ]
-    list_columns = [
-        "first_name",
-        "last_name",
-        "username",
-        "email",
-        "active",
-        "roles",
-        "operator_unit",
-    ]
-    label_columns = {
-        "operator_unit": _l("Operator of unit"),
-        "must_change_password": _l("Must change password at next login"),
-    }
-    description_columns = {
-        "operator_unit": _l(
-            "For the Operator role: the unit (with its sub-units) this user manages."
-        ),
-    }
-
-
 class KinerjaSecurityManager(SecurityManager):
     user_model = KinerjaUser
     userdbmodelview = KinerjaUserDBModelView
+    resetmypasswordview = OwnPasswordView
+    resetpasswordview = AdminPasswordView
+    security_api = TokenApi
+
+    def create_jwt_manager(self, app: Flask) -> JWTManager:
+        """Every JWT carries its login's token version and is checked against it; none is
+        honoured while the login's password must be changed."""
+        jwt_manager = super().create_jwt_manager(app)
+        jwt_manager.additional_claims_loader(sessions.token_claims)
+        jwt_manager.token_in_blocklist_loader(sessions.token_revoked)
+        jwt_manager.revoked_token_loader(sessions.token_revoked_answer)
+        jwt_manager.token_verification_loader(sessions.token_allowed)
+        jwt_manager.token_verification_failed_loader(sessions.password_change_pending_answer)
+        return jwt_manager
+
+    def register_views(self) -> None:
+        """FAB's, and the own-password form limited like the sign-in form: it checks the
+        current password, so it must not become a way to guess it."""
+        super().register_views()
+        if not self.is_auth_limited:
+            return
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, OwnPasswordView):
+                self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
+
+    def load_user(self, pk: Any) -> KinerjaUser | None:
+        """Flask-Login's loader: the session's id carries the token version."""
+        return sessions.session_user(pk)
+
+    def load_user_jwt(self, _jwt_header: Any, jwt_data: dict[str, Any]) -> KinerjaUser | None:
+        user = sessions.token_user(jwt_data)
+        if user is not None:
+            g.user = user  # as FAB does: JWT requests have no session user
+        return user
 
     def reset_password(self, userid: Any, password: str) -> None:
-        """A password set by someone else is temporary; one set by its owner is not."""
-        super().reset_password(userid, password)
+        """A password set by someone else is temporary; one set by its owner is not. Either
+        way the login's sessions and tokens end (the model bumps its version), except the
+        owner's session that made the change."""
         user = self.get_user_by_id(int(userid))
         if user is None:
             return
-        own = current_user.is_authenticated and int(current_user.id) == int(userid)
+        own = sessions.is_signed_in(user)
         user.must_change_password = not own
+        super().reset_password(user.id, password)  # saves both
+        if own:
+            sessions.renew_own_session(user)
+
+    def on_user_logout(self, user: KinerjaUser) -> None:
+        """Signing out ends every session and token of the login, saved copies included."""
+        user.end_sessions()
         self.session.commit()
 
     @staticmethod
     def before_request() -> Any:
         SecurityManager.before_request()
         user = current_user
-        if (
-            user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and request.endpoint not in _OPEN_WHILE_PASSWORD_EXPIRED
-            and not (request.path or "").startswith("/api/")
-        ):
+        if not (user.is_authenticated and getattr(user, "must_change_password", False)):
+            return None
+        if (request.path or "").startswith("/api/"):
+            return sessions.password_change_pending_answer()
+        if request.endpoint not in _OPEN_WHILE_PASSWORD_EXPIRED:
             flash(_l("Please choose a new password before you continue."), "warning")
-            return redirect(url_for("ResetMyPasswordView.this_form_get"))
+            return redirect(url_for(f"{OwnPasswordView.__name__}.this_form_get"))
         return None

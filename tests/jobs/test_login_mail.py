@@ -18,7 +18,7 @@ from kinerja.security.policies import SYSTEM
 from kinerja.services import outbox
 from kinerja.services.logins import create_logins, mail_login_credentials
 from tests.conftest import MailSink
-from tests.factories import Org, api_token
+from tests.factories import Org, login
 
 
 class RefusingSink(MailSink):
@@ -80,7 +80,7 @@ def test_a_retry_never_mails_a_second_password(
     assert run.outcome == Message("Sent %(sent)d, skipped %(skipped)d.", {"sent": 1, "skipped": 1})
     assert [m["To"] for m in sink.messages] == ["epid2@uji.example", "kasi@uji.example"]
     first = sink.messages[0]
-    assert api_token(client, org.employees.epid2.nip, _password(first))  # still valid
+    login(client, org.employees.epid2.nip, _password(first))  # still valid
 
 
 def test_the_mail_use_case_skips_a_login_mailed_since(org: Org, sink: RefusingSink) -> None:

@@ -1,7 +1,7 @@
 """token version of logins
 
 Revision ID: 8b1e4c2d9f35
-Revises: 5f3c9a1d7e20
+Revises: c641bc30bfa6
 Create Date: 2026-12-04 16:30:00.000000
 
 Every session and JWT carries the token version of its login and is refused once it has
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "8b1e4c2d9f35"
-down_revision = "5f3c9a1d7e20"
+down_revision = "c641bc30bfa6"
 branch_labels = None
 depends_on = None
 

@@ -1,17 +1,23 @@
 """Chains of codes in import files (parent units, supervising positions): the same verdicts
-as before, each link followed once."""
+as before, each link followed once, and a deep chain imported in a few statements."""
 
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import event, select
 
 from kinerja.bench.imports import LOOP, naive_check_chain
-from kinerja.services.imports import Row
+from kinerja.extensions import db
+from kinerja.models.org import Unit
+from kinerja.security.policies import SYSTEM
+from kinerja.services.imports import ImportKind, ImportMode, Row, import_file
 from kinerja.services.imports.checks import check_chain, codes_reaching_a_loop, mark_dependents
+from tests.factories import Org
 
 
 class CountingDict(dict[str, Any]):
@@ -107,3 +113,25 @@ def test_rows_below_a_failed_row_are_found_in_one_pass_over_the_file() -> None:
 
     assert visits(1000) <= 5 * 1000
     assert visits(4000) <= 5 * 4000  # a pass per level: 4000 passes over 4000 rows
+
+
+def test_a_deep_chain_of_units_is_imported_in_a_few_statements(tmp_path: Path, org: Org) -> None:
+    depth = 3000
+    path = tmp_path / "chain.csv"
+    lines = ["kode,nama,jenis,kode_induk"]
+    lines += [f"C{n},Unit {n},seksi,{f'C{n - 1}' if n else 'DINKES'}" for n in range(depth)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    statements = []
+    listener = lambda *args, **kwargs: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        report = import_file(path, path.name, ImportKind.UNITS, ImportMode.ALL_OR_NOTHING, SYSTEM)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+    assert (report.applied, report.created, report.errors) == (True, depth, [])
+    assert len(statements) < 40  # one round trip per level before: over 6000
+    parents = dict(db.session.execute(select(Unit.code, Unit.parent_id)).tuples().all())
+    ids = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
+    assert parents["C0"] == org.units.dinkes.id
+    assert all(parents[f"C{n}"] == ids[f"C{n - 1}"] for n in range(1, depth))

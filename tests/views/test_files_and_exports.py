@@ -56,6 +56,29 @@ def test_an_employee_exported_as_csv_carries_no_live_formula(client, org: Org) -
     assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
 
 
+def test_an_import_error_report_carries_no_live_formula(client, org: Org, run_jobs) -> None:
+    login(client, "operator")
+    uploaded = client.post(
+        "/import/",
+        data={
+            "kind": "units",
+            "mode": "check",
+            "file": (
+                io.BytesIO(b"kode,nama,jenis,kode_induk\n@A,A,bidang,DINKES\n@A,B,bidang,DINKES\n"),
+                "u.csv",
+            ),
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302
+    run_jobs()
+
+    rows = _rows(client.get(uploaded.headers["Location"] + "errors.csv"))
+
+    assert rows[1][:2] == ["3", "kode"] and rows[1][2].startswith("'@A ")
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in _cells(rows))
+
+
 def _upload(client, headers, report_id: int, content: bytes, name: str) -> int:
     response = client.post(
         "/api/v1/evidence/",

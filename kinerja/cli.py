@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from kinerja.bench import bench_org
+from kinerja.bench import bench_import, bench_org
 from kinerja.demo import load_demo
 from kinerja.jobs.worker import run_worker
 from kinerja.services.outbox import dispatch_pending
@@ -80,9 +80,29 @@ def sweep_jobs_command() -> None:
 
 
 @kinerja_cli.command("bench")
-@click.argument("name", type=click.Choice(["org"]), default="org")
+@click.argument("name", type=click.Choice(["org", "import"]), default="org")
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
-def bench_command(name: str, repeat: int) -> None:
-    """Print benchmark figures (run after `kinerja demo --employees 100000`)."""
-    for line in bench_org(current_app._get_current_object(), repeat=repeat):  # type: ignore[attr-defined]
+@click.option(
+    "--rows",
+    default=200_000,
+    show_default=True,
+    type=click.IntRange(10, 2_000_000),
+    help="import: rows of the synthetic file.",
+)
+@click.option(
+    "--baseline-rows",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 100_000),
+    help="import: rows on which the naive chain checks are compared (0: skip).",
+)
+def bench_command(name: str, repeat: int, rows: int, baseline_rows: int) -> None:
+    """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
+    checks a synthetic file of --rows units (the last line is a JSON summary)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if name == "import":
+        lines = bench_import(app, rows, min(baseline_rows, rows))
+    else:
+        lines = bench_org(app, repeat=repeat)
+    for line in lines:
         click.echo(line)

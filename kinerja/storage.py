@@ -9,6 +9,10 @@ Safety rules, and why:
   the browser's ``Content-Type``: both are chosen by the uploader.
 * The stored name is generated (``YYYY/MM/<uuid4 hex>.<detected ext>``): nothing the
   uploader typed reaches the file system, so no traversal, no clash, no overwrite.
+* The display and download name keeps the uploader's stem but takes the extension of the
+  detected type: a text file named ``bukti.vbs`` downloads as ``bukti.txt``, a PDF that is
+  also HTML named ``laporan.html`` as ``laporan.pdf``, so the reader's system opens it as
+  what was checked, not as what the uploader claimed.
 * The upload is written to a temporary file in the same folder (same file system) and moved
   into place with ``os.replace`` only once every check passed: a rejected or interrupted
   upload leaves nothing behind, and a reader never sees half a file.
@@ -43,6 +47,8 @@ __all__ = [
     "StoredFile",
     "UploadRejected",
     "default_store",
+    "display_name",
+    "extension_for",
 ]
 
 ALLOWED_TYPES: dict[str, str] = {
@@ -61,11 +67,14 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 """Accepted content types (as detected) and the extension of the stored file."""
 
+SPELLINGS: dict[str, frozenset[str]] = {"jpg": frozenset({"jpg", "jpeg"})}
+"""Other ways of writing an extension, kept when the uploader used them (``foto.jpeg``)."""
+UNKNOWN_EXTENSION = "bin"
+
 MB = 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 HEADER_BYTES = 8192  # what filetype looks at
 MAX_NAME_CHARS = 200
-MAX_SUFFIX_CHARS = 16
 
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -265,16 +274,21 @@ def default_store(config: Mapping[str, Any]) -> FileStore:
 
 
 def display_name(filename: str | None, extension: str) -> str:
-    """A safe name to show and offer for download: ``secure_filename`` of the uploader's name
-    with its extension kept, ``file.<extension>`` when nothing usable is left, at most
-    200 characters."""
+    """A safe name to show and offer for download: ``secure_filename`` of the uploader's
+    stem (``file`` when nothing usable is left) with ``extension``, the one of the detected
+    type (the uploader's own only if it is a spelling of it, as ``.jpeg`` of ``jpg``), at
+    most 200 characters. Applied again to its own result, it changes nothing."""
     base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     stem, dot_suffix = os.path.splitext(base)
     safe_stem = secure_filename(stem) or "file"
-    suffix = secure_filename(dot_suffix).lower()
-    if not suffix or len(suffix) > MAX_SUFFIX_CHARS:
-        suffix = extension
+    given = secure_filename(dot_suffix).lower()
+    suffix = given if given in SPELLINGS.get(extension, frozenset()) else extension
     return f"{safe_stem[: MAX_NAME_CHARS - len(suffix) - 1]}.{suffix}"
+
+
+def extension_for(content_type: str, allowed: Mapping[str, str] = ALLOWED_TYPES) -> str:
+    """The extension files of a detected ``content_type`` are stored and offered with."""
+    return allowed.get(content_type, UNKNOWN_EXTENSION)
 
 
 def _office_type(path: Path) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import func, select
@@ -68,3 +69,17 @@ def test_bench_prints_figures_and_the_baseline_ratio(app) -> None:
     assert all(line.endswith("HTTP 200") for line in timings)
     ratio = re.search(r"(\d+) -> (\d+) SQL statements per page", lines[-1])
     assert int(ratio.group(1)) > 50 > int(ratio.group(2))
+
+
+def test_the_import_bench_ends_with_its_json_summary(app) -> None:
+    result = app.test_cli_runner().invoke(
+        args=["kinerja", "bench", "import", "--rows", "300", "--baseline-rows", "200"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    summary = json.loads(lines[-1])
+    assert list(summary) == ["bench", "rows", "check_seconds"]
+    assert (summary["bench"], summary["rows"]) == ("import", 300)
+    assert isinstance(summary["check_seconds"], float) and summary["check_seconds"] >= 0
+    assert "34 rows with errors" in result.output  # the failing unit, the 30 below it, a loop
+    assert "Baseline at 200 rows" in result.output

@@ -25,6 +25,7 @@ from kinerja.storage import (
     UploadRejected,
     default_store,
     display_name,
+    extension_for,
 )
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -195,7 +196,7 @@ def test_a_png_named_pdf_is_stored_as_a_png(store: FileStore) -> None:
 
     assert stored.content_type == "image/png"
     assert stored.key.endswith(".png")
-    assert stored.original_name == "report.pdf"
+    assert stored.original_name == "report.png"
 
 
 @pytest.mark.parametrize(
@@ -240,7 +241,7 @@ def test_utf8_text_is_accepted_as_plain_text(store: FileStore) -> None:
 
     assert stored.content_type == "text/plain"
     assert stored.key.endswith(".txt")
-    assert stored.original_name == "catatan.md"
+    assert stored.original_name == "catatan.txt"
 
 
 def test_utf8_text_named_csv_is_accepted_as_csv(store: FileStore) -> None:
@@ -361,26 +362,54 @@ def test_the_stored_file_describes_the_content(store: FileStore) -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "shown"),
+    ("given", "extension", "shown"),
     [
-        ("../../evil name.pdf", "evil_name.pdf"),
-        ("C:\\Users\\budi\\Laporan Akhir.pdf", "Laporan_Akhir.pdf"),
-        ("文件.pdf", "file.pdf"),
-        ("..", "file.pdf"),
-        ("", "file.pdf"),
-        ("README", "README.pdf"),
-        ("foto.JPEG", "foto.jpeg"),
-        ("<script>.pdf", "script.pdf"),
+        ("../../evil name.pdf", "pdf", "evil_name.pdf"),
+        ("C:\\Users\\budi\\Laporan Akhir.pdf", "pdf", "Laporan_Akhir.pdf"),
+        ("文件.pdf", "pdf", "file.pdf"),
+        ("..", "pdf", "file.pdf"),
+        ("", "pdf", "file.pdf"),
+        ("README", "pdf", "README.pdf"),
+        ("<script>.pdf", "pdf", "script.pdf"),
+        ("Laporan.PDF", "pdf", "Laporan.pdf"),
+        ("foto.JPEG", "jpg", "foto.jpeg"),
+        ("foto.jpg", "jpg", "foto.jpg"),
+        ("bukti.vbs", "txt", "bukti.txt"),
+        ("laporan.html", "pdf", "laporan.pdf"),
+        ("data.csv", "txt", "data.txt"),
+        ("foto.jpeg", "png", "foto.png"),
+        ("arsip.tar.exe", "pdf", "arsip.tar.pdf"),
     ],
 )
-def test_display_names_are_sanitised_and_keep_their_extension(given: str, shown: str) -> None:
-    assert display_name(given, "pdf") == shown
+def test_display_names_keep_the_stem_and_take_the_detected_types_extension(
+    given: str, extension: str, shown: str
+) -> None:
+    assert display_name(given, extension) == shown
+    assert display_name(shown, extension) == shown
 
 
 def test_display_names_are_at_most_200_characters_and_keep_the_extension() -> None:
     shown = display_name("a" * 500 + ".xlsx", "xlsx")
     assert len(shown) == 200
     assert shown.endswith(".xlsx")
+
+
+def test_a_text_file_named_as_a_script_is_kept_as_text(store: FileStore) -> None:
+    stored = store.save(io.BytesIO(b"Laporan kegiatan.\n"), "bukti.vbs")
+    assert (stored.content_type, stored.original_name) == ("text/plain", "bukti.txt")
+    assert stored.key.endswith(".txt")
+
+
+def test_a_pdf_that_is_also_html_is_kept_as_a_pdf(store: FileStore) -> None:
+    polyglot = pdf_bytes() + b"<html><script>alert(1)</script></html>\n"
+    stored = store.save(io.BytesIO(polyglot), "laporan.html")
+    assert (stored.content_type, stored.original_name) == ("application/pdf", "laporan.pdf")
+
+
+def test_the_extension_of_a_type_is_the_stored_files() -> None:
+    assert extension_for("image/jpeg") == "jpg"
+    assert extension_for("text/plain") == "txt"
+    assert extension_for("application/x-unknown") == "bin"
 
 
 def test_save_sanitises_the_original_name(store: FileStore) -> None:

@@ -1,12 +1,24 @@
-"""Reading and writing the CSV and XLSX files of imports (templates included).
+"""Reading and writing the CSV and XLSX files of imports (templates included), and the one
+rule that keeps every file we write from running formulas.
 
 Only the file format lives here; what the columns mean is :mod:`kinerja.services.imports`.
+
+Formula injection (OWASP "CSV Injection"): a spreadsheet program runs a cell that starts with
+``=``, ``+``, ``-`` or ``@`` (and, in some, after a tab or carriage return) as a formula, so a
+name or description typed as ``=HYPERLINK(...)`` would become a live link or worse in the
+reader's spreadsheet. Every CSV cell we write goes through :func:`inert`, which puts a single
+quote before such text. A negative number (``-12``, ``-1.234,5``: a minus, digits and
+separators, nothing else) is left as it is, so it stays a number: it cannot call anything.
+``+62…`` phone numbers and every other sign-led text do get the quote, which keeps them as
+typed. In XLSX the type of a cell is explicit: text is written as a text cell, never as a
+formula, so it needs no quote and shows exactly as stored.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +32,8 @@ from kinerja.domain.errors import N_, DomainError
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx"}
 XLSX_MAGIC = b"PK\x03\x04"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)*")
 
 
 class UnreadableFile(DomainError):
@@ -37,6 +51,17 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()
+
+
+def inert(value: Any) -> Any:
+    """``value`` as a spreadsheet program will show it without running it: text that would
+    start a formula gets a leading single quote; numbers, negative ones written as text
+    included, and everything else are unchanged."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    if NEGATIVE_NUMBER.fullmatch(value):
+        return value
+    return "'" + value
 
 
 def read_table(path: Path, filename: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
@@ -109,10 +134,11 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
 
 
 def write_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A CSV file (UTF-8 with BOM, for spreadsheet programs) whose cells are all inert."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert(cell) for cell in header])
+    writer.writerows([inert(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -128,11 +154,11 @@ def write_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"
-    sheet.append(list(header))
+    _append_text(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        _append_text(sheet, row)
     for index, name in enumerate(header, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(14, len(name) + 4)
@@ -143,7 +169,7 @@ def write_xlsx(
     if notes:
         info = workbook.create_sheet(notes_title)
         for line in notes:
-            info.append(list(line))
+            _append_text(info, line)
         for cell in info[1]:
             cell.font = Font(bold=True)
         info.column_dimensions["A"].width = 22
@@ -151,3 +177,12 @@ def write_xlsx(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _append_text(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row; text that openpyxl would store as a formula (``=…``) is stored as the
+    text it is."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"

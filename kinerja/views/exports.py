@@ -1,4 +1,6 @@
-"""CSV export of a list screen: the same rows the person sees, with the same filters."""
+"""CSV export of a list screen: the same rows the person sees, with the same filters, as
+plain text whose cells no spreadsheet program runs as formulas
+(:func:`kinerja.services.spreadsheets.inert`)."""
 
 from __future__ import annotations
 
@@ -14,14 +16,18 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from kinerja.extensions import db
+from kinerja.services.spreadsheets import inert
 
 EXPORT_BATCH = 1000
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, Markup):  # a screen's formatter (a link): its text only
+        return value.striptags()
     if value is None:
         return ""
     if isinstance(value, Enum):
@@ -68,16 +74,18 @@ class CsvExportMixin:
             buffer = io.StringIO()
             writer = csv.writer(buffer)
             buffer.write("\ufeff")
-            writer.writerow(header)
+            writer.writerow([inert(label) for label in header])
             formatters = self.formatters_columns or {}
             try:
                 for index, item in enumerate(query.yield_per(EXPORT_BATCH), start=1):
                     values = self.datamodel.get_values_item(item, columns)
                     writer.writerow(
                         [
-                            formatters[c](v)
-                            if c in formatters and not isinstance(v, datetime)
-                            else _cell(v)
+                            inert(
+                                _cell(formatters[c](v))
+                                if c in formatters and not isinstance(v, datetime)
+                                else _cell(v)
+                            )
                             for c, v in zip(columns, values, strict=True)
                         ]
                     )

@@ -3,7 +3,8 @@ depend on a failed row) and the shape of one kind's importer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 from kinerja.domain.errors import N_
@@ -41,7 +42,7 @@ def mark_duplicates(rows: list[Row], key: str) -> None:
 
 
 def check_chain(
-    rows: list[Row], reference: str, existing: dict[str, str | None], loop_message: str
+    rows: list[Row], reference: str, existing: Mapping[str, str | None], loop_message: str
 ) -> None:
     """Rows refer to others by code (a parent unit, a supervising position): fail the rows
     whose chain, file rows over the system's, loops; then the rows that depend on a row of
@@ -54,40 +55,63 @@ def check_chain(
             if row.ok and row.values.get("kode")
         }
     )
+    looping = codes_reaching_a_loop(links, [row.values["kode"] for row in rows if row.ok])
     for row in rows:
-        if not row.ok:
-            continue
-        seen = {row.values["kode"]}
-        current = links.get(row.values["kode"])
-        while current is not None:
-            if current in seen:
-                row.fail(reference, loop_message)
-                break
-            seen.add(current)
-            current = links.get(current)
+        if row.ok and row.values["kode"] in looping:
+            row.fail(reference, loop_message)
     mark_dependents(rows, reference, "kode", set(existing))
 
 
+def codes_reaching_a_loop(links: Mapping[str, str | None], starts: Iterable[str]) -> set[str]:
+    """The codes among ``starts`` (and on their chains) whose chain of links runs into a
+    loop. Each chain is walked once and its verdict remembered for every code on it, so a
+    file that is one deep chain costs one walk, not one per row: each link is followed at
+    most once."""
+    verdict: dict[str, bool] = {}
+    for start in starts:
+        path: list[str] = []
+        on_path: set[str] = set()
+        current: str | None = start
+        while current is not None and current not in verdict and current not in on_path:
+            path.append(current)
+            on_path.add(current)
+            current = links.get(current)
+        loops = current is not None and (current in on_path or verdict[current])
+        verdict.update(dict.fromkeys(path, loops))
+    return {code for code, loops in verdict.items() if loops}
+
+
 def mark_dependents(rows: list[Row], reference: str, key: str, exists: set[str]) -> None:
-    """Rows referring to an invalid row of the file (not already in the system) fail too."""
-    changed = True
-    while changed:
-        changed = False
-        bad = {row.values.get(key) for row in rows if not row.ok}
-        for row in rows:
-            target = row.values.get(reference)
-            if row.ok and target and target in bad and target not in exists:
+    """Rows referring to an invalid row of the file (not already in the system) fail too,
+    and the rows referring to those, down every chain: each failed code is followed once
+    to the rows that refer to it."""
+    first_row: dict[str, int] = {}
+    referrers: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        code, target = row.values.get(key), row.values.get(reference)
+        if code:
+            first_row.setdefault(code, row.number)
+        if target and target not in exists:
+            referrers[target].append(row)
+    failed = deque(dict.fromkeys(_failed_codes(rows, key)))
+    while failed:
+        code = failed.popleft()
+        for row in referrers.pop(code, []):
+            if row.ok:
                 row.fail(
                     reference,
                     N_("Row %(row)s that defines %(code)s has errors."),
-                    row=_row_of(rows, key, target),
-                    code=target,
+                    row=first_row[code],
+                    code=code,
                 )
-                changed = True
+                failed.extend(_failed_codes([row], key))
 
 
-def _row_of(rows: list[Row], key: str, value: str) -> int:
-    return next(row.number for row in rows if row.values.get(key) == value)
+def _failed_codes(rows: Iterable[Row], key: str) -> Iterator[str]:
+    for row in rows:
+        code = row.values.get(key)
+        if code and not row.ok:
+            yield code
 
 
 def ids(query: Any) -> set[int]:

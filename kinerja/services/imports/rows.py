@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from kinerja.domain.errors import N_, DomainError
@@ -103,10 +104,9 @@ def _parse_cell(kind: ImportKind, row: Row, column: str, value: Any) -> Any:
 
 
 def _parse_enum(row: Row, column: str, enum_class: type[Enum], raw: Any) -> Any:
-    text = str(raw or "").strip().lower()
-    for member in enum_class:
-        if text in (str(member.value).lower(), member.name.lower()):
-            return member
+    member = _enum_words(enum_class).get(str(raw or "").strip().lower())
+    if member is not None:
+        return member
     row.fail(
         column,
         N_("Unknown value %(value)s; allowed: %(choices)s."),
@@ -114,6 +114,15 @@ def _parse_enum(row: Row, column: str, enum_class: type[Enum], raw: Any) -> Any:
         choices=", ".join(str(m.value) for m in enum_class),
     )
     return None
+
+
+@cache
+def _enum_words(enum_class: type[Enum]) -> dict[str, Enum]:
+    """Each member by its value and its name, lower-cased; the first member wins a clash."""
+    words: dict[str, Enum] = {}
+    for member in reversed(list(enum_class)):
+        words.update({member.name.lower(): member, str(member.value).lower(): member})
+    return words
 
 
 def _parse_bool(row: Row, column: str, raw: Any, default: bool) -> bool:

@@ -64,51 +64,47 @@ class UnitImport:
             row.fail("kode_induk", N_("Unknown unit code %(code)s."), code=parent)
 
     def apply(self, rows: list[Row], progress: Progress | None) -> tuple[int, int]:
+        """Write every row without its parent, then link the parents: a file that is one
+        deep chain takes a few batched statements, not one round trip per level."""
+        now = utcnow()
         ids_by_code = {code: uid for code, (uid, _p) in self.existing.items()}
-        pending, created, updated, now = list(rows), 0, 0, utcnow()
-        while pending:  # parents before children
-            waiting = {r.values["kode"] for r in pending}
-            ready = [
-                r
-                for r in pending
-                if not r.values["kode_induk"]
-                or (r.values["kode_induk"] in ids_by_code and r.values["kode_induk"] not in waiting)
-            ]
-            if not ready:  # pragma: no cover - cycles were refused in check()
-                raise RuntimeError("unit rows could not be ordered")
-            new = [r for r in ready if r.values["kode"] not in ids_by_code]
-            old = [r for r in ready if r.values["kode"] in ids_by_code]
-            for chunk in chunks([self._values(r, ids_by_code, now) for r in new]):
-                db.session.execute(insert(Unit), [{**v, "created_at": now} for v in chunk])
-            for chunk in chunks(
-                [
-                    {"id": ids_by_code[r.values["kode"]], **self._values(r, ids_by_code, now)}
-                    for r in old
-                ]
-            ):
-                db.session.execute(update(Unit), chunk)
-            created, updated = created + len(new), updated + len(old)
-            ids_by_code.update(
-                db.session.execute(
-                    select(Unit.code, Unit.id).where(Unit.code.in_([r.values["kode"] for r in new]))
-                )
-                .tuples()
-                .all()
-            )
-            done = {id(r) for r in ready}
-            pending = [r for r in pending if id(r) not in done]
-            if progress:
-                progress(created + updated, len(rows))
-        return created, updated
+        new = [r for r in rows if r.values["kode"] not in ids_by_code]
+        old = [r for r in rows if r.values["kode"] in ids_by_code]
+        done = 0
+        batches = [
+            (insert(Unit), [{**self._values(r, now), "created_at": now} for r in new]),
+            (
+                update(Unit),
+                [{"id": ids_by_code[r.values["kode"]], **self._values(r, now)} for r in old],
+            ),
+        ]
+        for statement, values in batches:
+            for chunk in chunks(values):
+                db.session.execute(statement, chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(rows))
+        ids_by_code = dict(db.session.execute(select(Unit.code, Unit.id)).tuples().all())
+        parents = [
+            {
+                "id": ids_by_code[r.values["kode"]],
+                "parent_id": ids_by_code[r.values["kode_induk"]]
+                if r.values["kode_induk"]
+                else None,
+            }
+            for r in rows
+        ]
+        for chunk in chunks(parents):
+            db.session.execute(update(Unit), chunk)
+        return len(new), len(old)
 
     @staticmethod
-    def _values(row: Row, ids_by_code: dict[str, int], now: Any) -> dict[str, Any]:
+    def _values(row: Row, now: Any) -> dict[str, Any]:
         v = row.values
         return {
             "code": v["kode"],
             "name": v["nama"],
             "kind": v["jenis"],
-            "parent_id": ids_by_code[v["kode_induk"]] if v["kode_induk"] else None,
             "active": v["aktif"],
             "updated_at": now,
         }

@@ -1,5 +1,6 @@
 """Stored files sent to those who may read them: as downloads whose type was checked at
-upload, never rendered inline, never sniffed by the browser, never cached by a proxy."""
+upload, named with that type's extension (whatever the uploader called the file), never
+rendered inline, never sniffed by the browser, never cached by a proxy."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from kinerja.models.reports import Attachment, Evidence
 from kinerja.security.current import current_scope
 from kinerja.security.policies import evidence
 from kinerja.services.reports.files import file_store
+from kinerja.storage import display_name, extension_for
 
 
 def evidence_file(evidence_id: int | None) -> Response:
@@ -20,15 +22,16 @@ def evidence_file(evidence_id: int | None) -> Response:
 
 
 def send_attachment(attachment: Attachment) -> Response:
+    """The file as a download. Its name is made again from the stored one and the detected
+    type, so a file kept before names followed the type downloads right too; ``send_file``
+    itself adds ``charset=utf-8`` to a text type (text is only accepted as UTF-8)."""
     try:
         path = file_store().path(attachment.key)
     except (FileNotFoundError, ValueError):
         abort(404)
-    mimetype = attachment.content_type
-    if mimetype.startswith("text/"):
-        mimetype += "; charset=utf-8"
+    name = display_name(attachment.original_name, extension_for(attachment.content_type))
     response = send_file(
-        path, mimetype=mimetype, as_attachment=True, download_name=attachment.original_name
+        path, mimetype=attachment.content_type, as_attachment=True, download_name=name
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

@@ -1,9 +1,7 @@
-"""Benchmarks printed by ``flask kinerja bench …``: figures, with a naive baseline in the same run.
-
-``org`` times the organisation screens and API as the demo logins see them (load the demo
-with ``flask kinerja demo --employees 100000`` first). Requests go through the whole Flask
-stack in-process (no network), so the figures are server time; each line also counts the SQL
-statements a request sends, which must not grow with the rows on a page.
+"""``flask kinerja bench org``: the organisation screens and API as the demo logins see them
+(load the demo with ``flask kinerja demo --employees 100000`` first). Requests go through the
+whole Flask stack in-process (no network), so the figures are server time; each line also
+counts the SQL statements a request sends, which must not grow with the rows on a page.
 """
 
 from __future__ import annotations

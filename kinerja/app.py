@@ -18,6 +18,7 @@ from kinerja.extensions import csrf, db, mail, migrate
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
 from kinerja.views import register_views
+from kinerja.views.params import BoundedJSONProvider
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -26,6 +27,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     if issubclass(config, ProductionConfig):
         config.check()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.json = BoundedJSONProvider(app)
     app.config.from_object(config)
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here

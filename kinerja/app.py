@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, request
+from flask import Flask, current_app, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 import kinerja.models  # noqa: F401 - registers the tables on the metadata
 from config import INSTANCE_DIR, ProductionConfig, get_config
@@ -52,12 +55,28 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
 def _too_large(error: Exception) -> Any:
     """A body over ``MAX_CONTENT_LENGTH`` is refused before it is read: say so in the form
-    (back where it came from) or as JSON naming the file field, never a bare error page."""
+    or as JSON naming the file field, never a bare error page. The form is found from the
+    request's own path (never the ``Referer``, which another site chooses)."""
     message = gettext("The file is too large.")
     if request.path.startswith("/api/"):
         return jsonify(message={"file": [message]}), 413
     flash(message, "danger")
-    return redirect(request.referrer or "/")
+    return redirect(_nearest_page(request.path))
+
+
+def _nearest_page(path: str) -> str:
+    """The page at ``path`` or, for an address that only takes a POST
+    (``/report/7/evidence``), the nearest one above it (``/report/7/``); else the home page."""
+    adapter = current_app.url_map.bind("localhost")
+    while path.strip("/"):
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except RequestRedirect as redirected:  # the same page with a trailing slash
+            return urlsplit(redirected.new_url).path
+        except HTTPException:
+            path = path.rstrip("/").rsplit("/", 1)[0] or "/"
+    return "/"
 
 
 def _exempt_token_apis_from_csrf(appbuilder: AppBuilder) -> None:

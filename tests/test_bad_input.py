@@ -6,7 +6,12 @@ finding has its own test, with the answer it should get.
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.factories import Org, Planning, Reporting, api_token, login, submitted_report
 
@@ -201,3 +206,33 @@ def test_a_return_with_a_reason_that_is_not_text_answers_422(
         response = client.post(url, headers=kasi, json={"reason": reason})
         assert response.status_code == 422, url
         assert list(response.get_json()["message"]) == ["reason"]
+
+
+def test_a_body_over_the_limit_goes_back_to_its_own_page_never_to_the_referer(
+    app: Flask, client: FlaskClient, org: Org, planning: Planning, reporting: Reporting
+) -> None:
+    report_id = submitted_report(reporting).id
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+
+    def upload(url: str) -> TestResponse:
+        return client.post(
+            url,
+            headers={"Referer": "https://evil.example/phish"},
+            data={"file": (io.BytesIO(b"0" * 4096), "besar.pdf")},
+            content_type="multipart/form-data",
+        )
+
+    try:
+        login(client, "operator")
+        imported = upload("/import/")
+        login(client, "employee")
+        evidence = upload(f"/report/{report_id}/evidence")
+        unknown = upload("/nowhere/at/all")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert imported.status_code == 302 and imported.headers["Location"] == "/import/"
+    assert evidence.status_code == 302
+    assert evidence.headers["Location"] == f"/report/{report_id}/"
+    assert unknown.status_code in (302, 404)
+    assert "evil" not in unknown.headers.get("Location", "")

@@ -17,7 +17,7 @@ from werkzeug.routing import RequestRedirect
 import kinerja.models  # noqa: F401 - registers the tables on the metadata
 from config import INSTANCE_DIR, ProductionConfig, get_config
 from kinerja.cli import register_cli
-from kinerja.extensions import csrf, db, mail, migrate
+from kinerja.extensions import csrf, db, mail, migrate, talisman
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
 from kinerja.views import register_views
@@ -41,6 +41,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     mail.init_app(app)
     csrf.init_app(app)
+    _send_security_headers(app)
     init_jobs(app)
     with app.app_context():
         appbuilder = AppBuilder()
@@ -51,6 +52,43 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_cli(app)
     app.register_error_handler(413, _too_large)
     return app
+
+
+# Only the app's own scripts, styles, images and fonts, never framed. Inline scripts run
+# only with the request's nonce (FAB's templates carry it; ours have none, see kinerja.js).
+# Style *attributes* are allowed: FAB's templates set them (hidden action forms, "display:
+# none" panes, "white-space: pre-line" on detail pages, the login box, chart heights) and
+# would break without them; <style> elements and style sheets stay the app's own.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _send_security_headers(app: Flask) -> None:
+    """Every answer (screen, JSON, file) says nosniff, may not be framed and sends no
+    referrer to other sites; pages get the policy above. TLS ends at the reverse proxy:
+    no redirect to https here, HSTS only on answers that came over https."""
+    talisman.init_app(
+        app,
+        force_https=False,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="same-origin",
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
 
 
 def _too_large(error: Exception) -> Any:

@@ -85,6 +85,16 @@ def test_the_swagger_page_runs_only_the_apps_own_files(client: FlaskClient, org:
     assert not re.search(r"""(src|href)=["']https?:""", page)
 
 
+def test_the_user_statistics_load_no_chart_library_from_another_site(
+    client: FlaskClient, org: Org
+) -> None:
+    """FAB's chart loader fetches Google Charts and hands it the page's nonce."""
+    login(client, "admin")
+    page = client.get("/userstatschartview/chart/").get_data(as_text=True)
+    assert "google_charts.js" not in page and "google.load" not in page
+    assert '<table class="table table-condensed table-striped" id="UserStatsChartView">' in page
+
+
 def test_the_session_cookie_keeps_its_configured_flags(
     app: Flask, client: FlaskClient, org: Org
 ) -> None:

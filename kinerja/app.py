@@ -5,20 +5,24 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, flash, jsonify, redirect, request
+from flask import Flask, current_app, flash, jsonify, redirect, request
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.api import SecurityApi
 from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 import kinerja.models  # noqa: F401 - registers the tables on the metadata
 from config import INSTANCE_DIR, ProductionConfig, get_config
 from kinerja.cli import register_cli
-from kinerja.extensions import csrf, db, mail, migrate
+from kinerja.extensions import csrf, db, mail, migrate, talisman
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
 from kinerja.views import register_views
+from kinerja.views.params import BoundedJSONProvider
 
 
 def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
@@ -27,6 +31,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     if issubclass(config, ProductionConfig):
         config.check()
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.json = BoundedJSONProvider(app)
     app.config.from_object(config)
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
@@ -37,6 +42,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     mail.init_app(app)
     csrf.init_app(app)
+    _send_security_headers(app)
     init_jobs(app)
     with app.app_context():
         appbuilder = AppBuilder()
@@ -49,14 +55,67 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     return app
 
 
+# Only the app's own scripts, styles, images and fonts, never framed. Inline scripts run
+# only with the request's nonce (FAB's templates carry it; ours have none, see kinerja.js).
+# Style *attributes* are allowed: FAB's templates set them (hidden action forms, "display:
+# none" panes, "white-space: pre-line" on detail pages, the login box, chart heights) and
+# would break without them; <style> elements and style sheets stay the app's own.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def _send_security_headers(app: Flask) -> None:
+    """Every answer (screen, JSON, file) says nosniff, may not be framed and sends no
+    referrer to other sites; pages get the policy above. TLS ends at the reverse proxy:
+    no redirect to https here, HSTS only on answers that came over https."""
+    talisman.init_app(
+        app,
+        force_https=False,
+        frame_options="DENY",
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy_nonce_in=["script-src"],
+        referrer_policy="same-origin",
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        session_cookie_http_only=app.config["SESSION_COOKIE_HTTPONLY"],
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
+
+
 def _too_large(error: Exception) -> Any:
     """A body over ``MAX_CONTENT_LENGTH`` is refused before it is read: say so in the form
-    (back where it came from) or as JSON naming the file field, never a bare error page."""
+    or as JSON naming the file field, never a bare error page. The form is found from the
+    request's own path (never the ``Referer``, which another site chooses)."""
     message = gettext("The file is too large.")
     if request.path.startswith("/api/"):
         return jsonify(message={"file": [message]}), 413
     flash(message, "danger")
-    return redirect(request.referrer or "/")
+    return redirect(_nearest_page(request.path))
+
+
+def _nearest_page(path: str) -> str:
+    """The page at ``path`` or, for an address that only takes a POST
+    (``/report/7/evidence``), the nearest one above it (``/report/7/``); else the home page."""
+    adapter = current_app.url_map.bind("localhost")
+    while path.strip("/"):
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except RequestRedirect as redirected:  # the same page with a trailing slash
+            return urlsplit(redirected.new_url).path
+        except HTTPException:
+            path = path.rstrip("/").rsplit("/", 1)[0] or "/"
+    return "/"
 
 
 def _exempt_token_apis_from_csrf(appbuilder: AppBuilder) -> None:

@@ -13,6 +13,7 @@ from flask_appbuilder import Model
 from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
 
 Model.metadata.naming_convention = {
@@ -32,3 +33,4 @@ else:
 migrate = Migrate(render_as_batch=True, compare_type=True)
 mail = Mail()
 csrf = CSRFProtect()
+talisman = Talisman()

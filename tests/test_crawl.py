@@ -5,6 +5,9 @@ menu and home page, every page linked from there (one link of each shape: the fi
 show and edit pages of a list, a plan, a report…), every ModelView's list, add, show and
 edit routes and every other screen's default route. A new screen is crawled without a new
 test.
+
+Then the input that once answered 500 (issue 15) is sent as every role, screens and API
+alike: each answers 400, 404 or 422, never a server error.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, url_for
@@ -25,7 +29,9 @@ from werkzeug.test import TestResponse
 
 from kinerja.demo import load_demo
 from kinerja.extensions import db
-from tests.factories import login
+from kinerja.models.planning import WorkPlan
+from kinerja.models.reports import Report
+from tests.factories import api_token, login
 
 DEMO_EMPLOYEES = 50  # the demo's smallest organisation: every kind of row, quickly loaded
 # Admin, Operator, Supervisor, Employee, Integrator; every login the demo prints is crawled.
@@ -161,3 +167,96 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
     assert not failures, "Server errors (role, url, status):\n" + "\n".join(
         f"{role} {url} {status}" for role, url, status in failures
     )
+
+
+HUGE = "9" * 30  # beyond 64 bits
+REFUSED = {401, 403}  # a role that may not use the address is refused before it is read
+ENUM_FILTERS = {
+    "unit": "kind",
+    "employee": "employment_type",
+    "period": "status",
+    "work_plan": "status",
+    "report": "status",
+    "evaluation": "predikat",
+    "evidence": "kind",
+}
+
+
+def _q(*items: str) -> str:
+    return "?q=(filters:!(" + ",".join(f"({item})" for item in items) + "))"
+
+
+# (method, address, query string, JSON body, the answers it may get): <report> and
+# <work_plan> stand for the demo's first report and plan.
+BAD_INPUTS: list[tuple[str, str, dict[str, str] | None, Any, set[int]]] = [
+    ("GET", "/work-plans/show/abc", None, None, {404}),
+    ("GET", f"/jobs/show/{HUGE}", None, None, {404}),
+    ("GET", f"/positions/list/?_flt_0_grade={HUGE}", None, None, {400}),
+    ("GET", f"/positions/export/?_flt_0_grade={HUGE}", None, None, {400}),
+    ("GET", f"/users/show/{HUGE}", None, None, {404}),
+    ("GET", f"/roles/show/{HUGE}", None, None, {404}),
+    ("GET", "/userstatschartview/chart/xx", None, None, {404}),
+    *(
+        ("GET", f"/api/v1/{resource}/" + _q(f"col:{column},opr:eq,value:zzz"), None, None, {400})
+        for resource, column in ENUM_FILTERS.items()
+    ),
+    *(
+        (
+            "GET",
+            "/api/v1/employee/" + _q(f"col:unit,opr:{operator},value:{HUGE}"),
+            None,
+            None,
+            {400},
+        )
+        for operator in ("rel_o_m", "in_unit_tree")
+    ),
+    # read as text, each item narrowing the search: a list is a query like any other
+    ("GET", "/api/v1/employee/" + _q("col:name,opr:nip_or_name,value:!(1,x)"), None, None, {200}),
+    ("GET", "/api/v1/employee/", {"q": "(a:" * 2000 + "1" + ")" * 2000}, None, {400}),
+    ("GET", "/api/v1/employee/", {"q": '{"a":' * 2000 + "1" + "}" * 2000}, None, {400}),
+    ("GET", "/api/v1/employee/", {"q": "[" * 2000 + "]" * 2000}, None, {400}),
+    *(
+        ("POST", "/api/v1/report/<report>/approve", None, body, {404, 422})
+        for body in ({"feedback": 123}, {"feedback": ["x"]}, {"values": ["above"]})
+    ),
+    ("POST", "/api/v1/work_plan/<work_plan>/return", None, {"reason": 123}, {404, 422}),
+    ("POST", "/api/v1/work_plan/<work_plan>/return", None, {"reason": ["x"]}, {404, 422}),
+]
+
+
+def test_input_that_once_failed_answers_400_404_or_422_for_every_demo_role(
+    app: Flask, client: FlaskClient
+) -> None:
+    """Each input of :data:`BAD_INPUTS` gets its answer, or the refusal of a role that may
+    not use the address at all; each gets its answer for at least one role."""
+    demo = load_demo(employees=DEMO_EMPLOYEES)
+    logins = {username: password for username, password, _roles in demo.logins}
+    rows = {
+        "<report>": str(db.session.scalar(select(func.min(Report.id)))),
+        "<work_plan>": str(db.session.scalar(select(func.min(WorkPlan.id)))),
+    }
+    failures, answered = [], set()
+    for role in [*logins, "anonymous"]:
+        headers: dict[str, str] = {}
+        if role == "anonymous":
+            client.get("/logout/")
+        else:
+            login(client, role, logins[role])
+            headers = api_token(client, role, logins[role])
+        for index, (method, address, query, body, expected) in enumerate(BAD_INPUTS):
+            for placeholder, row in rows.items():
+                address = address.replace(placeholder, row)
+            try:
+                response = client.open(
+                    address, method=method, query_string=query, json=body, headers=headers
+                )
+            except Exception as exc:  # testing propagates it: a browser would get a 500
+                failures.append(f"{role} {method} {address[:90]} 500 ({type(exc).__name__})")
+                continue
+            if response.status_code in expected:
+                answered.add(index)
+            elif response.status_code not in REFUSED:
+                failures.append(f"{role} {method} {address[:90]} {response.status_code}")
+    assert not failures, "Unexpected answers (role, request, status):\n" + "\n".join(failures)
+    unanswered = [BAD_INPUTS[i][1][:90] for i in range(len(BAD_INPUTS)) if i not in answered]
+    assert not unanswered, f"refused for every role, never read: {unanswered}"

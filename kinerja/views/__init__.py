@@ -20,7 +20,11 @@ from kinerja.views.org import (
     UnitApi,
     UnitView,
 )
-from kinerja.views.params import refuse_unreadable_list_args, refuse_unreadable_query
+from kinerja.views.params import (
+    refuse_unreadable_ids,
+    refuse_unreadable_list_args,
+    refuse_unreadable_query,
+)
 from kinerja.views.plans.api import WorkPlanApi
 from kinerja.views.plans.lists import WorkPlanView
 from kinerja.views.plans.objectives import IndicatorApi, IndicatorView, ObjectiveApi, ObjectiveView
@@ -203,5 +207,6 @@ def register_views(appbuilder: AppBuilder) -> None:
         format_date=format_date,
         get_locale=get_locale,
     )
+    current_app.before_request(refuse_unreadable_ids)
     current_app.before_request(refuse_unreadable_query)
     current_app.before_request(refuse_unreadable_list_args)

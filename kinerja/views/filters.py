@@ -20,6 +20,7 @@ from kinerja.models.trees import unit_subtree_ids, units_matching
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.security.policies.scope import Scope
+from kinerja.views.params import parse_pk
 
 Condition = Callable[[Scope], ColumnElement[bool]]
 FilterList = list[list[Any]]
@@ -66,13 +67,12 @@ class FilterInUnitTree(BaseFilter):
 
     name = _l("In unit (with sub-units)")
     arg_name = "in_unit_tree"
+    value_kind = "id"
 
     def apply(self, query: Any, value: Any) -> Any:
-        unit_id = getattr(value, "id", value)
-        try:
-            unit_id = int(unit_id)
-        except (TypeError, ValueError):
-            return query
+        unit_id = parse_pk(getattr(value, "id", value))
+        if unit_id is None:
+            return query.filter(false())
         column = self.model.id if self.model is Unit else self.model.unit_id
         return query.filter(column.in_(unit_subtree_ids(unit_id)))
 
@@ -119,6 +119,7 @@ class FilterEnumIs(BaseFilter):
 
     name = _l("Equal to")
     arg_name = "eq"
+    value_kind = "any"
 
     def apply(self, query: Any, value: Any) -> Any:
         member = _enum_member(self.model, self.column_name, value)
@@ -129,6 +130,7 @@ class FilterEnumIs(BaseFilter):
 class FilterEnumIsNot(BaseFilter):
     name = _l("Not Equal to")
     arg_name = "neq"
+    value_kind = "any"
 
     def apply(self, query: Any, value: Any) -> Any:
         member = _enum_member(self.model, self.column_name, value)

@@ -13,6 +13,13 @@ from typing import Any, ClassVar
 
 from flask import Response, request
 from flask_appbuilder import ModelRestApi
+from flask_appbuilder.const import API_FILTERS_RIS_KEY
+from flask_appbuilder.exceptions import (
+    FABException,
+    InvalidColumnFilterFABException,
+    InvalidOperationFilterFABException,
+)
+from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError
 
@@ -21,7 +28,7 @@ from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
-from kinerja.views.params import parse_pk
+from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
@@ -34,6 +41,10 @@ API_METHOD_PERMISSIONS = {
     "put": "edit",
     "delete": "delete",
 }
+
+
+class InvalidFilterValue(FABException):
+    """A filter's value that its column cannot hold (FAB answers its exceptions with 400)."""
 
 
 class KinerjaModelApi(ModelRestApi):
@@ -81,6 +92,34 @@ class KinerjaModelApi(ModelRestApi):
 
     def _readable(self, pk: Any) -> Any | None:
         return policy_for(self.datamodel.obj).readable(current_scope(), parse_pk(pk))
+
+    def _handle_filters_args(self, rison_args: dict[str, Any]) -> Filters:
+        """The list's filters from ``q``, each value read by :func:`filter_value`: a value
+        its column cannot hold (an unknown enum value, a number too large, a list where an
+        id belongs) answers 400 instead of reaching the database. Each operator is looked
+        up among its own column's filters (FAB looks it up in one process-wide table that
+        any filter class of the same name overwrites), and the filters are built per
+        request (FAB fills one shared object, which concurrent requests would mix)."""
+        joined: Filters = self._base_filters.copy()
+        for item in rison_args.get(API_FILTERS_RIS_KEY, []):
+            flt = self._search_filter(item["col"], item["opr"])
+            try:
+                value = filter_value(flt, item["value"])
+            except ValueError as problem:
+                raise InvalidFilterValue(f"Filter value of {item['col']}: {problem}") from None
+            joined._add_filter(flt, value)
+        return joined
+
+    def _search_filter(self, column: str, operator: str) -> BaseFilter:
+        filters = self._filters.get_search_filters().get(column)
+        if filters is None:
+            raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
+        for flt in filters:  # FAB keeps a view's ``search_filters`` as classes
+            if flt.arg_name == operator:
+                return flt(column, self.datamodel) if isinstance(flt, type) else flt
+        raise InvalidOperationFilterFABException(
+            f"Filter operation: {operator} not allowed on column: {column}"
+        )
 
     def get_headless(self, pk: Any, **kwargs: Any) -> Any:
         if parse_pk(pk) is None:

@@ -96,17 +96,39 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def is_csp_violation(message) -> bool:
+    """Chromium reports each thing the Content-Security-Policy blocked as a console error."""
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
-def page(browser, live_server: str, request) -> Iterator[object]:
+def csp_violations() -> list[str]:
+    """What the Content-Security-Policy blocked during the test, page by page."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server: str, request, csp_violations: list[str]) -> Iterator[object]:
+    """A tab on the live server; a test that passes must not have run into the CSP."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(base_url=live_server, locale="id-ID")
     context.set_default_timeout(15_000)
     tab = context.new_page()
+    tab.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{tab.url}: {message.text}")
+            if is_csp_violation(message)
+            else None
+        ),
+    )
     yield tab
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:  # keep what the browser showed, for the report
         tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    if failed is not None and failed.passed:
+        assert not csp_violations, "blocked by the CSP:\n" + "\n".join(csp_violations)
 
 
 def sign_in(page, username: str, password: str) -> None:

@@ -442,3 +442,124 @@ def build_records(org: Org, planning: Planning, reporting: Reporting) -> Records
         notes=first("notes", "epid1_q1", "epid2_q1", "penguji_q1"),
         activities=activities,
     )
+
+
+# --- ratings (written by the ratings job; inserted directly here) -----------------------------
+
+
+def make_rating(
+    plan: Any,
+    predikat: str | None = "baik",
+    *,
+    final: bool = False,
+    results: str | None = "as_expected",
+    behaviour: str | None = "as_expected",
+    suggested_results: str | None = "as_expected",
+    suggested_behaviour: str | None = "as_expected",
+    explanation: dict[str, Any] | None = None,
+    run: Any = None,
+) -> Any:
+    """An employee's rating of the plan's period, as the ratings job would store it."""
+    from kinerja.models.base import utcnow
+    from kinerja.models.ratings import Rating
+
+    rating = Rating(
+        employee_id=plan.employee_id,
+        period_id=plan.period_id,
+        work_plan_id=plan.id,
+        unit_id=plan.unit_id,
+        final=final,
+        predikat=predikat,
+        results=results,
+        behaviour=behaviour,
+        suggested_results=suggested_results,
+        suggested_behaviour=suggested_behaviour,
+        explanation=explanation or {},
+        computed_at=utcnow(),
+        run_id=run.id if run is not None else None,
+    )
+    db.session.add(rating)
+    db.session.flush()
+    return rating
+
+
+def make_check(
+    unit: Unit,
+    period: Any,
+    counts: dict[str, int],
+    unit_predikat: str | None = None,
+) -> Any:
+    """A unit's distribution check with the warnings of the rules (Baik assumed when no unit
+    predikat is given), stored as the job stores them: templates and parameters."""
+    from kinerja.domain.ratings import UnitPredikat, check_distribution
+    from kinerja.models.base import utcnow
+    from kinerja.models.ratings import DistributionCheck
+
+    warnings = check_distribution(unit_predikat, counts)
+    check = DistributionCheck(
+        unit_id=unit.id,
+        period_id=period.id,
+        unit_predikat=unit_predikat or UnitPredikat.BAIK,
+        assumed=unit_predikat is None,
+        employees=sum(counts.values()),
+        counts=counts,
+        warnings=[{"template": w.template, "params": dict(w.params)} for w in warnings],
+        computed_at=utcnow(),
+    )
+    db.session.add(check)
+    db.session.flush()
+    return check
+
+
+def make_job_run(name: str, requested_by: Any, *args: Any) -> Any:
+    from kinerja.models.jobs import JobRun, JobStatus
+
+    run = JobRun(
+        name=name,
+        args=list(args),
+        status=JobStatus.SUCCEEDED,
+        attempts=1,
+        total=1,
+        done=1,
+        requested_by_id=requested_by.id if requested_by is not None else None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+@dataclass
+class RatingRecords:
+    """Ratings named by their employee (kabid_p2p, kasi_surv, epid1, epid2, penguji),
+    distribution checks by their unit (p2p, surv, yankes, dishub) and runs of the ratings
+    job by who asked for them (admin_run, operator_run; an import run beside them)."""
+
+    ratings: SimpleNamespace
+    checks: SimpleNamespace
+    runs: SimpleNamespace
+
+
+def build_ratings(org: Org, planning: Planning, records: Records) -> RatingRecords:
+    period = planning.period
+    runs = SimpleNamespace(
+        admin_run=make_job_run("compute_period_ratings", org.users.admin, period.id),
+        operator_run=make_job_run("compute_period_ratings", org.users.operator, period.id),
+    )
+    make_job_run("import_organisation_file", org.users.operator, 1)
+    plans = records.plans
+    ratings = SimpleNamespace(
+        kabid_p2p=make_rating(plans.kabid_p2p, "sangat_baik", results="above", behaviour="above"),
+        kasi_surv=make_rating(plans.kasi_surv, "baik", run=runs.admin_run),
+        epid1=make_rating(plans.epid1, "baik", final=True),
+        epid2=make_rating(plans.epid2, "butuh_perbaikan", results="below"),
+        penguji=make_rating(plans.penguji, "kurang", behaviour="below"),
+    )
+    units = org.units
+    checks = SimpleNamespace(
+        p2p=make_check(units.p2p, period, {"sangat_baik": 1}),
+        surv=make_check(units.surv, period, {"baik": 2, "butuh_perbaikan": 1}, "baik"),
+        yankes=make_check(units.yankes, period, {}),
+        dishub=make_check(units.dishub, period, {"kurang": 1}, "istimewa"),
+    )
+    db.session.commit()
+    return RatingRecords(ratings=ratings, checks=checks, runs=runs)

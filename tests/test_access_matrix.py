@@ -23,7 +23,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_appbuilder import ModelRestApi
 
-from tests.factories import Org, Planning, Reporting, api_token, build_records, login, make_nip
+from tests.factories import (
+    Org,
+    Planning,
+    Reporting,
+    api_token,
+    build_ratings,
+    build_records,
+    login,
+    make_nip,
+)
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -63,6 +72,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "evidence": {"epid1_q1", "epid2_q1"},
         "evaluation": {"epid1_q1", "epid1_q2"},
         "dialogue_note": {"epid1_q1", "epid2_q1"},
+        "rating": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
+        "distribution_check": {"p2p", "surv", "yankes"},
+        "rating_run": {"operator_run"},  # the runs they asked for
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -80,6 +92,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "evidence": {"epid1_q1", "epid2_q1"},
         "evaluation": {"epid1_q1", "epid1_q2"},
         "dialogue_note": {"epid1_q1", "epid2_q1"},
+        "rating": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
+        "distribution_check": {"surv"},  # the units of the people below them
+        "rating_run": set(),
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -97,8 +112,14 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "evidence": {"epid1_q1"},
         "evaluation": {"epid1_q1"},  # not epid1_q2's: its evaluation is not decided yet
         "dialogue_note": {"epid1_q1"},
+        "rating": {"epid1"},
+        "distribution_check": set(),  # no unit's distribution is theirs to follow
+        "rating_run": set(),
     },
 }
+# Where a role that reads everything reads less: job runs are the Admin's and their
+# requester's, so the Integrator reads no run of the ratings job it did not ask for.
+NARROWER: dict[tuple[str, str], set[str]] = {("integrator", "rating_run"): set()}
 # A row outside everybody's reach but the Admin's and the Integrator's, one that could be
 # changed if it were within reach (drafts, today's activity); None: every row is readable.
 OUTSIDE: dict[str, str | None] = {
@@ -116,6 +137,9 @@ OUTSIDE: dict[str, str | None] = {
     "evidence": "penguji_q2",
     "evaluation": "penguji_q1",
     "dialogue_note": "penguji_q1",
+    "rating": "penguji",
+    "distribution_check": "dishub",
+    "rating_run": "admin_run",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -142,6 +166,9 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "evidence": ({"post", "delete"}, WRITERS),
     "evaluation": (set(), set()),  # decided through report/<id>/approve
     "dialogue_note": ({"post"}, WRITERS),
+    "rating": (set(), set()),  # computed by the ratings job
+    "distribution_check": (set(), set()),
+    "rating_run": (set(), set()),
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -221,6 +248,12 @@ POST_OUTSIDE: dict[str, Any] = {
     },
     "evaluation": lambda r: {"report": r.one("report", "penguji_q2"), "feedback": "Baik"},
     "dialogue_note": lambda r: {"report": r.one("report", "penguji_q1"), "text": "Catatan baru"},
+    "rating": lambda r: {"work_plan": r.one("work_plan", "penguji"), "predikat": "sangat_baik"},
+    "distribution_check": lambda r: {
+        "unit": r.one("unit", "dishub"),
+        "period": r.one("period", "2026"),
+    },
+    "rating_run": lambda r: {"name": "compute_period_ratings", "args": [1]},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -238,6 +271,9 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "evidence": {"description": "Diubah"},
     "evaluation": {"feedback": "Diubah"},
     "dialogue_note": {"text": "Diubah"},
+    "rating": {"predikat": "sangat_baik", "final": True},
+    "distribution_check": {"warnings": []},
+    "rating_run": {"status": "queued"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -335,6 +371,11 @@ NOT_OFFERED = {
     ("evaluation", "edit"),
     ("dialogue_note", "edit"),
     ("sub_period", "add"),
+    *(
+        (resource, form)
+        for resource in ("rating", "distribution_check", "rating_run")
+        for form in ("add", "edit")
+    ),
 }
 
 
@@ -364,6 +405,7 @@ class Rows:
 @pytest.fixture
 def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
+    rated = build_ratings(org, planning, records)
     reports = vars(records.reports)
     return Rows(
         {
@@ -392,6 +434,9 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
                 if report.evaluation is not None
             },
             "dialogue_note": {name: {row.id} for name, row in vars(records.notes).items()},
+            "rating": {name: {row.id} for name, row in vars(rated.ratings).items()},
+            "distribution_check": {name: {row.id} for name, row in vars(rated.checks).items()},
+            "rating_run": {name: {row.id} for name, row in vars(rated.runs).items()},
         }
     )
 
@@ -406,6 +451,8 @@ def rest_resources(app: Flask) -> list[str]:
 
 
 def visible(role: str, resource: str) -> set[str] | None:
+    if (role, resource) in NARROWER:
+        return NARROWER[role, resource]
     return ALL if role in SEES_ALL else VISIBLE[role][resource]
 
 

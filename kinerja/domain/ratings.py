@@ -26,6 +26,8 @@ __all__ = [
     "accumulate",
     "achievement",
     "check_distribution",
+    "expected_distribution",
+    "expectation_holds",
     "indicator_level",
     "periodic_target",
     "predikat",
@@ -408,3 +410,22 @@ def check_distribution(
                 params["limit"] = share.limit
         warnings.append(RuleMessage(_TEMPLATES[(kind, len(share.predikats))], **params))
     return warnings
+
+
+def expected_distribution(unit_predikat: UnitPredikat | str | None) -> tuple[_Share, ...]:
+    """The curve :func:`check_distribution` checks a unit against (Baik where no unit
+    predikat is set), for screens that draw it beside the counts. Each expectation has a
+    ``kind`` (``at_most``, ``at_least`` or ``at_least_one``), the ``predikats`` it counts
+    together and its ``limit`` in percent."""
+    unit = UnitPredikat.BAIK if unit_predikat is None else UnitPredikat(unit_predikat)
+    return _CURVE[unit]
+
+
+def expectation_holds(expectation: _Share, counts: Mapping[_Key, int]) -> bool:
+    """Whether the employees counted by predikat meet one expectation of the curve (an
+    empty unit meets every one, as :func:`check_distribution` warns of nothing there)."""
+    tally = _tally(counts)
+    total = sum(tally.values())
+    if total == 0:
+        return True
+    return not _violates(expectation, sum(tally[p] for p in expectation.predikats), total)

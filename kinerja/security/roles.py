@@ -39,6 +39,11 @@ EVALUATION = "Evaluation"
 DIALOGUE_NOTE = "DialogueNote"
 REPORT_PARTS = (REALIZATION, EVIDENCE, EVALUATION, DIALOGUE_NOTE)
 ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
+RATING = "Rating"
+DISTRIBUTION_CHECK = "DistributionCheck"
+RATING_RUN = "RatingRun"
+# Read by every role; each policy decides which rows (an Employee reads no unit's check).
+RATINGS_READ = (RATING, DISTRIBUTION_CHECK, RATING_RUN)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -60,6 +65,11 @@ MENU_MY_REPORTS = "My reports"
 MENU_REPORTS = "Reports"
 MENU_EVALUATION_QUEUE = "Evaluation queue"
 MENU_TEAM_TODAY = "Team today"
+MENU_RATINGS = "Performance ratings"
+MENU_PERIOD_RATINGS = "Period ratings"
+MENU_MY_RATING = "My rating"
+MENU_DISTRIBUTIONS = "Distribution checks"
+MENU_CALIBRATION = "Calibration"
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -104,6 +114,9 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(REPORT, (READ, "can_write")),
         *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
         *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_REPORTS),
+        *[(resource, READ) for resource in RATINGS_READ],
+        (RATING, "can_calibrate"),
+        *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS, MENU_CALIBRATION),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -127,6 +140,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(REPORT, (READ, "can_decide")),
         *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
         *_menus(MENU_REPORTING, MENU_REPORTS, MENU_EVALUATION_QUEUE, MENU_TEAM_TODAY),
+        *[(resource, READ) for resource in RATINGS_READ],
+        *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -142,6 +157,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(REPORT, (READ, "can_write")),
         *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
         *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_MY_REPORTS, MENU_REPORTS),
+        *[(resource, READ) for resource in RATINGS_READ],
+        *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_MY_RATING),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -149,6 +166,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in ORG_RESOURCES],
         *[(resource, READ) for resource in (PERIOD, WORK_PLAN, *PLAN_CONTENT)],
         *[(resource, READ) for resource in (ACTIVITY, REPORT, *REPORT_PARTS)],
+        *[(resource, READ) for resource in RATINGS_READ],
+        *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(

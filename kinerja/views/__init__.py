@@ -35,6 +35,10 @@ from kinerja.views.plans.templates import (
     TemplateIndicatorView,
     TemplateObjectiveView,
 )
+from kinerja.views.ratings.api import DistributionCheckApi, RatingApi, RatingRunApi
+from kinerja.views.ratings.calibration import CalibrationView
+from kinerja.views.ratings.distribution import DistributionCheckView
+from kinerja.views.ratings.lists import RatingView
 from kinerja.views.reports.activities import ActivityApi, ActivityView, TeamTodayView
 from kinerja.views.reports.api import ReportApi
 from kinerja.views.reports.lists import EvaluationQueueView, ReportView
@@ -166,6 +170,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         icon="fa-users",
         category=reporting,
     )
+    register_ratings(appbuilder)
     for view in (
         ReportPageView,
         PlanView,
@@ -191,6 +196,9 @@ def register_views(appbuilder: AppBuilder) -> None:
         EvidenceApi,
         EvaluationApi,
         DialogueNoteApi,
+        RatingApi,
+        DistributionCheckApi,
+        RatingRunApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(
@@ -210,3 +218,38 @@ def register_views(appbuilder: AppBuilder) -> None:
     current_app.before_request(refuse_unreadable_ids)
     current_app.before_request(refuse_unreadable_query)
     current_app.before_request(refuse_unreadable_list_args)
+
+
+def register_ratings(appbuilder: AppBuilder) -> None:
+    """The *Predikat Kinerja* menu (the unit predikat screen joins the same category)."""
+    ratings = roles.MENU_RATINGS
+    appbuilder.add_view(
+        RatingView,
+        roles.MENU_PERIOD_RATINGS,
+        label=_l("Ratings"),
+        icon="fa-star",
+        category=ratings,
+        category_label=_l("Performance ratings"),
+        category_icon="fa-trophy",
+    )
+    appbuilder.add_link(
+        roles.MENU_MY_RATING,
+        label=_l("My rating"),
+        href="/ratings/mine/",
+        icon="fa-star-o",
+        category=ratings,
+    )
+    appbuilder.add_view(
+        DistributionCheckView,
+        roles.MENU_DISTRIBUTIONS,
+        label=_l("Distribution by unit"),
+        icon="fa-bar-chart",
+        category=ratings,
+    )
+    appbuilder.add_view(
+        CalibrationView,
+        roles.MENU_CALIBRATION,
+        label=_l("Calibration"),
+        icon="fa-balance-scale",
+        category=ratings,
+    )

@@ -80,6 +80,8 @@ def test_all_lists_the_public_names() -> None:
         "accumulate",
         "achievement",
         "check_distribution",
+        "expectation_holds",
+        "expected_distribution",
         "indicator_level",
         "periodic_target",
         "predikat",

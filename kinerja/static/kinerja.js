@@ -1,4 +1,5 @@
-/* Kinerja: selects that search the server (RemoteSelectField) and follow a master field. */
+/* Kinerja: selects that search the server (RemoteSelectField) and follow a master field;
+   an indicator form hides the target and the unit of a qualitative indicator. */
 (function ($) {
   "use strict";
   function initRemoteSelect(el) {
@@ -27,7 +28,14 @@
       $("#" + masterId).on("change", function () { $el.val(null).trigger("change"); });
     }
   }
+  function followQualitative(box) {
+    var $rows = $("#target, #unit").closest("tr");
+    function toggle() { $rows.toggle(!box.checked); }
+    $(box).on("change", toggle);
+    toggle();
+  }
   $(function () {
     $("select.kinerja-remote-select").each(function () { initRemoteSelect(this); });
+    $("input[type=checkbox]#qualitative").each(function () { followQualitative(this); });
   });
 })(jQuery);

@@ -23,7 +23,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_appbuilder import ModelRestApi
 
-from tests.factories import Org, Planning, Reporting, api_token, build_records, login, make_nip
+from tests.factories import (
+    Org,
+    Planning,
+    Reporting,
+    api_token,
+    build_records,
+    build_unit_ratings,
+    login,
+    make_nip,
+)
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -63,6 +72,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "evidence": {"epid1_q1", "epid2_q1"},
         "evaluation": {"epid1_q1", "epid1_q2"},
         "dialogue_note": {"epid1_q1", "epid2_q1"},
+        "unit_rating": {"surv", "p2p"},  # unit predikat of the Dinkes units
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -80,6 +90,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "evidence": {"epid1_q1", "epid2_q1"},
         "evaluation": {"epid1_q1", "epid1_q2"},
         "dialogue_note": {"epid1_q1", "epid2_q1"},
+        "unit_rating": {"surv"},  # the units of the people they supervise
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -97,6 +108,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "evidence": {"epid1_q1"},
         "evaluation": {"epid1_q1"},  # not epid1_q2's: its evaluation is not decided yet
         "dialogue_note": {"epid1_q1"},
+        "unit_rating": set(),  # an employee supervising nobody follows no unit's predikat
     },
 }
 # A row outside everybody's reach but the Admin's and the Integrator's, one that could be
@@ -116,6 +128,7 @@ OUTSIDE: dict[str, str | None] = {
     "evidence": "penguji_q2",
     "evaluation": "penguji_q1",
     "dialogue_note": "penguji_q1",
+    "unit_rating": "dishub",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -142,6 +155,8 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "evidence": ({"post", "delete"}, WRITERS),
     "evaluation": (set(), set()),  # decided through report/<id>/approve
     "dialogue_note": ({"post"}, WRITERS),
+    # set by the supervisor of the unit's head (the Kepala Bidang P2P: Seksi Surveilans)
+    "unit_rating": ({"post", "put"}, {"admin", "supervisor"}),
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -221,6 +236,11 @@ POST_OUTSIDE: dict[str, Any] = {
     },
     "evaluation": lambda r: {"report": r.one("report", "penguji_q2"), "feedback": "Baik"},
     "dialogue_note": lambda r: {"report": r.one("report", "penguji_q1"), "text": "Catatan baru"},
+    "unit_rating": lambda r: {
+        "unit": r.one("unit", "dishub"),
+        "period": r.one("period", "2026"),
+        "predikat": "baik",
+    },
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -238,6 +258,7 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "evidence": {"description": "Diubah"},
     "evaluation": {"feedback": "Diubah"},
     "dialogue_note": {"text": "Diubah"},
+    "unit_rating": {"predikat": "kurang"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -322,6 +343,9 @@ CHOICES: dict[tuple[str, str], tuple[str, dict[str, set[str] | None]]] = {
             employee={"epid1_q1", "epid1_q2"},
         ),
     ),
+    # units whose head one supervises (the Admin: all)
+    ("unit_rating", "unit"): ("unit", offered(supervisor={"surv"})),
+    ("unit_rating", "period"): ("period", dict.fromkeys(ROLES, ALL)),
 }
 # Reference rows every signed-in person may read: offered whole, by design.
 REFERENCE_CHOICES = {("employee", "rank"), ("report", "sub_period"), ("sub_period", "period")}
@@ -364,6 +388,7 @@ class Rows:
 @pytest.fixture
 def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
+    unit_ratings = build_unit_ratings(org, planning)
     reports = vars(records.reports)
     return Rows(
         {
@@ -392,6 +417,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
                 if report.evaluation is not None
             },
             "dialogue_note": {name: {row.id} for name, row in vars(records.notes).items()},
+            "unit_rating": {name: {row.id} for name, row in vars(unit_ratings).items()},
         }
     )
 

@@ -38,6 +38,7 @@ EVIDENCE = "Evidence"
 EVALUATION = "Evaluation"
 DIALOGUE_NOTE = "DialogueNote"
 REPORT_PARTS = (REALIZATION, EVIDENCE, EVALUATION, DIALOGUE_NOTE)
+UNIT_RATING = "UnitRating"
 ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
 
 # Menu entries (menu_access), by their registered names.
@@ -60,6 +61,8 @@ MENU_MY_REPORTS = "My reports"
 MENU_REPORTS = "Reports"
 MENU_EVALUATION_QUEUE = "Evaluation queue"
 MENU_TEAM_TODAY = "Team today"
+MENU_RATINGS = "Performance ratings"
+MENU_UNIT_RATINGS = "Unit predikat"
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -104,6 +107,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(REPORT, (READ, "can_write")),
         *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
         *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_REPORTS),
+        *_grants(UNIT_RATING, (READ,)),
+        *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -127,6 +132,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(REPORT, (READ, "can_decide")),
         *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
         *_menus(MENU_REPORTING, MENU_REPORTS, MENU_EVALUATION_QUEUE, MENU_TEAM_TODAY),
+        *_grants(UNIT_RATING, (READ, "can_write")),  # the units whose head they supervise
+        *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -142,6 +149,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(REPORT, (READ, "can_write")),
         *[(resource, p) for resource in REPORT_PARTS for p in (READ, "can_write")],
         *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_MY_REPORTS, MENU_REPORTS),
+        *_grants(UNIT_RATING, (READ,)),  # none in sight: the API answers an empty list
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -149,6 +157,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in ORG_RESOURCES],
         *[(resource, READ) for resource in (PERIOD, WORK_PLAN, *PLAN_CONTENT)],
         *[(resource, READ) for resource in (ACTIVITY, REPORT, *REPORT_PARTS)],
+        (UNIT_RATING, READ),
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(
@@ -162,6 +171,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_PERIODS,
             MENU_REPORTING,
             MENU_REPORTS,
+            MENU_RATINGS,
+            MENU_UNIT_RATINGS,
         ),
         *_SELF_SERVICE,
     ],

@@ -41,6 +41,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -162,6 +163,16 @@ def register_views(appbuilder: AppBuilder) -> None:
         icon="fa-users",
         category=reporting,
     )
+    # The category of the period's ratings (Predikat Kinerja); the ratings screens join it.
+    appbuilder.add_view(
+        UnitRatingView,
+        roles.MENU_UNIT_RATINGS,
+        label=_l("Unit predikat"),
+        icon="fa-flag",
+        category=roles.MENU_RATINGS,
+        category_label=_l("Performance ratings"),
+        category_icon="fa-trophy",
+    )
     for view in (
         ReportPageView,
         PlanView,
@@ -187,6 +198,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         EvidenceApi,
         EvaluationApi,
         DialogueNoteApi,
+        UnitRatingApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(

@@ -130,6 +130,19 @@ class UnitRatingApi(KinerjaModelApi):
     results follow it."""
 
     resource_name = "unit_rating"
+    openapi_spec_methods = {
+        "post": {
+            "post": {
+                "description": (
+                    'Set the predikat of a unit for a period: `{"unit": id, "period": id, '
+                    '"predikat": "istimewa"|"baik"|"butuh_perbaikan"|"kurang"|'
+                    '"sangat_kurang", "note": "…"}`; 201 when set, 200 when the one '
+                    "set for that unit and period was changed. Only the holder of the "
+                    "position supervising the unit's head, or an Admin (another unit: 422)."
+                )
+            }
+        }
+    }
     datamodel = SQLAInterface(UnitRating)
     class_permission_name = roles.UNIT_RATING
     method_permission_name = {**API_METHOD_PERMISSIONS, "post": "write", "put": "write"}

@@ -132,6 +132,8 @@ def test_a_qualitative_indicator_over_the_api(client, org: Org, planning: Planni
     info = client.get("/api/v1/indicator/_info?q=(keys:!(add_columns))", headers=headers)
     described = {c["name"]: c for c in info.get_json()["add_columns"]}
     assert "qualitative" in described and described["qualitative"]["description"]
+    spec = client.get("/api/v1/_openapi", headers=api_token(client, "integrator")).get_json()
+    assert '"qualitative": true' in spec["paths"]["/api/v1/indicator/"]["post"]["description"]
 
 
 def test_a_template_keeps_its_indicator_qualitative_in_the_plans_it_gives(

@@ -210,6 +210,20 @@ class IndicatorApi(KinerjaModelApi):
     resource_name = "indicator"
     datamodel = SQLAInterface(Indicator)
     class_permission_name = roles.INDICATOR
+    openapi_spec_methods = {
+        verb: {
+            method: {
+                "description": (
+                    "A measurable indicator needs `target` (> 0) and `unit`; "
+                    '`"qualitative": true` makes it qualitative: no target (and an '
+                    "optional unit), its realization is a description with evidence and "
+                    "the supervisor gives it a level in each evaluation "
+                    "(`indicator_levels` of `POST /report/<id>/approve`)."
+                )
+            }
+        }
+        for verb, method in (("post", "post"), ("put", "put"))
+    }
     label_columns = INDICATOR_LABELS
     list_columns = [
         "id",

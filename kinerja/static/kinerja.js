@@ -1,5 +1,6 @@
 /* Kinerja: selects that search the server (RemoteSelectField) and follow a master field;
-   an indicator form hides the target and the unit of a qualitative indicator. */
+   an indicator form hides what a qualitative indicator has no use for (target, unit,
+   direction, accumulation). */
 (function ($) {
   "use strict";
   function initRemoteSelect(el) {
@@ -29,7 +30,7 @@
     }
   }
   function followQualitative(box) {
-    var $rows = $("#target, #unit").closest("tr");
+    var $rows = $("#target, #unit, #direction, #accumulation").closest("tr");
     function toggle() { $rows.toggle(!box.checked); }
     $(box).on("change", toggle);
     toggle();

@@ -563,3 +563,20 @@ def build_ratings(org: Org, planning: Planning, records: Records) -> RatingRecor
     )
     db.session.commit()
     return RatingRecords(ratings=ratings, checks=checks, runs=runs)
+
+
+def build_unit_ratings(org: Org, planning: Planning) -> SimpleNamespace:
+    """Unit predikat of the planning period, named by unit: Seksi Surveilans (its head is
+    supervised by the Kepala Bidang P2P), Bidang P2P and Dinas Perhubungan (the Admin's)."""
+    from kinerja.security.policies import SYSTEM
+    from kinerja.services.ratings.units import set_unit_rating
+
+    rated = {"surv": "baik", "p2p": "istimewa", "dishub": "butuh_perbaikan"}
+    return SimpleNamespace(
+        **{
+            name: set_unit_rating(
+                getattr(org.units, name).id, planning.period.id, predikat, None, SYSTEM
+            )[0]
+            for name, predikat in rated.items()
+        }
+    )

@@ -30,6 +30,7 @@ from tests.factories import (
     api_token,
     build_ratings,
     build_records,
+    build_unit_ratings,
     login,
     make_nip,
 )
@@ -75,6 +76,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rating": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
         "distribution_check": {"p2p", "surv", "yankes"},
         "rating_run": {"operator_run"},  # the runs they asked for
+        "unit_rating": {"surv", "p2p"},  # unit predikat of the Dinkes units
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -95,6 +97,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rating": {"kabid_p2p", "kasi_surv", "epid1", "epid2"},
         "distribution_check": {"surv"},  # the units of the people below them
         "rating_run": set(),
+        "unit_rating": {"surv"},  # the units of the people they supervise
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -115,6 +118,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rating": {"epid1"},
         "distribution_check": set(),  # no unit's distribution is theirs to follow
         "rating_run": set(),
+        "unit_rating": set(),  # an employee supervising nobody follows no unit's predikat
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -140,6 +144,7 @@ OUTSIDE: dict[str, str | None] = {
     "rating": "penguji",
     "distribution_check": "dishub",
     "rating_run": "admin_run",
+    "unit_rating": "dishub",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -169,6 +174,8 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "rating": (set(), set()),  # computed by the ratings job
     "distribution_check": (set(), set()),
     "rating_run": (set(), set()),
+    # set by the supervisor of the unit's head (the Kepala Bidang P2P: Seksi Surveilans)
+    "unit_rating": ({"post", "put"}, {"admin", "supervisor"}),
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -254,6 +261,11 @@ POST_OUTSIDE: dict[str, Any] = {
         "period": r.one("period", "2026"),
     },
     "rating_run": lambda r: {"name": "compute_period_ratings", "args": [1]},
+    "unit_rating": lambda r: {
+        "unit": r.one("unit", "dishub"),
+        "period": r.one("period", "2026"),
+        "predikat": "baik",
+    },
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -274,6 +286,7 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "rating": {"predikat": "sangat_baik", "final": True},
     "distribution_check": {"warnings": []},
     "rating_run": {"status": "queued"},
+    "unit_rating": {"predikat": "kurang"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -358,6 +371,9 @@ CHOICES: dict[tuple[str, str], tuple[str, dict[str, set[str] | None]]] = {
             employee={"epid1_q1", "epid1_q2"},
         ),
     ),
+    # units whose head one supervises (the Admin: all)
+    ("unit_rating", "unit"): ("unit", offered(supervisor={"surv"})),
+    ("unit_rating", "period"): ("period", dict.fromkeys(ROLES, ALL)),
 }
 # Reference rows every signed-in person may read: offered whole, by design.
 REFERENCE_CHOICES = {("employee", "rank"), ("report", "sub_period"), ("sub_period", "period")}
@@ -406,6 +422,7 @@ class Rows:
 def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
     rated = build_ratings(org, planning, records)
+    unit_ratings = build_unit_ratings(org, planning)
     reports = vars(records.reports)
     return Rows(
         {
@@ -437,6 +454,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "rating": {name: {row.id} for name, row in vars(rated.ratings).items()},
             "distribution_check": {name: {row.id} for name, row in vars(rated.checks).items()},
             "rating_run": {name: {row.id} for name, row in vars(rated.runs).items()},
+            "unit_rating": {name: {row.id} for name, row in vars(unit_ratings).items()},
         }
     )
 

@@ -18,6 +18,7 @@ __all__ = [
     "activity_day_problem",
     "activity_locked",
     "next_report_status",
+    "report_opens_on",
 ]
 
 
@@ -59,6 +60,15 @@ def next_report_status(current: ReportStatus | str, action: ReportAction | str) 
             status=status,
             action=act,
         ) from None
+
+
+def report_opens_on(starts_on: date, annual: bool, last_regular_ends_on: date | None) -> date:
+    """The first day a report may be started: a periodic report when its sub-period begins;
+    the annual report (*Akhir*), made on the whole year's realizations, the day after the
+    last regular sub-period has ended."""
+    if annual and last_regular_ends_on is not None:
+        return last_regular_ends_on + timedelta(days=1)
+    return starts_on
 
 
 class EvidenceKind(LabeledEnum):

@@ -38,6 +38,7 @@ EVIDENCE = "Evidence"
 EVALUATION = "Evaluation"
 DIALOGUE_NOTE = "DialogueNote"
 REPORT_PARTS = (REALIZATION, EVIDENCE, EVALUATION, DIALOGUE_NOTE)
+UNIT_RATING = "UnitRating"
 ORG_RESOURCES = (UNIT, POSITION, EMPLOYEE_RESOURCE)
 RATING = "Rating"
 DISTRIBUTION_CHECK = "DistributionCheck"
@@ -70,6 +71,7 @@ MENU_PERIOD_RATINGS = "Period ratings"
 MENU_MY_RATING = "My rating"
 MENU_DISTRIBUTIONS = "Distribution checks"
 MENU_CALIBRATION = "Calibration"
+MENU_UNIT_RATINGS = "Unit predikat"
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -117,6 +119,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in RATINGS_READ],
         (RATING, "can_calibrate"),
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS, MENU_CALIBRATION),
+        *_grants(UNIT_RATING, (READ,)),
+        *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -142,6 +146,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_REPORTING, MENU_REPORTS, MENU_EVALUATION_QUEUE, MENU_TEAM_TODAY),
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
+        *_grants(UNIT_RATING, (READ, "can_write")),  # the units whose head they supervise
+        *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -159,6 +165,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_REPORTING, MENU_ACTIVITIES, MENU_MY_REPORTS, MENU_REPORTS),
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_MY_RATING),
+        *_grants(UNIT_RATING, (READ,)),  # none in sight: the API answers an empty list
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -168,6 +175,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in (ACTIVITY, REPORT, *REPORT_PARTS)],
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
+        (UNIT_RATING, READ),
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(
@@ -181,6 +189,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_PERIODS,
             MENU_REPORTING,
             MENU_REPORTS,
+            MENU_RATINGS,
+            MENU_UNIT_RATINGS,
         ),
         *_SELF_SERVICE,
     ],

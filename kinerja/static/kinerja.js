@@ -6,7 +6,9 @@
    data-width="42"    a progress bar's width in percent
    #evaluation-form[data-preview-url]   the supervisor's ratings preview the predikat
    #team-today[data-feed-url][data-seen]   the team's day reloads when something new arrives
-   select.kinerja-remote-select   selects that search the server (RemoteSelectField) */
+   select.kinerja-remote-select   selects that search the server (RemoteSelectField)
+   input#qualitative   an indicator form hides what a qualitative indicator has no use for
+                       (target, unit, direction, accumulation) */
 (function () {
   "use strict";
 
@@ -38,6 +40,8 @@
         .then(function (data) {
           if (!data) { return; }
           show("suggested-results", data.suggested_results_label);
+          var reason = document.getElementById("suggestion-reason");
+          if (reason) { reason.textContent = data.suggested_results_reason || ""; }
           show("suggested-behaviour", data.suggested_behaviour_label);
           if (!behaviour.dataset.chosen && data.suggested_behaviour) {
             behaviour.value = data.suggested_behaviour;  // the suggestion, visibly preselected
@@ -96,11 +100,24 @@
     $("select.kinerja-remote-select").each(function () { initRemoteSelect(this); });
   }
 
+  function qualitativeIndicators($) {
+    $("input[type=checkbox]#qualitative").each(function () {
+      var box = this;
+      var $rows = $("#target, #unit, #direction, #accumulation").closest("tr");
+      function toggle() { $rows.toggle(!box.checked); }
+      $(box).on("change", toggle);
+      toggle();
+    });
+  }
+
   function ready() {
     progressBars();
     evaluationPreview();
     teamFeed();
-    if (window.jQuery) { remoteSelects(window.jQuery); }
+    if (window.jQuery) {
+      remoteSelects(window.jQuery);
+      qualitativeIndicators(window.jQuery);
+    }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

@@ -49,6 +49,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -199,6 +200,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         RatingApi,
         DistributionCheckApi,
         RatingRunApi,
+        UnitRatingApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(
@@ -244,6 +246,13 @@ def register_ratings(appbuilder: AppBuilder) -> None:
         roles.MENU_DISTRIBUTIONS,
         label=_l("Distribution by unit"),
         icon="fa-bar-chart",
+        category=ratings,
+    )
+    appbuilder.add_view(
+        UnitRatingView,
+        roles.MENU_UNIT_RATINGS,
+        label=_l("Unit predikat"),
+        icon="fa-flag",
         category=ratings,
     )
     appbuilder.add_view(

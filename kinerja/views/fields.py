@@ -12,8 +12,9 @@ from flask_appbuilder.validators import Unique
 from flask_babel import lazy_gettext
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import Choice, SelectChoice
+from wtforms.validators import DataRequired, InputRequired
 
 
 class TranslatedEnumField(SelectField):
@@ -62,6 +63,19 @@ def drop_unique_validators(form: Any) -> None:
         validators = getattr(unbound, "kwargs", {}).get("validators") if unbound else None
         if validators:
             unbound.kwargs["validators"] = [v for v in validators if not isinstance(v, Unique)]
+
+
+def allow_unchecked_boxes(form: Any) -> None:
+    """An unchecked box is a "no", not a missing answer: FAB makes the checkbox of a
+    non-null boolean column required, which would refuse every box left unchecked."""
+    for name in dir(form):
+        unbound: Any = getattr(form, name, None)
+        if getattr(unbound, "field_class", None) is not BooleanField:
+            continue
+        validators = unbound.kwargs.get("validators") or []
+        unbound.kwargs["validators"] = [
+            v for v in validators if not isinstance(v, DataRequired | InputRequired)
+        ]
 
 
 class EagerInterface(SQLAInterface):

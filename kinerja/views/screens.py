@@ -27,7 +27,11 @@ from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import POLICIES, policy_for
-from kinerja.views.fields import TranslatedEnumField, drop_unique_validators
+from kinerja.views.fields import (
+    TranslatedEnumField,
+    allow_unchecked_boxes,
+    drop_unique_validators,
+)
 from kinerja.views.filters import READABLE, FilterEnumIs, FilterEnumIsNot
 from kinerja.views.formatters import enum_formatter, local_datetime, yes_no
 from kinerja.views.params import parse_pk
@@ -172,6 +176,7 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
         super()._init_forms()
         for form in (self.add_form, self.edit_form):
             drop_unique_validators(form)
+            allow_unchecked_boxes(form)
         for form, columns, blank in (
             (self.add_form, self.add_columns, False),
             (self.edit_form, self.edit_columns, False),

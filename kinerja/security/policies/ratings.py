@@ -55,7 +55,14 @@ class UnitRatingPolicy(Policy[UnitRating]):
     def read(self, scope: Scope) -> ColumnElement[bool]:
         if scope.sees_all:
             return true()
-        return UnitRating.unit_id.in_(_unit_ids_in_sight(scope))
+        return UnitRating.unit_id.in_(select(Unit.id).where(self.units(scope)))
+
+    def units(self, scope: Scope) -> ColumnElement[bool]:
+        """Units whose predikat one reads (a condition on :class:`Unit`): those in sight,
+        and those one sets (a unit whose head position is vacant has nobody in sight)."""
+        if scope.sees_all:
+            return true()
+        return _units_in_sight(scope) | self.settable_units(scope)
 
     def manage(self, scope: Scope) -> ColumnElement[bool]:
         return UnitRating.unit_id.in_(select(Unit.id).where(self.settable_units(scope)))

@@ -109,7 +109,16 @@ def copy_objectives(objectives: list[Any], plan: WorkPlan) -> None:
 
 def indicator_values(source: Any) -> dict[str, Any]:
     """What a copy of an indicator (of a plan or a template) carries over."""
-    fields = ("text", "aspect", "target", "unit", "direction", "accumulation", "order")
+    fields = (
+        "text",
+        "aspect",
+        "qualitative",
+        "target",
+        "unit",
+        "direction",
+        "accumulation",
+        "order",
+    )
     return {name: getattr(source, name) for name in fields}
 
 

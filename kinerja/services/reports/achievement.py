@@ -1,8 +1,11 @@
 """Achievement per indicator in a report, computed by the rules of
-:mod:`kinerja.domain.ratings` against the approved version the report is made against."""
+:mod:`kinerja.domain.ratings` against the approved version the report is made against, and
+the results level suggested from it: the indicators' levels (a qualitative indicator counts
+with the level its evaluator gave it), or for a unit's head the unit's own predikat."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,10 +20,13 @@ from kinerja.domain.ratings import (
     achievement,
     indicator_level,
     periodic_target,
-    suggest_results,
+    suggest_results_from_levels,
+    unit_head_results,
 )
 from kinerja.extensions import db
-from kinerja.models.planning import SubPeriod
+from kinerja.models.org import Position
+from kinerja.models.planning import SubPeriod, WorkPlan
+from kinerja.models.ratings import UnitRating
 from kinerja.models.reports import Realization, Report
 from kinerja.services.reports.basis import BasisIndicator, BasisObjective, basis
 
@@ -106,14 +112,49 @@ def progress(report: Report) -> list[IndicatorProgress]:
     return result
 
 
-def suggested_results(report: Report) -> Level:
-    above_at, expected_at = thresholds()
-    return suggest_results(
-        (
-            (line.achievement, line.objective.kind == ObjectiveKind.MAIN)
-            for line in progress(report)
-            if line.achievement is not None
-        ),
-        above_at,
-        expected_at,
+@dataclass(frozen=True)
+class ResultsSuggestion:
+    """The suggested results level and what it follows: the indicators' levels, or the
+    unit predikat ``unit_rating`` of the unit the employee heads."""
+
+    level: Level
+    unit_rating: UnitRating | None = None
+
+
+def head_unit_rating(plan: WorkPlan) -> UnitRating | None:
+    """The unit predikat that sets the suggestion of a unit's head: that of the unit whose
+    head position the plan was made for, in the plan's period (None: not a head, or the
+    unit's predikat is not set)."""
+    if plan.position_id is None:
+        return None
+    return db.session.scalar(
+        select(UnitRating)
+        .join(Position, Position.unit_id == UnitRating.unit_id)
+        .where(
+            Position.id == plan.position_id,
+            Position.is_head.is_(True),
+            UnitRating.period_id == plan.period_id,
+        )
     )
+
+
+def results_suggestion(
+    report: Report, given: Mapping[int, Level] | None = None
+) -> ResultsSuggestion:
+    """What the results of ``report`` are suggested to be, with ``given`` levels (by
+    indicator id) of its qualitative indicators: they count where an achievement would; a
+    qualitative indicator not yet given a level does not count (domain.md)."""
+    unit_rating = head_unit_rating(report.work_plan)
+    if unit_rating is not None:
+        return ResultsSuggestion(unit_head_results(unit_rating.predikat), unit_rating)
+    levels: list[tuple[Level, bool]] = []
+    chosen = given or {}
+    for line in progress(report):
+        level = chosen.get(line.indicator.id) if line.indicator.qualitative else line.level
+        if level is not None:
+            levels.append((level, line.objective.kind == ObjectiveKind.MAIN))
+    return ResultsSuggestion(suggest_results_from_levels(levels))
+
+
+def suggested_results(report: Report, given: Mapping[int, Level] | None = None) -> Level:
+    return results_suggestion(report, given).level

@@ -1,6 +1,12 @@
-"""Use cases of the periodic report (laporan capaian): start it against the approved plan,
-enter realizations and evidence while holding it, and submit it into the direct
-supervisor's queue.
+"""Use cases of the report (laporan capaian) of a sub-period or of the year: start it
+against the approved plan, enter realizations and evidence while holding it, and submit it
+into the direct supervisor's queue.
+
+* A measurable indicator's line takes the sub-period's realization; a qualitative one's a
+  description (the line's note) with evidence, which its evaluator gives a level.
+* The annual report (*Akhir*) starts once the last regular sub-period has ended; its
+  measurable lines are not typed in: they are the realizations of the periodic reports
+  accumulated over the year, against the annual target.
 
 State changes lock the report row, so a double submission (two tabs, a retry) cannot make
 two evaluations: the second meets the new state and gets a conflict (HTTP 409).
@@ -9,15 +15,23 @@ two evaluations: the second meets the new state and gets a conflict (HTTP 409).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kinerja.domain.errors import N_, ConflictError, DomainError, FieldErrors
 from kinerja.domain.numbers import parse_number
-from kinerja.domain.reporting import EvidenceKind, ReportAction, ReportStatus, next_report_status
+from kinerja.domain.ratings import Level
+from kinerja.domain.reporting import (
+    EvidenceKind,
+    ReportAction,
+    ReportStatus,
+    next_report_status,
+    report_opens_on,
+)
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
 from kinerja.models.planning import SubPeriod, WorkPlan
@@ -27,9 +41,9 @@ from kinerja.security.policies import plans, reports
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
 from kinerja.services.plans.periods import check_open
-from kinerja.services.reports.achievement import suggested_results
+from kinerja.services.reports.achievement import progress, suggested_results
 from kinerja.services.reports.activities import MAX_TEXT, today
-from kinerja.services.reports.basis import basis, version_in_force
+from kinerja.services.reports.basis import BasisIndicator, basis, version_in_force
 from kinerja.services.reports.files import remove_after_commit, store_upload
 from kinerja.services.rows import lock
 from kinerja.services.validation import NOT_FOUND, Errors
@@ -50,8 +64,15 @@ def start_report(plan_id: int | None, sub_period_id: int | None, scope: Scope) -
     version = version_in_force(plan)
     if version is None:
         errors.add("work_plan", N_("The work plan must be approved before reporting on it."))
-    if sub_period.starts_on > today():
-        errors.add("sub_period", N_("%(name)s has not started yet."), name=sub_period.name)
+    if opens_on(sub_period) > today():
+        if sub_period.annual:
+            errors.add(
+                "sub_period",
+                N_("The annual report starts once %(name)s has ended."),
+                name=last_regular(sub_period).name,
+            )
+        else:
+            errors.add("sub_period", N_("%(name)s has not started yet."), name=sub_period.name)
     existing = db.session.scalar(
         select(Report.id).where(
             Report.work_plan_id == plan.id, Report.sub_period_id == sub_period.id
@@ -77,13 +98,37 @@ def start_report(plan_id: int | None, sub_period_id: int | None, scope: Scope) -
     return report
 
 
+def last_regular(sub_period: SubPeriod) -> SubPeriod:
+    """The last regular sub-period of ``sub_period``'s period (itself if none is found)."""
+    found = db.session.scalar(
+        select(SubPeriod)
+        .where(SubPeriod.period_id == sub_period.period_id, SubPeriod.annual.is_(False))
+        .order_by(SubPeriod.number.desc())
+        .limit(1)
+    )
+    return found or sub_period
+
+
+def opens_on(sub_period: SubPeriod) -> date:
+    """The first day the report of ``sub_period`` may be started."""
+    last_end = None
+    if sub_period.annual:
+        last_end = db.session.scalar(
+            select(func.max(SubPeriod.ends_on)).where(
+                SubPeriod.period_id == sub_period.period_id, SubPeriod.annual.is_(False)
+            )
+        )
+    return report_opens_on(sub_period.starts_on, bool(sub_period.annual), last_end)
+
+
 def may_start(plan: WorkPlan, sub_period: SubPeriod) -> bool:
     """Whether a report of ``sub_period`` may be started now (as :func:`start_report`
-    checks): an approved version, a sub-period that has begun, an open period."""
+    checks): an approved version, a sub-period that has begun (for the annual report: the
+    last regular one has ended), an open period."""
     return (
         not plan.period.closed
         and version_in_force(plan) is not None
-        and sub_period.starts_on <= today()
+        and opens_on(sub_period) <= today()
     )
 
 
@@ -123,6 +168,7 @@ def save_report(
     ensure_editable(report)
     errors = Errors()
     lines = {r.indicator_id: r for r in report.realizations}
+    indicators = basis_by_id(report)
     for indicator_id, raw in values.items():
         line = lines.get(indicator_id)
         if line is None:
@@ -130,6 +176,10 @@ def save_report(
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             line.value = None
+            continue
+        problem = typed_value_problem(report, indicators.get(indicator_id))
+        if problem is not None:
+            errors[f"value_{indicator_id}"].append(problem)
             continue
         number = parse_number(raw)
         if number is None:
@@ -213,16 +263,59 @@ def delete_report(report: Report, scope: Scope) -> None:
     remove_after_commit(attachments)
 
 
+def basis_by_id(report: Report) -> dict[int, BasisIndicator]:
+    """The report's indicators as approved, by id."""
+    return {i.id: i for i in basis(report.work_plan, report.plan_version)}
+
+
+def typed_value_problem(report: Report, indicator: BasisIndicator | None) -> DomainError | None:
+    """Why a number cannot be entered on a line: a qualitative indicator is described, and
+    the annual report's lines are the year's periodic realizations accumulated."""
+    if indicator is not None and indicator.qualitative:
+        return DomainError(
+            N_("“%(indicator)s” is qualitative: describe its realization instead."),
+            indicator=indicator.text,
+        )
+    if report.sub_period.annual:
+        return DomainError(
+            N_("The annual realization is accumulated from the periodic reports: enter it there.")
+        )
+    return None
+
+
 def completeness_problems(report: Report) -> list[DomainError]:
+    """What keeps the report from being submitted: a measurable line without its
+    realization (in the annual report: without any in the periodic reports), a qualitative
+    line without its description."""
     problems: list[DomainError] = []
     if not report.realizations:
         problems.append(DomainError(N_("The plan has no indicators to report on.")))
+    indicators = basis_by_id(report)
+    annual = bool(report.sub_period.annual)
+    accumulated = {line.indicator.id: line.to_date for line in progress(report)} if annual else {}
     for line in report.realizations:
-        if line.value is None:
-            problems.append(
-                DomainError(
-                    N_("Enter the realization of “%(indicator)s”."), indicator=line.indicator.text
+        approved = indicators.get(line.indicator_id)
+        text = approved.text if approved is not None else line.indicator.text
+        qualitative = approved.qualitative if approved is not None else line.indicator.qualitative
+        if qualitative:
+            if not line.note:
+                problems.append(
+                    DomainError(N_("Describe the realization of “%(indicator)s”."), indicator=text)
                 )
+        elif annual:
+            if accumulated.get(line.indicator_id) is None:
+                problems.append(
+                    DomainError(
+                        N_(
+                            "“%(indicator)s” has no realization in the periodic reports: "
+                            "enter it in a periodic report first."
+                        ),
+                        indicator=text,
+                    )
+                )
+        elif line.value is None:
+            problems.append(
+                DomainError(N_("Enter the realization of “%(indicator)s”."), indicator=text)
             )
     return problems
 
@@ -242,8 +335,16 @@ def submit_report(report: Report, scope: Scope) -> Report:
     report.status = new_status
     report.submitted_at = utcnow()
     report.return_reason = None
-    evaluation_of(report).suggested_results = suggested_results(report)
+    evaluation = evaluation_of(report)
+    evaluation.suggested_results = suggested_results(report, given_levels(evaluation))
     return report
+
+
+def given_levels(evaluation: Evaluation | None) -> dict[int, Level]:
+    """The levels given to qualitative indicators in ``evaluation``, by indicator id."""
+    return (
+        {r.indicator_id: Level(r.level) for r in evaluation.indicator_levels} if evaluation else {}
+    )
 
 
 def evaluation_of(report: Report) -> Evaluation:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import request, url_for
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from kinerja.domain.planning import default_accumulation, default_direction
@@ -42,6 +43,7 @@ INDICATOR_LABELS = {
     "objective_id": _l("Objective"),
     "text": _l("Indicator (IKI)"),
     "aspect": _l("Aspect"),
+    "qualitative": _l("Qualitative"),
     "target": _l("Target"),
     "unit": _l("Unit of measure"),
     "direction": _l("Direction"),
@@ -52,8 +54,42 @@ INDICATOR_LABELS = {
 }
 
 # The fields of an indicator, shared by plan indicators and template indicators.
-INDICATOR_FIELDS = ["text", "aspect", "target", "unit", "direction", "accumulation", "order"]
+INDICATOR_FIELDS = [
+    "text",
+    "aspect",
+    "qualitative",
+    "target",
+    "unit",
+    "direction",
+    "accumulation",
+    "order",
+]
 INDICATOR_FORM = ["objective", *INDICATOR_FIELDS]
+INDICATOR_DESCRIPTIONS = {
+    "qualitative": _l(
+        "No numeric target: the realization is a description with evidence, and the "
+        "supervisor gives the indicator its level in each evaluation."
+    ),
+    "target": _l("Greater than 0, e.g. 12 (documents), 95 (%), 3 (days)."),
+    "unit": _l("Required unless the indicator is qualitative."),
+    "direction": _l("Leave empty: time and cost are better when lower, the rest when higher."),
+    "accumulation": _l(
+        "How the periodic realizations add up to the year. Leave empty: quantities and "
+        "costs are summed, a quality is its last value, a time is averaged."
+    ),
+}
+
+
+def target_or_qualitative(target: Any) -> str:
+    """An indicator's target as lists show it: only a qualitative one has none."""
+    return str(_l("Qualitative")) if target is None else format_decimal(target)
+
+
+def unit_or_dash(unit: Any) -> str:
+    return unit or "—"
+
+
+INDICATOR_FORMATTERS = {"target": target_or_qualitative, "unit": unit_or_dash}
 
 WRITABLE_PLAN = RemoteChoice(WorkPlan, plans.manage, (), WorkPlan.id)
 PARENT_CHOICE = RemoteChoice(
@@ -126,14 +162,8 @@ class IndicatorView(KinerjaModelView):
     base_order = ("order", "asc")
     remote_choices = {"objective": WRITABLE_OBJECTIVE}
     optional_enum_columns = {"direction", "accumulation"}
-    description_columns = {
-        "target": _l("Greater than 0, e.g. 12 (documents), 95 (%), 3 (days)."),
-        "direction": _l("Leave empty: time and cost are better when lower, the rest when higher."),
-        "accumulation": _l(
-            "How the periodic realizations add up to the year. Leave empty: quantities and "
-            "costs are summed, a quality is its last value, a time is averaged."
-        ),
-    }
+    description_columns = INDICATOR_DESCRIPTIONS
+    formatters_columns = INDICATOR_FORMATTERS
     save_item = staticmethod(content.save_indicator)
     delete_item = staticmethod(content.delete_indicator)
 
@@ -173,15 +203,34 @@ class ObjectiveApi(KinerjaModelApi):
 
 
 class IndicatorApi(KinerjaModelApi):
+    """Indicators (IKI) of plans. ``"qualitative": true`` makes one qualitative: no target
+    (and an optional unit); its realization is described and the supervisor gives it a
+    level in each evaluation. Otherwise ``target`` (> 0) and ``unit`` are required."""
+
     resource_name = "indicator"
     datamodel = SQLAInterface(Indicator)
     class_permission_name = roles.INDICATOR
+    openapi_spec_methods = {
+        verb: {
+            method: {
+                "description": (
+                    "A measurable indicator needs `target` (> 0) and `unit`; "
+                    '`"qualitative": true` makes it qualitative: no target (and an '
+                    "optional unit), its realization is a description with evidence and "
+                    "the supervisor gives it a level in each evaluation "
+                    "(`indicator_levels` of `POST /report/<id>/approve`)."
+                )
+            }
+        }
+        for verb, method in (("post", "post"), ("put", "put"))
+    }
     label_columns = INDICATOR_LABELS
     list_columns = [
         "id",
         "objective_id",
         "text",
         "aspect",
+        "qualitative",
         "target",
         "unit",
         "direction",
@@ -191,6 +240,7 @@ class IndicatorApi(KinerjaModelApi):
         "updated_at",
     ]
     show_columns = list_columns
+    description_columns = INDICATOR_DESCRIPTIONS
     add_columns = INDICATOR_FORM
     edit_columns = INDICATOR_FIELDS
     search_columns = ["objective", "aspect", "updated_at"]

@@ -47,6 +47,7 @@ SUB_PERIOD_LABELS = {
     "ends_on": _l("Ends"),
     "report_deadline": _l("Reports due"),
     "evaluation_deadline": _l("Evaluations due"),
+    "annual": _l("Annual evaluation"),
 }
 
 
@@ -65,6 +66,7 @@ class SubPeriodView(KinerjaModelView):
         "ends_on",
         "report_deadline",
         "evaluation_deadline",
+        "annual",
     ]
     show_columns = ["period", *list_columns]
     edit_columns = ["name", "report_deadline", "evaluation_deadline"]
@@ -235,11 +237,12 @@ class SubPeriodApi(KinerjaModelApi):
         "ends_on",
         "report_deadline",
         "evaluation_deadline",
+        "annual",
         "updated_at",
     ]
     show_columns = list_columns
     edit_columns = ["name", "report_deadline", "evaluation_deadline"]
-    search_columns = ["period", "updated_at"]
+    search_columns = ["period", "annual", "updated_at"]
     order_columns = ["id", "number"]
     base_order = ("id", "asc")
     save_item = staticmethod(planning.save_sub_period)

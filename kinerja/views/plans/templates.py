@@ -19,7 +19,13 @@ from kinerja.security.current import current_scope
 from kinerja.security.policies import positions, template_objectives, templates
 from kinerja.services.plans import periods
 from kinerja.services.plans import templates as planning
-from kinerja.views.plans.objectives import INDICATOR_FIELDS, INDICATOR_FORM, INDICATOR_LABELS
+from kinerja.views.plans.objectives import (
+    INDICATOR_DESCRIPTIONS,
+    INDICATOR_FIELDS,
+    INDICATOR_FORM,
+    INDICATOR_FORMATTERS,
+    INDICATOR_LABELS,
+)
 from kinerja.views.refusals import flash_refusal, tr
 from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
@@ -43,6 +49,8 @@ class TemplateIndicatorView(KinerjaModelView):
     edit_columns = INDICATOR_FIELDS
     base_order = ("order", "asc")
     optional_enum_columns = {"direction", "accumulation"}
+    description_columns = INDICATOR_DESCRIPTIONS
+    formatters_columns = INDICATOR_FORMATTERS
     remote_choices = {
         "objective": RemoteChoice(
             TemplateObjective,

@@ -121,7 +121,9 @@ class ReportApi(KinerjaModelApi):
     def approve(self, pk: Any) -> Any:
         """Evaluate and approve: ``{"results": "above"|"as_expected"|"below",
         "values": {"service": "as_expected", …all seven…}, "behaviour": level,
-        "feedback": "…"}`` (the direct supervisor only; 409 unless submitted).
+        "indicator_levels": {"<indicator id>": level, …each qualitative indicator…},
+        "feedback": "…"}`` (the direct supervisor only; 409 unless submitted). Approving the
+        annual report (its sub-period is ``annual``) makes it the year's annual evaluation.
         ---
         post:
           parameters:
@@ -135,18 +137,26 @@ class ReportApi(KinerjaModelApi):
                     results: {type: string, enum: [above, as_expected, below]}
                     behaviour: {type: string, enum: [above, as_expected, below]}
                     values: {type: object, additionalProperties: {type: string}}
+                    indicator_levels:
+                      type: object
+                      description: The level of each qualitative indicator, by indicator id
+                      additionalProperties: {type: string, enum: [above, as_expected, below]}
                     feedback: {type: string}
           responses:
             200: {description: The report's new state with the predikat}
             403: {description: Not the direct supervisor}
             404: {$ref: '#/components/responses/404'}
             409: {description: Not allowed in the report's state}
-            422: {description: Ratings or feedback missing or invalid}
+            422: {description: Ratings, qualitative levels or feedback missing or invalid}
         """
 
         def step(report: Report, data: dict[str, Any]) -> Report:
             ratings = evaluations.ratings_from(
-                data["results"], data["behaviour"], data["values"], data["feedback"]
+                data["results"],
+                data["behaviour"],
+                data["values"],
+                data["feedback"],
+                data["indicator_levels"],
             )
             return evaluations.approve_report(report, ratings, current_scope())
 

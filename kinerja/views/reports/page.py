@@ -1,7 +1,8 @@
-"""A report's page. The owner fills realizations and evidence and submits; the direct
-supervisor reviews with the computed achievements and the sub-period's daily log, rates,
-writes feedback and decides; both talk in the dialogue. The steps offered are exactly
-those the report policy allows."""
+"""A report's page, periodic or annual. The owner fills realizations (a description for a
+qualitative indicator) and evidence and submits; the direct supervisor reviews with the
+computed achievements and the sub-period's daily log, gives each qualitative indicator a
+level, rates, writes feedback and decides; both talk in the dialogue. The steps offered are
+exactly those the report policy allows."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from marshmallow import ValidationError
 
 from kinerja.domain.errors import DomainError
 from kinerja.domain.ratings import Level
+from kinerja.models.ratings import UnitRating
 from kinerja.models.reports import Report
 from kinerja.security import roles
 from kinerja.security.current import current_scope
@@ -48,6 +50,7 @@ def form_ratings() -> evaluations.Ratings:
         "results": form.get("results"),
         "behaviour": form.get("behaviour"),
         "values": {k.removeprefix("level_"): v for k, v in form.items() if k.startswith("level_")},
+        "indicator_levels": {str(k): v for k, v in indexed(form, "indicator_level_").items()},
         "feedback": form.get("feedback"),
     }
     try:
@@ -55,7 +58,23 @@ def form_ratings() -> evaluations.Ratings:
     except ValidationError as err:
         raise field_errors(err) from err
     return evaluations.ratings_from(
-        loaded["results"], loaded["behaviour"], loaded["values"], loaded["feedback"]
+        loaded["results"],
+        loaded["behaviour"],
+        loaded["values"],
+        loaded["feedback"],
+        loaded["indicator_levels"],
+    )
+
+
+def unit_reason(rating: UnitRating | None) -> str:
+    """Why a unit head's suggested results are what they are (empty for anybody else)."""
+    if rating is None:
+        return ""
+    return gettext(
+        "Follows the predikat “%(predikat)s” of %(unit)s for the period: the suggested "
+        "results of a unit's head follow the unit's own predikat.",
+        predikat=gettext(rating.predikat.label),
+        unit=rating.unit.name,
     )
 
 
@@ -117,14 +136,18 @@ class ReportPageView(BaseView):
         logged = activities.team_activities(
             [report.employee_id], sub_period.starts_on, sub_period.ends_on
         )
+        suggestion = evaluations.preview(report, evaluations.Ratings()) if actions.decide else None
         self.update_redirect()
         return self.render_template(
             "kinerja/report.html",
             report=report,
+            annual=bool(sub_period.annual),
             progress=progress(report),
             actions=actions,
             evaluation=evaluation if actions.see_evaluation else None,
             ratings=evaluations.decided_levels(evaluation),
+            given_levels=reporting.given_levels(evaluation) if actions.see_evaluation else {},
+            unit_reason=unit_reason(suggestion.unit_rating) if suggestion else "",
             values=behaviour_values(),
             levels=list(Level),
             problems=reporting.completeness_problems(report),
@@ -259,6 +282,7 @@ class ReportPageView(BaseView):
             suggested_behaviour_label=gettext(suggested_behaviour.label)
             if suggested_behaviour
             else "",
+            suggested_results_reason=unit_reason(result.unit_rating),
             predikat=result.predikat.value if result.predikat else None,
             predikat_label=gettext(result.predikat.label) if result.predikat else "",
         )

@@ -174,7 +174,9 @@ class EvidenceApi(KinerjaModelApi):
 
 
 class EvaluationApi(KinerjaModelApi):
-    """Evaluations (read-only): decided ratings, suggestions beside them, the predikat."""
+    """Evaluations (read-only): decided ratings, suggestions beside them, the predikat, and
+    the level given to each qualitative indicator (``indicator_levels``). The evaluation of
+    the annual report (its sub-period is ``annual``) is the year's annual evaluation."""
 
     resource_name = "evaluation"
     datamodel = EagerInterface(Evaluation, eager=[selectinload(Evaluation.ratings)])
@@ -191,6 +193,8 @@ class EvaluationApi(KinerjaModelApi):
         "suggested_behaviour",
         "predikat",
         "feedback",
+        "indicator_levels.indicator_id",
+        "indicator_levels.level",
         "evaluator_id",
         "decided_at",
         "created_at",

@@ -22,12 +22,14 @@ def level_field() -> fields.Enum:
 
 class RatingsSchema(StrictSchema):
     """The supervisor's evaluation: ``{"results": level, "behaviour": level,
-    "values": {"service": level, …}, "feedback": "…"}`` (levels: above, as_expected,
-    below); an empty value means not rated yet."""
+    "values": {"service": level, …}, "indicator_levels": {"<indicator id>": level, …},
+    "feedback": "…"}`` (levels: above, as_expected, below; ``indicator_levels`` for the
+    report's qualitative indicators); an empty value means not rated yet."""
 
     results = level_field()
     behaviour = level_field()
     values = fields.Dict(keys=fields.String(), values=level_field(), load_default=dict)
+    indicator_levels = fields.Dict(keys=fields.String(), values=level_field(), load_default=dict)
     feedback = Text()
 
     @pre_load
@@ -36,9 +38,10 @@ class RatingsSchema(StrictSchema):
         if not isinstance(data, dict):
             return data
         cleaned = {k: (None if v == "" else v) for k, v in data.items()}
-        values = cleaned.get("values")
-        if isinstance(values, dict):
-            cleaned["values"] = {k: (None if v == "" else v) for k, v in values.items()}
+        for name in ("values", "indicator_levels"):
+            levels = cleaned.get(name)
+            if isinstance(levels, dict):
+                cleaned[name] = {k: (None if v == "" else v) for k, v in levels.items()}
         return cleaned
 
 

@@ -10,11 +10,16 @@ from flask.cli import AppGroup
 
 from kinerja.bench import bench_org
 from kinerja.demo import load_demo
+from kinerja.domain.errors import DomainError
 from kinerja.jobs.worker import run_worker
+from kinerja.security.policies import SYSTEM
 from kinerja.services.outbox import dispatch_pending
+from kinerja.services.ratings.requests import request_ratings
 from kinerja.services.setup import initialise
 
 kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
+ratings_cli = AppGroup("ratings", help="Period ratings.")
+kinerja_cli.add_command(ratings_cli)
 
 
 def register_cli(app: Flask) -> None:
@@ -77,6 +82,23 @@ def sweep_jobs_command() -> None:
     """Hand over jobs that stayed pending because Redis was unreachable (the worker's
     schedule does this every minute)."""
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
+
+
+@ratings_cli.command("compute")
+@click.option("--period", "period_id", required=True, type=int, help="The period's id.")
+@click.option("--unit", "unit_id", type=int, help="Only this unit and the units below it.")
+def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
+    """Compute the ratings of a period: queued for the worker with REDIS_URL, at once
+    without it."""
+    try:
+        run = request_ratings(period_id, unit_id, SYSTEM)
+    except DomainError as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    outcome = run.outcome
+    said = f": {outcome.template % outcome.params}" if outcome else ""
+    click.echo(f"Job run {run.id} ({run.name}): {run.status}{said}")
+    if run.error:
+        raise click.ClickException(run.error)
 
 
 @kinerja_cli.command("bench")

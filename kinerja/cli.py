@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kinerja.bench import bench_org
+from kinerja.bench_ratings import bench_ratings
 from kinerja.demo import load_demo
 from kinerja.domain.errors import DomainError
 from kinerja.jobs.worker import run_worker
@@ -102,9 +103,21 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 
 
 @kinerja_cli.command("bench")
-@click.argument("name", type=click.Choice(["org"]), default="org")
+@click.argument("name", type=click.Choice(["org", "ratings"]), default="org")
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
-def bench_command(name: str, repeat: int) -> None:
-    """Print benchmark figures (run after `kinerja demo --employees 100000`)."""
-    for line in bench_org(current_app._get_current_object(), repeat=repeat):  # type: ignore[attr-defined]
+@click.option(
+    "--employees",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1, 2_000_000),
+    help="ratings: the employees of the year generated (use a scratch database).",
+)
+def bench_command(name: str, repeat: int, employees: int) -> None:
+    """Print benchmark figures: org (run after `kinerja demo --employees 100000`), ratings
+    (generates its own year)."""
+    if name == "ratings":
+        lines = bench_ratings(employees)
+    else:
+        lines = iter(bench_org(current_app._get_current_object(), repeat=repeat))  # type: ignore[attr-defined]
+    for line in lines:
         click.echo(line)

@@ -141,7 +141,7 @@ def explanation(
     counted = [line for line in found if line.level is not None]
     measured = [line for line in found if line.achievement is not None]
     strongest = max(measured, key=lambda line: (line.achievement, -line.id), default=None)
-    weakest = min(measured, key=lambda line: (line.achievement, line.id), default=None)
+    weakest = min(measured, key=lambda line: (line.achievement, -line.id), default=None)
     evaluation = facts.evaluation
     source = None if evaluation is None else ("annual" if evaluation.annual else "periodic")
     return {

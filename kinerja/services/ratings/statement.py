@@ -170,8 +170,10 @@ def _indicator_lines(stamp: Stamp, plans: CTE, given: CTE, json: Json) -> CTE:
         measured.c.given_level,
         sql.indicator_level(measured.c.achievement, stamp.above_at, stamp.expected_at),
     )
-    by_achievement = (measured.c.achievement.desc().nulls_last(), measured.c.id)
-    by_shortfall = (measured.c.achievement.asc().nulls_last(), measured.c.id)
+    # One sort ranks both ends: the weakest first (a tie: the later indicator), the
+    # strongest last (a tie: the earlier one), among the indicators with an achievement.
+    ranked = (measured.c.plan_id, measured.c.achievement.is_(None))
+    ranking = (measured.c.achievement, measured.c.id.desc())
     main_below = json.array_window(
         _mark_of(json, measured.c),
         measured.c.main & (level == code(Level.BELOW)),
@@ -184,12 +186,8 @@ def _indicator_lines(stamp: Stamp, plans: CTE, given: CTE, json: Json) -> CTE:
         measured.c.main,
         measured.c.achievement,
         level.label("level"),
-        func.row_number()
-        .over(partition_by=measured.c.plan_id, order_by=by_achievement)
-        .label("strongest_rank"),
-        func.row_number()
-        .over(partition_by=measured.c.plan_id, order_by=by_shortfall)
-        .label("weakest_rank"),
+        func.row_number().over(partition_by=ranked, order_by=ranking).label("rank"),
+        func.count().over(partition_by=ranked).label("ranked"),
         main_below.label("main_below_list"),
     ).cte("indicator_lines")
 
@@ -206,8 +204,8 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 def _plan_counts(lines: CTE, json: Json) -> CTE:
     level = lines.c.level
     measured = lines.c.achievement.is_not(None)
-    strongest = (lines.c.strongest_rank == 1) & measured
-    weakest = (lines.c.weakest_rank == 1) & measured
+    strongest = (lines.c.rank == lines.c.ranked) & measured
+    weakest = (lines.c.rank == 1) & measured
     main_below = lines.c.main & (level == code(Level.BELOW))
     return (
         select(

@@ -80,6 +80,10 @@ class Config:
     # Suggested indicator levels (project rule): above at ≥ 105 %, as expected at ≥ 95 %.
     KINERJA_LEVEL_ABOVE_AT = env_int("KINERJA_LEVEL_ABOVE_AT", 105)
     KINERJA_LEVEL_EXPECTED_AT = env_int("KINERJA_LEVEL_EXPECTED_AT", 95)
+    # The ratings job commits every this many plans (0: the whole period in one statement,
+    # the fastest); a pause between batches is for tests that stop a run half-way.
+    KINERJA_RATINGS_BATCH = env_int("KINERJA_RATINGS_BATCH", 0)
+    KINERJA_RATINGS_PAUSE_MS = env_int("KINERJA_RATINGS_PAUSE_MS", 0)
 
     # Flask-AppBuilder
     FAB_SECURITY_MANAGER_CLASS = "kinerja.security.manager.KinerjaSecurityManager"

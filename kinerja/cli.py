@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kinerja.bench import bench_import, bench_org
+from kinerja.bench.ratings import bench_ratings
 from kinerja.demo import load_demo
+from kinerja.domain.errors import DomainError
 from kinerja.jobs.worker import run_worker
+from kinerja.security.policies import SYSTEM
 from kinerja.services.outbox import dispatch_pending
+from kinerja.services.ratings.requests import request_ratings
 from kinerja.services.setup import initialise
 
 kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
+ratings_cli = AppGroup("ratings", help="Period ratings.")
+kinerja_cli.add_command(ratings_cli)
 
 
 def register_cli(app: Flask) -> None:
@@ -79,8 +86,25 @@ def sweep_jobs_command() -> None:
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
 
 
+@ratings_cli.command("compute")
+@click.option("--period", "period_id", required=True, type=int, help="The period's id.")
+@click.option("--unit", "unit_id", type=int, help="Only this unit and the units below it.")
+def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
+    """Compute the ratings of a period: queued for the worker with REDIS_URL, at once
+    without it."""
+    try:
+        run = request_ratings(period_id, unit_id, SYSTEM)
+    except DomainError as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    outcome = run.outcome
+    said = f": {outcome.template % outcome.params}" if outcome else ""
+    click.echo(f"Job run {run.id} ({run.name}): {run.status}{said}")
+    if run.error:
+        raise click.ClickException(run.error)
+
+
 @kinerja_cli.command("bench")
-@click.argument("name", type=click.Choice(["org", "import"]), default="org")
+@click.argument("name", type=click.Choice(["org", "import", "ratings"]), default="org")
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option(
     "--rows",
@@ -96,12 +120,23 @@ def sweep_jobs_command() -> None:
     type=click.IntRange(0, 100_000),
     help="import: rows on which the naive chain checks are compared (0: skip).",
 )
-def bench_command(name: str, repeat: int, rows: int, baseline_rows: int) -> None:
+@click.option(
+    "--employees",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1, 2_000_000),
+    help="ratings: the employees of the year generated (use a scratch database).",
+)
+def bench_command(name: str, repeat: int, rows: int, baseline_rows: int, employees: int) -> None:
     """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
-    checks a synthetic file of --rows units (the last line is a JSON summary)."""
+    checks a synthetic file of --rows units; ratings: generates its own year of --employees
+    (the last line of import and ratings is a JSON summary)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    lines: Iterable[str]
     if name == "import":
         lines = bench_import(app, rows, min(baseline_rows, rows))
+    elif name == "ratings":
+        lines = bench_ratings(employees)  # printed as it goes
     else:
         lines = bench_org(app, repeat=repeat)
     for line in lines:

@@ -14,7 +14,8 @@ from typing import Any
 
 from rq.cron import CronScheduler
 
-from kinerja.jobs.sweep import sweep_outbox
+from kinerja.jobs.ratings import request_nightly_ratings
+from kinerja.jobs.sweep import recover_stale_runs, sweep_outbox
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,10 @@ class Periodic:
 
 PERIODIC: tuple[Periodic, ...] = (
     Periodic(sweep_outbox, interval=60, timeout=60, ttl=120),
-    # Later: Periodic(compute_nightly_ratings, cron="0 1 * * *", timeout=3600),
-    #        Periodic(send_report_reminders, cron="0 7 * * 1-5"),
+    Periodic(recover_stale_runs, interval=300, timeout=60, ttl=300),
+    # Each running or evaluated period's ratings at 01:00, each computation a run of its own.
+    Periodic(request_nightly_ratings, cron="0 1 * * *", timeout=300, ttl=3600),
+    # Later: Periodic(send_report_reminders, cron="0 7 * * 1-5"),
 )
 
 

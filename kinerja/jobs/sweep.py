@@ -1,8 +1,9 @@
-"""The outbox sweep, run every minute by the periodic jobs of :mod:`kinerja.jobs.schedule`."""
+"""The sweeps run by the periodic jobs of :mod:`kinerja.jobs.schedule`: the outbox every
+minute, runs left stale by a worker that died every few minutes."""
 
 from __future__ import annotations
 
-from kinerja.services import outbox
+from kinerja.services import job_runs, outbox
 
 
 def sweep_outbox() -> int:
@@ -13,3 +14,9 @@ def sweep_outbox() -> int:
     is handed over and then no longer pending, so nothing is queued twice.
     """
     return outbox.dispatch_pending()
+
+
+def recover_stale_runs() -> int:
+    """Set right the runs a dead worker left "running" (or whose job Redis lost): retried,
+    handed over again, or failed, as RQ knows them; the number set right."""
+    return job_runs.recover_stale()

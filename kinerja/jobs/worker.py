@@ -20,6 +20,7 @@ from rq.cron import CronJob, CronScheduler
 from rq.exceptions import StopRequested
 
 from kinerja.extensions import db
+from kinerja.jobs.runner import record_killed_horse
 from kinerja.jobs.schedule import register_periodic
 from kinerja.services.outbox import dispatch_pending, queue
 
@@ -76,7 +77,9 @@ def run_worker(
     ``burst``, the cron scheduler of the periodic jobs. A burst run has no cron: it sweeps
     the outbox once before it starts instead."""
     queues = [queue(name) for name in queue_names]
-    worker = AppWorker(queues, connection=queues[0].connection)
+    worker = AppWorker(
+        queues, connection=queues[0].connection, work_horse_killed_handler=record_killed_horse
+    )
     cron = start_cron(redis_url) if with_cron and not burst else None
     if cron is None:
         dispatch_pending()

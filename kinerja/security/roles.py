@@ -107,7 +107,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(IMPORT, ("can_read", "can_write")),
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
-        *_grants(PERIOD, (READ,)),
+        *_grants(PERIOD, (READ, "can_compute_ratings")),
         *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
         *_grants(PLAN_TEMPLATE, (*WRITE, "can_assign")),

@@ -4,6 +4,11 @@ The runner (:mod:`kinerja.jobs.runner`) asks these use cases to mark a run runni
 succeeded, retrying or failed; the back office asks them to retry a failed run. What a run
 reports is stored as a message template with parameters (:class:`JobOutcome`), so that the
 jobs screen says it in each reader's language.
+
+A work horse killed mid-run (SIGKILL, out of memory) cannot say so itself: its worker
+records the lost attempt (:func:`record_lost_attempt`), RQ retries it and the retry takes the
+run over (:func:`start`). A run left "running" by a worker that died whole is set right by
+the periodic sweep (:func:`recover_stale`), from what RQ knows of its job.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,12 +25,16 @@ from kinerja.domain.errors import N_, ConflictError, DomainError, NotFoundError
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
 from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.models.security import KinerjaUser
 from kinerja.security.policies import job_runs as job_run_policy
-from kinerja.security.policies.scope import Scope
+from kinerja.security.policies.scope import NOBODY, SYSTEM, Scope, scope_for_user
 from kinerja.services import outbox
 from kinerja.services.boundary import transaction, use_case
 
 ProgressReporter = Callable[[int, int], None]
+STALE_AFTER = timedelta(minutes=5)
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
+LOST = N_("The worker stopped while running this job.")
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,77 @@ def retry(run_id: int, scope: Scope) -> None:
     run.message = run.message_params = None
     run.finished_at = None
     outbox.dispatch_after_commit(run.id)
+
+
+class LostAttempt(RuntimeError):
+    """An attempt that ended without a word: its work horse was killed, or its worker died."""
+
+
+@use_case
+def record_lost_attempt(run_id: int, reason: str, *, retrying: bool) -> bool:
+    """Record an attempt whose work horse was killed (the worker tells): retrying while RQ
+    will try again, else failed. Only a run still marked running is changed; True if so."""
+    run = db.session.scalar(select(JobRun).where(JobRun.id == run_id).with_for_update())
+    if run is None or run.status != JobStatus.RUNNING:
+        return False
+    _lost(run, reason, retrying=retrying)
+    return True
+
+
+def recover_stale(older_than: timedelta = STALE_AFTER) -> int:
+    """Set right the runs that say they are on their way (queued, running, retrying) but
+    have not moved for ``older_than``, from what RQ knows of their job: gone from Redis →
+    pending again, and handed over; failed in RQ → failed; waiting for a retry in RQ while
+    marked running → retrying. The number of runs set right. Idempotent; without Redis
+    there is nothing to ask."""
+    if outbox.redis_connection() is None:
+        return 0
+    cutoff = utcnow() - older_than
+    ids = db.session.scalars(
+        select(JobRun.id)
+        .where(JobRun.status.in_(UNFINISHED), JobRun.updated_at <= cutoff)
+        .order_by(JobRun.id)
+    ).all()
+    db.session.rollback()  # end the read: each run is set right in its own transaction
+    return sum(1 for run_id in ids if _reconcile(run_id, outbox.queue_state(run_id)))
+
+
+@use_case
+def _reconcile(run_id: int, state: str | None) -> bool:
+    run = db.session.scalar(select(JobRun).where(JobRun.id == run_id).with_for_update())
+    if run is None or run.status not in UNFINISHED:
+        return False
+    if state is None:
+        run.status = JobStatus.PENDING
+        outbox.dispatch_after_commit(run.id)
+        return True
+    if state in outbox.GAVE_UP:
+        _lost(run, "RQ job " + state, retrying=False)
+        return True
+    if state in outbox.WAITING and run.status == JobStatus.RUNNING:
+        _lost(run, "RQ job " + state, retrying=True)
+        return True
+    return False
+
+
+def _lost(run: JobRun, reason: str, *, retrying: bool) -> None:
+    run.status = JobStatus.RETRYING if retrying else JobStatus.FAILED
+    run.error = f"{LostAttempt.__name__}: {reason}"
+    run.message, run.message_params = (None, None) if retrying else (LOST, {})
+    run.finished_at = None if retrying else utcnow()
+
+
+def requester_scope(run_id: int | None) -> Scope:
+    """The rights a job runs with: those of whoever asked for the run, as they are now
+    (nobody's once deactivated); the system's for a run nobody asked for (the schedule,
+    the CLI)."""
+    requester_id = None
+    if run_id is not None:
+        requester_id = db.session.scalar(select(JobRun.requested_by_id).where(JobRun.id == run_id))
+    if requester_id is None:
+        return SYSTEM
+    user = db.session.get(KinerjaUser, requester_id)
+    return scope_for_user(user) if user is not None and user.active else NOBODY
 
 
 def requested_at(run_id: int | None) -> datetime | None:

@@ -25,6 +25,8 @@ from flask import current_app, g, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,10 @@ RUNNER = "kinerja.jobs.runner.run_job"
 PENDING_GRACE = timedelta(seconds=30)
 JOB_TIMEOUT = 3600
 FAILURE_TTL = 7 * 24 * 3600
+
+# What RQ says of a job that will not run again, and of one waiting to (a retry).
+GAVE_UP = frozenset({"failed", "stopped", "canceled"})
+WAITING = frozenset({"queued", "scheduled", "deferred"})
 
 _TO_DISPATCH = "kinerja_jobs_to_dispatch"
 _COMMITTED = "kinerja_jobs_committed"
@@ -140,11 +146,27 @@ def dispatch(run_id: int) -> bool:
     return True
 
 
+def job_id(run_id: int) -> str:
+    """The RQ job id of a run: one job per run, whichever attempt."""
+    return f"kinerja-run-{run_id}"
+
+
+def queue_state(run_id: int) -> str | None:
+    """What RQ says of the run's job (``queued``, ``started``, ``failed``…); None when Redis
+    has no such job (never handed over, expired, or Redis lost its data)."""
+    try:
+        job = Job.fetch(job_id(run_id), connection=redis_connection())
+    except NoSuchJobError:
+        return None
+    status = job.get_status(refresh=False)
+    return None if status is None else str(getattr(status, "value", status))
+
+
 def _enqueue(run_id: int, queue_name: str) -> None:
     queue(queue_name).enqueue(
         RUNNER,
         run_id,
-        job_id=f"kinerja-run-{run_id}",
+        job_id=job_id(run_id),
         retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
         job_timeout=JOB_TIMEOUT,
         failure_ttl=FAILURE_TTL,

@@ -30,6 +30,9 @@ from tests.factories import Org
 
 ROOT = Path(__file__).resolve().parents[2]
 SWEEP = "kinerja.jobs.sweep.sweep_outbox"
+RECOVER = "kinerja.jobs.sweep.recover_stale_runs"
+NIGHTLY = "kinerja.jobs.ratings.request_nightly_ratings"
+DUE_AT_ONCE = [SWEEP, RECOVER]  # the interval jobs; the nightly ratings wait for 01:00
 
 
 def _left_pending_while_redis_was_down(app: Flask, org: Org) -> int:
@@ -55,10 +58,12 @@ def _status(run_id: int) -> JobStatus:
     return db.session.get(JobRun, run_id).status
 
 
-def test_the_schedule_registers_the_outbox_sweep_every_minute(app: Flask) -> None:
+def test_the_schedule_registers_the_sweeps_and_the_nightly_ratings(app: Flask) -> None:
     scheduler = register_periodic(CronScheduler(connection=outbox.redis_connection()))
     assert [(j.func_name, j.queue_name, j.interval, j.cron) for j in scheduler.get_jobs()] == [
-        (SWEEP, "default", 60, None)
+        (SWEEP, "default", 60, None),
+        (RECOVER, "default", 300, None),
+        (NIGHTLY, "default", None, "0 1 * * *"),
     ]
 
 
@@ -68,7 +73,7 @@ def test_the_sweep_job_hands_over_a_run_left_pending(
     run_id = _left_pending_while_redis_was_down(app, org)
     connection = outbox.redis_connection()
     scheduler = register_periodic(CronScheduler(connection=connection))
-    assert [j.func_name for j in scheduler.enqueue_jobs()] == [SWEEP]  # due at once
+    assert [j.func_name for j in scheduler.enqueue_jobs()] == DUE_AT_ONCE
     run_jobs()  # the sweep, then the run it handed over
     (sweep_id,) = get_cron_job_ids(SWEEP, connection)
     assert Job.fetch(sweep_id, connection=connection).return_value() == 1
@@ -83,8 +88,8 @@ def test_a_cron_scheduler_whose_worker_is_gone_stops_enqueuing(app: Flask) -> No
         orphan.enqueue_jobs()
     assert outbox.queue("default").count == 0
     attached = register_periodic(WorkerCron(connection, parent_pid=os.getppid()))
-    assert [j.func_name for j in attached.enqueue_jobs()] == [SWEEP]
-    assert outbox.queue("default").count == 1
+    assert [j.func_name for j in attached.enqueue_jobs()] == DUE_AT_ONCE
+    assert outbox.queue("default").count == len(DUE_AT_ONCE)
 
 
 def _wait_for(condition: Callable[[], bool], worker: subprocess.Popen[str], log: Path) -> None:
@@ -125,7 +130,9 @@ def test_make_worker_runs_the_schedule_and_sweeps_the_outbox(
     try:
         _wait_for(lambda: _status(run_id) == JobStatus.SUCCEEDED, worker, log)
         schedulers = CronScheduler.all(connection)
-        assert [[j.func_name for j in s.get_jobs()] for s in schedulers] == [[SWEEP]]
+        assert [[j.func_name for j in s.get_jobs()] for s in schedulers] == [
+            [SWEEP, RECOVER, NIGHTLY]
+        ]
         sweeps = [Job.fetch(i, connection=connection) for i in get_cron_job_ids(SWEEP, connection)]
         assert 1 in [sweep.return_value() for sweep in sweeps]  # the sweep handed it over
         assert [m["To"] for m in mailbox.messages] == ["epid2@uji.example"]

@@ -4,6 +4,8 @@ checks.
 * A rating is read like its owner's reports: the employee their own, supervisors their
   team's (any depth), the Operator their units', Admin and Integrator all. It changes only
   through the ratings job.
+* Ratings are (re)computed for the whole period by the Admin, for their units' subtree by
+  an Operator (the *Hitung predikat* action and its API call).
 * A unit's predikat and its distribution check are read by the Operator of the unit, the
   supervisors of its people, Admin and Integrator; the unit predikat is set by the Admin or
   by the holder of the position that supervises the unit's head.
@@ -47,6 +49,19 @@ class RatingPolicy(Policy[Rating]):
         if scope.sees_all:
             return true()
         return Rating.employee_id.in_(employees.readable_ids(scope))
+
+    def may_compute_all(self, scope: Scope) -> bool:
+        """Whether one computes the ratings of every unit at once (the Admin)."""
+        return scope.manages_all
+
+    def computable_units(self, scope: Scope) -> ColumnElement[bool]:
+        """Units whose employees' ratings one may (re)compute: all (Admin), one's units and
+        everything below them (Operator)."""
+        if scope.manages_all:
+            return true()
+        if scope.is_operator:
+            return Unit.id.in_(unit_subtree_ids(scope.operator_unit_id or 0))
+        return false()
 
 
 class UnitRatingPolicy(Policy[UnitRating]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
@@ -22,9 +22,11 @@ from kinerja.models.planning import Period, SubPeriod
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.plans import periods as planning
+from kinerja.services.ratings import requests as ratings
 from kinerja.views.formatters import enum_formatter
 from kinerja.views.refusals import api_refusal, flash_refusal
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
+from kinerja.views.schemas import RowId, StrictSchema
 from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 
 PERIOD_LABELS = {
@@ -78,8 +80,19 @@ class PeriodView(KinerjaModelView):
     route_base = "/periods"
     datamodel = SQLAInterface(Period)
     class_permission_name = roles.PERIOD
-    method_permission_name = {**CRUD_METHOD_PERMISSIONS, "advance": "advance"}
-    base_permissions = ["can_read", "can_add", "can_edit", "can_delete", "can_advance"]
+    method_permission_name = {
+        **CRUD_METHOD_PERMISSIONS,
+        "advance": "advance",
+        "compute_ratings": "compute_ratings",
+    }
+    base_permissions = [
+        "can_read",
+        "can_add",
+        "can_edit",
+        "can_delete",
+        "can_advance",
+        "can_compute_ratings",
+    ]
     list_title = _l("Periods")
     show_title = _l("Period")
     add_title = _l("Open a period")
@@ -155,8 +168,38 @@ class PeriodView(KinerjaModelView):
             )
         return redirect(url_for("PeriodView.show", pk=item.id))
 
+    @action(
+        "compute_ratings",
+        _l("Compute ratings"),
+        _l(
+            "Compute the ratings of this period now (of your units, for an Operator)? It runs "
+            "in the background; the nightly run does the same for ongoing periods."
+        ),
+        "fa-calculator",
+        multiple=False,
+    )
+    def compute_ratings(self, item: Any) -> Any:
+        try:
+            run = ratings.request_ratings(item.id, None, current_scope())
+        except DomainError as refusal:
+            flash_refusal(refusal)
+            return redirect(url_for("PeriodView.show", pk=item.id))
+        flash(gettext("The ratings are being computed."), "success")
+        return redirect(url_for("JobRunView.show", pk=run.id))
 
-PERIOD_API_METHODS = {**API_METHOD_PERMISSIONS, "advance": "advance"}
+
+PERIOD_API_METHODS = {
+    **API_METHOD_PERMISSIONS,
+    "advance": "advance",
+    "compute_ratings": "compute_ratings",
+}
+
+
+class RatingsRequestSchema(StrictSchema):
+    """``{"unit": id}`` (optional): the unit whose subtree is rated; by default every unit
+    (Admin) or the Operator's own."""
+
+    unit = RowId(allow_none=True, load_default=None)
 
 
 class PeriodApi(KinerjaModelApi):
@@ -220,6 +263,44 @@ class PeriodApi(KinerjaModelApi):
         except DomainError as refusal:
             return api_refusal(refusal)
         return self.response(200, result={"id": period.id, "status": period.status.value})
+
+    @expose("/<pk>/ratings", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("compute_ratings")
+    def compute_ratings(self, pk: Any) -> Any:
+        """Compute the period's ratings in the background (of a unit's subtree with
+        ``unit``); answers 202 with the id of the job run (``/jobs/show/<id>``).
+        ---
+        post:
+          parameters:
+          - in: path
+            schema: {type: integer}
+            name: pk
+          requestBody:
+            content:
+              application/json:
+                schema: {type: object, properties: {unit: {type: integer}}}
+          responses:
+            202: {description: The job run that computes them}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: The period is closed}
+            422: {description: The unit is not within reach}
+        """
+        period = self._readable(pk)
+        if period is None:
+            return self.response_404()
+        data = self.body(RatingsRequestSchema())
+        if isinstance(data, Response):
+            return data
+        run, refused = self.use_case(
+            lambda: ratings.request_ratings(period.id, data["unit"], current_scope())
+        )
+        if refused is not None:
+            return refused
+        period_id, unit_id = run.args
+        return self.response(202, id=run.id, result={"period": period_id, "unit": unit_id})
 
 
 class SubPeriodApi(KinerjaModelApi):

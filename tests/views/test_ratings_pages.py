@@ -28,54 +28,29 @@ from tests.factories import (
     make_check,
     make_rating,
     make_user,
+    submitted_report,
 )
 
-AT_MOST = (
-    "“%(predikat)s” is %(percent)s %% of the employees (%(count)s of %(total)s); "
-    "at most %(limit)s %% is expected for a unit rated “%(unit)s”."
-)
-EXPLANATION: dict[str, Any] = {
-    "indicators": [
-        {
-            "indicator_id": 1,
-            "objective": "Laporan surveilans mingguan",
-            "text": "Indikator Laporan surveilans mingguan",
-            "main": True,
-            "qualitative": False,
-            "target": 12,
-            "unit": "dokumen",
-            "realization": 13,
-            "achievement": 108.33,
-            "level": "above",
-            "given_level": None,
-            "drove": True,
-        },
-        {
-            "indicator_id": 2,
-            "objective": "Kader terlatih",
-            "text": "Kader dilatih dengan baik",
-            "main": False,
-            "qualitative": True,
-            "level": None,
-            "given_level": "as_expected",
-            "drove": False,
-        },
-    ],
-    "basis": {"sub_period": "Triwulan II"},
-    "notes": [
-        {
-            "template": AT_MOST,
-            "params": {
-                "predikat": "baik",
-                "percent": 80.0,
-                "count": 8,
-                "total": 10,
-                "limit": 70,
-                "unit": "baik",
-            },
-        }
-    ],
-}
+def _explanation(reporting: Reporting, evaluation_id: int | None) -> dict[str, Any]:
+    """What the ratings job stores (services/ratings/reference.explanation) for Epidemiolog
+    Satu's plan: 6 of 12 on the first indicator (50 %), 2 of 12 on the second."""
+    first, second = (o.indicators[0].id for o in reporting.plan.objectives)
+    return {
+        "source": "periodic",
+        "evaluation": evaluation_id,
+        "counted": 2,
+        "above": 0,
+        "as_expected": 0,
+        "below": 2,
+        "unreported": 0,
+        "main_below": [{"id": first, "achievement": 50.0}, {"id": second, "achievement": 16.67}],
+        "strongest": {"id": first, "achievement": 50.0},
+        "weakest": {"id": second, "achievement": 16.67},
+        "indicator_results": "below",
+        "unit_predikat": None,
+        "results": {"suggested": "below", "given": "as_expected"},
+        "behaviour": {"suggested": "as_expected", "given": "as_expected"},
+    }
 
 
 def _text(client: FlaskClient, url: str) -> str:
@@ -90,6 +65,7 @@ def _text(client: FlaskClient, url: str) -> str:
 
 @pytest.fixture
 def explained(reporting: Reporting) -> Any:
+    report = submitted_report(reporting, values=(6, 2))
     rating = make_rating(
         reporting.plan,
         "baik",
@@ -97,7 +73,7 @@ def explained(reporting: Reporting) -> Any:
         suggested_results="above",
         behaviour="as_expected",
         suggested_behaviour="as_expected",
-        explanation=EXPLANATION,
+        explanation=_explanation(reporting, report.evaluation.id),
     )
     db.session.commit()
     return rating
@@ -110,14 +86,16 @@ def test_a_provisional_ratings_page_explains_it_in_english(
     page = _text(client, f"/ratings/show/{explained.id}?_l_=en")
     assert "Epidemiolog Satu" in page and "Provisional" in page
     assert "This rating is provisional." in page
-    assert "Latest approved evaluation: Triwulan II." in page
+    assert "The latest approved periodic evaluation" in page
     # suggested beside given: results differ, behaviour does not
     assert "Results Above expectations As expected Yes" in page
     assert "Behaviour As expected As expected No" in page
-    assert "Indikator Laporan surveilans mingguan" in page and "108.33 %" in page
-    assert "drove the rating" in page
-    assert "Kader dilatih dengan baik qualitative" in page
-    assert "“Good” is 80 % of the employees (8 of 10)" in page
+    # every indicator of the approved version, as the rules read the year so far
+    assert "Indikator Laporan surveilans mingguan" in page and "50 %" in page
+    assert "Indikator Kader terlatih" in page and "16.67 %" in page
+    assert "drove the rating: a main indicator below expectations" in page
+    assert "the strongest" in page and "the weakest" in page
+    assert "2 indicators counted: 0 above, 0 as expected, 2 below expectations" in page
 
 
 def test_a_ratings_page_reads_in_indonesian(client: FlaskClient, explained: Any) -> None:
@@ -125,8 +103,7 @@ def test_a_ratings_page_reads_in_indonesian(client: FlaskClient, explained: Any)
     page = _text(client, f"/ratings/show/{explained.id}?_l_=id")
     assert "Hasil Kerja Di Atas Ekspektasi Sesuai Ekspektasi Ya" in page
     assert "Perilaku Kerja Sesuai Ekspektasi Sesuai Ekspektasi Tidak" in page
-    assert "108,33 %" in page
-    assert "“Baik” mencakup 80 % pegawai (8 dari 10)" in page
+    assert "16,67 %" in page
 
 
 def test_a_final_rating_says_it_follows_the_annual_evaluation(
@@ -137,7 +114,7 @@ def test_a_final_rating_says_it_follows_the_annual_evaluation(
     login(client, "employee")
     page = _text(client, f"/ratings/show/{rating.id}?_l_=en")
     assert "This rating is final" in page and "provisional" not in page.lower()
-    assert "The explanation names no indicators." in page
+    assert "Indikator Laporan surveilans mingguan" in page  # an odd summary is ignored
     assert "Very good" in page
 
 

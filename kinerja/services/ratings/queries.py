@@ -15,22 +15,19 @@ from sqlalchemy.orm import selectinload
 
 from kinerja.domain.ratings import Predikat, expectation_holds, expected_distribution
 from kinerja.extensions import db
-from kinerja.models.jobs import JobRun
+from kinerja.models.jobs import JobName, JobRun
 from kinerja.models.org import Employee
 from kinerja.models.planning import Period
 from kinerja.models.ratings import DistributionCheck, Rating
 from kinerja.security.policies import distribution_checks, ratings
 from kinerja.security.policies.scope import Scope
 
-RATING_JOB = "compute_period_ratings"
-"""The name the ratings job's runs are recorded under (``JobRun.name``)."""
-
 _TENTH = Decimal("0.1")
 
 
 def is_rating_run(scope: Scope) -> ColumnElement[bool]:
     """Job runs of the ratings job (whose runs one may read is the job-run policy's)."""
-    return JobRun.name == RATING_JOB
+    return JobRun.name == JobName.COMPUTE_PERIOD_RATINGS.value
 
 
 def own_latest_rating_id(scope: Scope) -> int | None:

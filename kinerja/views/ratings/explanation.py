@@ -1,14 +1,5 @@
-"""A rating's explanation as its page shows it, in the reader's language.
-
-The ratings job stores the explanation as JSON; this module reads it without trusting its
-shape (a key it does not know is ignored, a missing one left blank). It reads::
-
-    {"indicators": [{"indicator_id": 7, "objective": "…", "text": "…", "main": true,
-                     "qualitative": false, "target": 12, "unit": "dokumen",
-                     "realization": 13, "achievement": 108.33, "level": "above",
-                     "given_level": null, "drove": true}, …],
-     "basis": {"sub_period": "Triwulan II"},
-     "notes": [{"template": "…%(name)s…", "params": {"name": …}}, …]}
+"""A rating's explanation as its page shows it, in the reader's language: the summary the
+ratings job stored (:mod:`kinerja.services.ratings.explain`) and the plan's indicators.
 
 Messages (notes, a distribution check's warnings) are kept as an English template and its
 parameters, like :class:`kinerja.domain.ratings.RuleMessage`: the template is translated
@@ -18,7 +9,7 @@ and a parameter holding a predikat or a level is shown by its translated label.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import format_decimal, gettext
@@ -26,6 +17,7 @@ from flask_babel import format_decimal, gettext
 from kinerja.domain.org import LabeledEnum
 from kinerja.domain.ratings import Level, Predikat, UnitPredikat
 from kinerja.models.ratings import Rating
+from kinerja.services.ratings.explain import IndicatorLine, Summary, indicator_lines, summary
 
 # Parameters of the rules' messages that name a predikat, a unit predikat or a level.
 _ENUM_PARAMS: dict[str, type[LabeledEnum]] = {
@@ -76,40 +68,6 @@ def message_text(message: Any) -> str:
         return gettext(template)
 
 
-def _level(value: Any) -> Level | None:
-    try:
-        return Level(value) if value else None
-    except ValueError:
-        return None
-
-
-def _number(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
-
-
-@dataclass(frozen=True)
-class IndicatorLine:
-    """One indicator of the plan and what it contributed."""
-
-    objective: str
-    text: str
-    main: bool
-    qualitative: bool
-    target: Decimal | None
-    unit: str
-    realization: Decimal | None
-    achievement: Decimal | None
-    level: Level | None  # suggested from the achievement
-    given: Level | None  # given by the supervisor (a qualitative indicator)
-    drove: bool
-
-
 @dataclass(frozen=True)
 class LevelLine:
     """Results or behaviour: the suggested level beside the one the supervisor gave."""
@@ -125,51 +83,45 @@ class LevelLine:
 
 @dataclass(frozen=True)
 class Explanation:
+    summary: Summary
     indicators: list[IndicatorLine]
     levels: list[LevelLine]
-    basis: str | None
     notes: list[str]
 
 
-def _indicator(entry: dict[str, Any]) -> IndicatorLine:
-    return IndicatorLine(
-        objective=str(entry.get("objective") or ""),
-        text=str(entry.get("text") or entry.get("indicator") or ""),
-        main=bool(entry.get("main", entry.get("is_main", False))),
-        qualitative=bool(entry.get("qualitative", False)),
-        target=_number(entry.get("target")),
-        unit=str(entry.get("unit") or ""),
-        realization=_number(entry.get("realization")),
-        achievement=_number(entry.get("achievement")),
-        level=_level(entry.get("level", entry.get("suggested"))),
-        given=_level(entry.get("given_level", entry.get("given"))),
-        drove=bool(entry.get("drove", False)),
-    )
-
-
-def _basis(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, dict):
-        name = value.get("sub_period") or value.get("name")
-        return str(name) if name else None
-    return None
-
-
 def explain(rating: Rating) -> Explanation:
-    """What the rating page shows of a rating: the levels from its columns, the rest from
-    its stored explanation."""
-    stored = rating.explanation if isinstance(rating.explanation, dict) else {}
-    entries = stored.get("indicators")
-    notes = stored.get("notes")
+    """What the rating page shows of a rating: the levels from its columns, the summary the
+    job stored, and the plan's indicators as the rules read them."""
+    found = summary(rating)
+    notes = []
+    if found.unit_predikat is not None:
+        notes.append(
+            gettext(
+                "As the head of the unit, the suggested results follow the unit's predikat "
+                "“%(unit)s” (the indicators alone suggest “%(level)s”).",
+                unit=gettext(found.unit_predikat.label),
+                level=gettext(found.indicator_results.label) if found.indicator_results else "—",
+            )
+        )
+    if found.counted or found.unreported:
+        notes.append(
+            gettext(
+                "%(counted)d indicators counted: %(above)d above, %(as_expected)d as "
+                "expected, %(below)d below expectations; %(unreported)d without a "
+                "realization yet.",
+                counted=found.counted,
+                above=found.above,
+                as_expected=found.as_expected,
+                below=found.below,
+                unreported=found.unreported,
+            )
+        )
     return Explanation(
-        indicators=[_indicator(e) for e in entries if isinstance(e, dict)]
-        if isinstance(entries, list)
-        else [],
+        summary=found,
+        indicators=indicator_lines(rating),
         levels=[
             LevelLine(gettext("Results"), rating.suggested_results, rating.results),
             LevelLine(gettext("Behaviour"), rating.suggested_behaviour, rating.behaviour),
         ],
-        basis=_basis(stored.get("basis")),
-        notes=[t for t in (message_text(n) for n in notes) if t] if isinstance(notes, list) else [],
+        notes=notes,
     )

@@ -1,7 +1,8 @@
 """The annual evaluation in a real browser: after last year's four quarters, the employee
 starts the annual report, reads the year's accumulated achievements, describes the
 qualitative indicator and submits; the direct supervisor gives the qualitative indicator
-its level (the suggested results follow it), rates the year and approves."""
+its level (the suggested results follow it), rates the year and approves; the Admin
+computes the period's ratings, and the employee sees their final predikat."""
 
 from __future__ import annotations
 
@@ -73,3 +74,19 @@ def test_the_annual_report_from_start_to_approval(page, org: Org, planning: Plan
     expect(page.locator("#predikat")).to_have_text("Baik")
     expect(page.locator("#annual-evaluation-note")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "annual-evaluated.png"), full_page=True)
+    page.goto("/logout/")
+
+    sign_in(page, "admin", PASSWORD)
+    page.goto(f"/periods/show/{year.period.id}")
+    page.locator("a, button").filter(has_text="Hitung predikat").first.click()
+    page.get_by_role("dialog").get_by_role("link", name="OK").click()  # FAB's confirmation
+    expect(page.locator(".alert-success")).to_contain_text("Predikat sedang dihitung")
+    expect(page.locator("body")).to_contain_text("Berhasil")  # inline without Redis
+    page.goto("/logout/")
+
+    sign_in(page, "employee", PASSWORD)
+    page.goto("/ratings/mine/")
+    expect(page.locator("#rating-state")).to_have_text("Final")
+    expect(page.locator("#rating-predikat")).to_have_text("Baik")
+    expect(page.locator("#rating-basis")).to_contain_text("penilaian akhir")
+    page.screenshot(path=str(ARTIFACTS / "annual-final-rating.png"), full_page=True)

@@ -31,6 +31,7 @@ from tests.factories import (
     submitted_report,
 )
 
+
 def _explanation(reporting: Reporting, evaluation_id: int | None) -> dict[str, Any]:
     """What the ratings job stores (services/ratings/reference.explanation) for Epidemiolog
     Satu's plan: 6 of 12 on the first indicator (50 %), 2 of 12 on the second."""

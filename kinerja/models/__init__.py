@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.models.mail import EmailKind, EmailStatus, OutgoingEmail
 from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.models.planning import (
     BehaviourExpectation,
@@ -31,6 +32,9 @@ from kinerja.models.reports import (
 from kinerja.models.security import KinerjaUser
 
 __all__ = [
+    "EmailKind",
+    "EmailStatus",
+    "OutgoingEmail",
     "DistributionCheck",
     "IndicatorLevel",
     "Rating",

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Boolean, ForeignKey, Integer, event, false, inspect, text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, event, false, inspect, text, true
 from sqlalchemy.orm import InstanceState, Mapped, mapped_column, relationship
 
 from kinerja.models.base import UTCDateTime
@@ -38,6 +38,16 @@ class KinerjaUser(User):
 
     token_version: Mapped[int] = mapped_column(
         Integer, nullable=False, default=0, server_default=text("0")
+    )
+
+    # The person's own settings: the language of their emails (None: the instance's
+    # default) and whether they receive digests and reminders (formal feedback always).
+    locale: Mapped[str | None] = mapped_column(String(5))
+    email_digests: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=true()
+    )
+    email_reminders: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=True, server_default=true()
     )
 
     operator_unit: Mapped[Unit | None] = relationship(foreign_keys=[operator_unit_id])

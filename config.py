@@ -64,6 +64,13 @@ class Config:
     MAIL_PASSWORD = env_str("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = env_str("MAIL_DEFAULT_SENDER", "kinerja@localhost")
     MAIL_SUPPRESS_SEND = env_bool("MAIL_SUPPRESS_SEND")
+    # ``smtp`` sends through MAIL_SERVER; ``log`` writes each email to the log instead (the
+    # default when MAIL_SERVER is not set, as in `make run`). Either way it is recorded.
+    KINERJA_MAIL_BACKEND = env_str(
+        "KINERJA_MAIL_BACKEND", "smtp" if env_str("MAIL_SERVER") else "log"
+    )
+    KINERJA_MAIL_BATCH = env_int("KINERJA_MAIL_BATCH", 200)  # emails per SMTP connection
+    KINERJA_MAIL_LEASE_SECONDS = env_int("KINERJA_MAIL_LEASE_SECONDS", 600)
 
     KINERJA_DEMO_PASSWORD = env_str("KINERJA_DEMO_PASSWORD", "kinerja-demo")
     KINERJA_BASE_URL = env_str("KINERJA_BASE_URL", "http://127.0.0.1:5000")
@@ -144,6 +151,7 @@ class TestConfig(Config):
     FAB_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes, tests only
     RATELIMIT_ENABLED = False  # the suite signs in hundreds of times from one address
     MAIL_SUPPRESS_SEND = False
+    KINERJA_MAIL_BACKEND = "smtp"  # the suite's own SMTP server (aiosmtpd)
 
 
 CONFIGS: dict[str, type[Config]] = {

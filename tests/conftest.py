@@ -94,6 +94,34 @@ def mailbox(smtp: MailSink) -> MailSink:
     return smtp
 
 
+class RefusingSink(MailSink):
+    """The SMTP sink, refusing the recipients listed in ``refused`` (550)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refused:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def sink(app: Flask) -> Iterator[RefusingSink]:
+    refusing = RefusingSink()
+    refusing.controller.start()
+    state = app.extensions["mail"]
+    port = state.port
+    state.port = refusing.port
+    yield refusing
+    state.port = port
+    refusing.controller.stop()
+
+
 @pytest.fixture(scope="session")
 def app(smtp: MailSink) -> Iterator[Flask]:
     os.environ.setdefault("KINERJA_ENV", "test")

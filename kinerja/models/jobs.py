@@ -38,6 +38,7 @@ class JobName(LabeledEnum):
     IMPORT_ORGANISATION_FILE = "import_organisation_file", N_("Organisation import")
     EMAIL_LOGIN_CREDENTIALS = "email_login_credentials", N_("Login credentials by email")
     COMPUTE_PERIOD_RATINGS = "compute_period_ratings", N_("Period ratings")
+    SEND_EMAILS = "send_emails", N_("Sending email")
 
 
 class JobStatus(StrEnum):

@@ -25,7 +25,6 @@ class EmailKind(LabeledEnum):
     OVERDUE = "overdue", N_("Overdue notice")
     ESCALATION = "escalation", N_("Escalation of an overdue step")
     UNIT_SUMMARY = "unit_summary", N_("Unit summary after a rating run")
-    LOGIN = "login", N_("Login credentials")
 
     @property
     def optional(self) -> bool:
@@ -43,6 +42,7 @@ _REMINDERS = {EmailKind.REMINDER, EmailKind.OVERDUE, EmailKind.ESCALATION}
 
 class EmailStatus(StrEnum):
     PENDING = "pending"  # recorded, waiting for the sending job
+    SENDING = "sending"  # claimed by a sending job (a lease: see ``claimed_at``)
     SENT = "sent"  # accepted by the SMTP server
     LOGGED = "logged"  # no SMTP server configured (make run): written to the log instead
     RETRYING = "retrying"  # a transient failure; the job tries again
@@ -55,6 +55,7 @@ class EmailStatus(StrEnum):
 
 _STATUS_LABELS = {
     EmailStatus.PENDING: N_("Waiting"),
+    EmailStatus.SENDING: N_("Sending"),
     EmailStatus.SENT: N_("Sent"),
     EmailStatus.LOGGED: N_("Written to the log"),
     EmailStatus.RETRYING: N_("Retrying"),
@@ -88,6 +89,10 @@ class OutgoingEmail(TimestampMixin, BaseModel):
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # A retrying email waits until then; a sending one was claimed then (a job killed
+    # mid-batch leaves its claim behind, and the claim expires).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     message_id: Mapped[str | None] = mapped_column(String(300))
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("job_run.id", ondelete="SET NULL"), index=True

@@ -21,17 +21,19 @@ def upgrade():
     op.create_table('outgoing_email',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=200), nullable=False),
-    sa.Column('kind', sa.Enum('feedback', 'rating', 'digest', 'reminder', 'overdue', 'escalation', 'unit_summary', 'login', name='emailkind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('feedback', 'rating', 'digest', 'reminder', 'overdue', 'escalation', 'unit_summary', name='emailkind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('recipient_id', sa.Integer(), nullable=True),
     sa.Column('address', sa.String(length=254), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('text_body', sa.Text(), nullable=False),
     sa.Column('html_body', sa.Text(), nullable=True),
-    sa.Column('status', sa.Enum('pending', 'sent', 'logged', 'retrying', 'failed', name='emailstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'sending', 'sent', 'logged', 'retrying', 'failed', name='emailstatus', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('message_id', sa.String(length=300), nullable=True),
     sa.Column('run_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -45,6 +47,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outgoing_email_address'), ['address'], unique=False)
         batch_op.create_index(batch_op.f('ix_outgoing_email_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outgoing_email_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outgoing_email_next_attempt_at'), ['next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outgoing_email_recipient_id'), ['recipient_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outgoing_email_run_id'), ['run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outgoing_email_sent_at'), ['sent_at'], unique=False)
@@ -72,6 +75,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outgoing_email_sent_at'))
         batch_op.drop_index(batch_op.f('ix_outgoing_email_run_id'))
         batch_op.drop_index(batch_op.f('ix_outgoing_email_recipient_id'))
+        batch_op.drop_index(batch_op.f('ix_outgoing_email_next_attempt_at'))
         batch_op.drop_index(batch_op.f('ix_outgoing_email_kind'))
         batch_op.drop_index(batch_op.f('ix_outgoing_email_created_at'))
         batch_op.drop_index(batch_op.f('ix_outgoing_email_address'))

@@ -4,11 +4,8 @@ password to someone this run already mailed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from flask import Flask
 from rq.registry import ScheduledJobRegistry
 
 from kinerja.extensions import db, mail
@@ -17,36 +14,8 @@ from kinerja.models.jobs import JobRun, JobStatus, Message
 from kinerja.security.policies import SYSTEM
 from kinerja.services import outbox
 from kinerja.services.logins import create_logins, mail_login_credentials
-from tests.conftest import MailSink
+from tests.conftest import RefusingSink
 from tests.factories import Org, login
-
-
-class RefusingSink(MailSink):
-    """The SMTP sink, refusing the recipients listed in ``refused`` (550)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.refused: set[str] = set()
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if address in self.refused:
-            return "550 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
-@pytest.fixture
-def sink(app: Flask) -> Iterator[RefusingSink]:
-    refusing = RefusingSink()
-    refusing.controller.start()
-    state = app.extensions["mail"]
-    port = state.port
-    state.port = refusing.port
-    yield refusing
-    state.port = port
-    refusing.controller.stop()
 
 
 def _password(message: Any) -> str:

@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SWEEP = "kinerja.jobs.sweep.sweep_outbox"
 RECOVER = "kinerja.jobs.sweep.recover_stale_runs"
 NIGHTLY = "kinerja.jobs.ratings.request_nightly_ratings"
-DUE_AT_ONCE = [SWEEP, RECOVER]  # the interval jobs; the nightly ratings wait for 01:00
+EMAILS = "kinerja.jobs.mail.send_due_emails"
+DUE_AT_ONCE = [SWEEP, RECOVER, EMAILS]  # the interval jobs; the nightly ratings wait for 01:00
 
 
 def _left_pending_while_redis_was_down(app: Flask, org: Org) -> int:
@@ -58,12 +59,13 @@ def _status(run_id: int) -> JobStatus:
     return db.session.get(JobRun, run_id).status
 
 
-def test_the_schedule_registers_the_sweeps_and_the_nightly_ratings(app: Flask) -> None:
+def test_the_schedule_registers_the_sweeps_the_nightly_ratings_and_due_emails(app: Flask) -> None:
     scheduler = register_periodic(CronScheduler(connection=outbox.redis_connection()))
     assert [(j.func_name, j.queue_name, j.interval, j.cron) for j in scheduler.get_jobs()] == [
         (SWEEP, "default", 60, None),
         (RECOVER, "default", 300, None),
         (NIGHTLY, "default", None, "0 1 * * *"),
+        (EMAILS, "mail", 60, None),
     ]
 
 
@@ -89,7 +91,7 @@ def test_a_cron_scheduler_whose_worker_is_gone_stops_enqueuing(app: Flask) -> No
     assert outbox.queue("default").count == 0
     attached = register_periodic(WorkerCron(connection, parent_pid=os.getppid()))
     assert [j.func_name for j in attached.enqueue_jobs()] == DUE_AT_ONCE
-    assert outbox.queue("default").count == len(DUE_AT_ONCE)
+    assert outbox.queue("default").count + outbox.queue("mail").count == len(DUE_AT_ONCE)
 
 
 def _wait_for(condition: Callable[[], bool], worker: subprocess.Popen[str], log: Path) -> None:
@@ -131,7 +133,7 @@ def test_make_worker_runs_the_schedule_and_sweeps_the_outbox(
         _wait_for(lambda: _status(run_id) == JobStatus.SUCCEEDED, worker, log)
         schedulers = CronScheduler.all(connection)
         assert [[j.func_name for j in s.get_jobs()] for s in schedulers] == [
-            [SWEEP, RECOVER, NIGHTLY]
+            [SWEEP, RECOVER, NIGHTLY, EMAILS]
         ]
         sweeps = [Job.fetch(i, connection=connection) for i in get_cron_job_ids(SWEEP, connection)]
         assert 1 in [sweep.return_value() for sweep in sweeps]  # the sweep handed it over

@@ -1,0 +1,1 @@
+"""Email: composing and recording (:mod:`.compose`), sending (:mod:`.send`)."""

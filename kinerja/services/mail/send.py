@@ -1,0 +1,277 @@
+"""Sending the recorded email: in batches over one SMTP connection, each email marked sent
+the moment the server accepts it.
+
+A batch is *claimed* first (``sending``, with the time: a lease) on a connection of its
+own, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that two jobs never take the same
+email. Each accepted email is then marked ``sent`` in a transaction of its own — committed
+asynchronously on PostgreSQL (``synchronous_commit off``: durable against a dying worker,
+which is the failure that matters here, at a fraction of the cost). A worker killed
+mid-batch therefore resends at most the one email it was handing over when it died; the
+rest of its claim expires after :data:`lease` and is sent by the next job.
+
+Failures: a refused address or message (5xx) fails that email for good; a transient one
+(4xx, the connection lost or refused) puts the email back with a delay growing with each
+attempt, until :data:`MAX_ATTEMPTS`. Without an SMTP server (``KINERJA_MAIL_BACKEND=log``,
+the default of ``make run``) each email is written to the log and marked ``logged``.
+
+These status changes are bookkeeping of the sending, like the outbox's hand-over: they
+commit on their own connection and never touch the caller's session.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from flask_mail import Message
+from sqlalchemy import Connection, and_, or_, select, update
+
+from kinerja.extensions import db, mail
+from kinerja.models.base import utcnow
+from kinerja.models.mail import EmailStatus, OutgoingEmail
+
+log = logging.getLogger(__name__)
+
+# Seconds to wait before the 2nd, 3rd… attempt after a transient failure; then it fails.
+RETRY_DELAYS = (60, 300, 900, 3600, 4 * 3600)
+MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
+ERROR_LENGTH = 2000
+
+table = OutgoingEmail.__table__
+
+
+def batch_size() -> int:
+    return max(1, int(current_app.config.get("KINERJA_MAIL_BATCH", 200)))
+
+
+def lease() -> timedelta:
+    """How long a claim holds: a claim older than this was left by a job that died."""
+    return timedelta(seconds=int(current_app.config.get("KINERJA_MAIL_LEASE_SECONDS", 600)))
+
+
+def logs_only() -> bool:
+    """Whether email goes to the log instead of an SMTP server."""
+    return bool(
+        current_app.config.get("KINERJA_MAIL_BACKEND") == "log"
+        or current_app.config.get("MAIL_SUPPRESS_SEND")
+    )
+
+
+@dataclass
+class Delivery:
+    """What one sending job did."""
+
+    sent: int = 0
+    logged: int = 0
+    retrying: int = 0
+    failed: int = 0
+    batches: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.logged + self.retrying + self.failed
+
+
+def due(now: datetime) -> Any:
+    """The emails a job may claim now: waiting, due for another attempt, or claimed by a job
+    whose lease ran out."""
+    return or_(
+        table.c.status == EmailStatus.PENDING,
+        and_(table.c.status == EmailStatus.RETRYING, table.c.next_attempt_at <= now),
+        and_(table.c.status == EmailStatus.SENDING, table.c.claimed_at <= now - lease()),
+    )
+
+
+def claim(limit: int, ids: Sequence[int] | None = None) -> list[int]:
+    """Claim up to ``limit`` due emails (of ``ids`` if given) for this job; their ids."""
+    now = utcnow()
+    with db.engine.connect() as connection, connection.begin():
+        query = select(table.c.id).where(due(now)).order_by(table.c.id).limit(limit)
+        if ids is not None:
+            query = query.where(table.c.id.in_(ids))
+        claimed = list(connection.scalars(query.with_for_update(skip_locked=True)))
+        if claimed:
+            connection.execute(
+                update(table)
+                .where(table.c.id.in_(claimed))
+                .values(
+                    status=EmailStatus.SENDING,
+                    claimed_at=now,
+                    attempts=table.c.attempts + 1,
+                    updated_at=now,
+                )
+            )
+    return claimed
+
+
+def send_due(
+    *, ids: Sequence[int] | None = None, progress: Callable[[int], None] | None = None
+) -> Delivery:
+    """Send every due email (or those of ``ids``), batch by batch, until none is left."""
+    delivery = Delivery()
+    while True:
+        claimed = claim(batch_size(), ids)
+        if not claimed:
+            return delivery
+        deliver(claimed, delivery)
+        delivery.batches += 1
+        if progress is not None:
+            progress(delivery.handled)
+        if delivery.errors and delivery.sent == 0 and delivery.logged == 0:
+            # The server is unreachable: stop here; the emails wait for their next attempt.
+            return delivery
+
+
+def deliver(ids: Sequence[int], delivery: Delivery) -> None:
+    """Send the claimed emails ``ids`` over one connection, recording each outcome."""
+    with db.engine.connect() as connection, _fast_commits(connection):
+        rows = connection.execute(
+            select(
+                table.c.id,
+                table.c.address,
+                table.c.subject,
+                table.c.text_body,
+                table.c.html_body,
+                table.c.attempts,
+            )
+            .where(table.c.id.in_(ids), table.c.status == EmailStatus.SENDING)
+            .order_by(table.c.id)
+        ).all()
+        connection.rollback()  # end the read: each outcome commits on its own
+        if logs_only():
+            _log_all(connection, rows, delivery)
+            return
+        _send_all(connection, rows, delivery)
+
+
+def _send_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -> None:
+    remaining = list(rows)
+    try:
+        with mail.connect() as smtp:
+            while remaining:
+                row = remaining[0]
+                message = _message(row)
+                try:
+                    smtp.send(message)
+                except smtplib.SMTPRecipientsRefused as exc:
+                    code, text = next(iter(exc.recipients.values()), (550, b""))
+                    _refused(connection, row, code, text, delivery)
+                except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
+                    _refused(connection, row, exc.smtp_code, exc.smtp_error, delivery)
+                else:
+                    _mark(
+                        connection,
+                        row.id,
+                        status=EmailStatus.SENT,
+                        sent_at=utcnow(),
+                        message_id=message.msgId,
+                        error=None,
+                        next_attempt_at=None,
+                    )
+                    delivery.sent += 1
+                remaining.pop(0)
+    except (smtplib.SMTPException, OSError) as exc:
+        # The connection failed (refused, lost, timed out): everything not yet sent waits.
+        reason = f"{type(exc).__name__}: {exc}"
+        log.warning("SMTP failed with %d emails left: %s", len(remaining), reason)
+        delivery.errors.append(reason)
+        for row in remaining:
+            _transient(connection, row, reason, delivery)
+
+
+def _message(row: Any) -> Message:
+    return Message(
+        subject=row.subject, recipients=[row.address], body=row.text_body, html=row.html_body
+    )
+
+
+def _refused(
+    connection: Connection, row: Any, code: int, text: bytes | str, delivery: Delivery
+) -> None:
+    reason = f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    if 400 <= code < 500:
+        _transient(connection, row, reason, delivery)
+        return
+    _mark(
+        connection,
+        row.id,
+        status=EmailStatus.FAILED,
+        error=reason[:ERROR_LENGTH],
+        next_attempt_at=None,
+    )
+    delivery.failed += 1
+
+
+def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery) -> None:
+    """Try again later, or give up after :data:`MAX_ATTEMPTS`."""
+    if row.attempts >= MAX_ATTEMPTS:
+        _mark(
+            connection,
+            row.id,
+            status=EmailStatus.FAILED,
+            error=reason[:ERROR_LENGTH],
+            next_attempt_at=None,
+        )
+        delivery.failed += 1
+        return
+    delay = RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+    _mark(
+        connection,
+        row.id,
+        status=EmailStatus.RETRYING,
+        error=reason[:ERROR_LENGTH],
+        next_attempt_at=utcnow() + timedelta(seconds=delay),
+    )
+    delivery.retrying += 1
+
+
+def _log_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -> None:
+    for row in rows:
+        log.info(
+            "Email (not sent, no SMTP server) to %s: %s\n%s",
+            row.address,
+            row.subject,
+            row.text_body,
+        )
+    if rows:
+        now = utcnow()
+        with connection.begin():
+            connection.execute(
+                update(table)
+                .where(table.c.id.in_([row.id for row in rows]))
+                .values(status=EmailStatus.LOGGED, sent_at=now, error=None, updated_at=now)
+            )
+        delivery.logged += len(rows)
+
+
+def _mark(connection: Connection, email_id: int, **values: Any) -> None:
+    with connection.begin():
+        connection.execute(
+            update(table)
+            .where(table.c.id == email_id)
+            .values(**values, claimed_at=None, updated_at=utcnow())
+        )
+
+
+@contextmanager
+def _fast_commits(connection: Connection) -> Iterator[None]:
+    """Asynchronous commits for this connection's status changes (PostgreSQL only), reset
+    before the connection goes back to the pool."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.exec_driver_sql("SET synchronous_commit TO OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("RESET synchronous_commit")
+        connection.commit()

@@ -1,0 +1,111 @@
+"""The email pipeline end to end on the real services: recorded once in the recipient's
+language, sent over SMTP by the sending job on a real RQ worker, refused addresses failed
+for good, a server that is down retried later."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from jinja2 import ChoiceLoader, DictLoader
+from sqlalchemy import select
+
+from kinerja.domain.errors import N_
+from kinerja.extensions import db
+from kinerja.models.mail import EmailKind, EmailStatus, OutgoingEmail
+from kinerja.services.boundary import transaction
+from kinerja.services.mail import compose, send
+from tests.conftest import MailSink, RefusingSink
+from tests.factories import Org
+
+PROBE = {
+    "email/probe.txt": "{{ _('Dear %(name)s,', name=recipient.name) }} {{ detail }}",
+    "email/probe.html": "<p>{{ _('Dear %(name)s,', name=recipient.name) }} {{ detail }}</p>",
+}
+
+
+@pytest.fixture
+def probe_templates(app: Flask) -> Iterator[None]:
+    loader = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([DictLoader(PROBE), loader])  # type: ignore[list-item]
+    app.jinja_env.cache = {}
+    yield
+    app.jinja_env.loader = loader
+    app.jinja_env.cache = {}
+
+
+def _drafts(org: Org, event: str) -> list[compose.Draft]:
+    e = org.employees
+    e.kasi_surv.email = "kasi@uji.example"
+    e.kabid_p2p.email = "kabid@uji.example"
+    e.kabid_p2p.user.locale = "en"
+    db.session.flush()
+    found = compose.employee_recipients([e.kasi_surv.id, e.kabid_p2p.id])
+    return [
+        compose.Draft(
+            EmailKind.FEEDBACK,
+            recipient,
+            event,
+            "probe",
+            N_("Sent %(sent)d"),
+            {"sent": 3},
+            {"detail": "rincian"},
+        )
+        for recipient in found.values()
+    ]
+
+
+def test_recorded_once_in_each_language_and_sent_by_the_job(
+    org: Org, run_jobs, mailbox: MailSink, probe_templates: None
+) -> None:
+    with transaction():
+        ids = compose.record(_drafts(org, "evaluation 1"))
+    with transaction():
+        again = compose.record(_drafts(org, "evaluation 1"))
+    assert len(ids) == 2 and again == []
+    run_jobs()
+    by_address = {m["To"]: m for m in mailbox.messages}
+    assert set(by_address) == {"kasi@uji.example", "kabid@uji.example"}
+    kasi = by_address["kasi@uji.example"].get_body(("plain",)).get_content()
+    assert kasi.startswith(f"Yth. {org.employees.kasi_surv.name}, rincian")
+    assert by_address["kabid@uji.example"]["Subject"] == "Sent 3"
+    assert "Dear" in by_address["kabid@uji.example"].get_body(("html",)).get_content()
+    rows = db.session.scalars(select(OutgoingEmail)).all()
+    assert {r.status for r in rows} == {EmailStatus.SENT}
+    assert all(r.message_id and r.sent_at for r in rows)
+
+
+def test_refused_address_fails_for_good_and_a_dead_server_is_retried(
+    app: Flask,
+    org: Org,
+    sink: RefusingSink,
+    probe_templates: None,
+) -> None:
+    sink.refused.add("kabid@uji.example")
+    with transaction():
+        compose.record(_drafts(org, "evaluation 2"))
+    delivery = send.send_due()
+    assert (delivery.sent, delivery.failed) == (1, 1)
+    failed = db.session.scalars(
+        select(OutgoingEmail).where(OutgoingEmail.status == EmailStatus.FAILED)
+    ).one()
+    assert failed.address == "kabid@uji.example" and failed.error.startswith("550")
+
+    with transaction():
+        compose.record(_drafts(org, "evaluation 3"))
+    state = app.extensions["mail"]
+    port, state.port = state.port, 9  # nothing listens there
+    try:
+        delivery = send.send_due()
+    finally:
+        state.port = port
+    assert delivery.retrying == 2 and delivery.sent == 0
+    assert send.send_due().handled == 0  # not due yet
+    db.session.execute(
+        OutgoingEmail.__table__.update()
+        .where(OutgoingEmail.status == EmailStatus.RETRYING)
+        .values(next_attempt_at=OutgoingEmail.created_at)
+    )
+    db.session.commit()
+    assert send.send_due().sent == 1  # the refused one fails again, for good

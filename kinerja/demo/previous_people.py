@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from sqlalchemy import insert, select, update
@@ -34,8 +33,9 @@ from kinerja.services.logins import hash_password, one_time_password, split_name
 PLACEHOLDER_EMAIL = "{nip}@pegawai.invalid"  # as Buat akun writes it for those without one
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
+    """An active employee holding a position (a tuple: a large demo has 100,000)."""
+
     employee_id: int
     user_id: int | None
     nip: str

@@ -2,11 +2,11 @@
 previous_goals.toml for their position kind, approved by their evaluator as version 1 with
 its snapshot, the objectives cascading from the evaluator's plan where there is one.
 
-Plans go in first; objectives level by level down the chain of evaluators, so that each
-one's parent (the evaluator's objective) has its id; then indicators, versions and the
-plans' history. The snapshot has the shape :func:`kinerja.services.plans.history.snapshot`
-gives an approved plan (a test compares them), made here from the rows just written
-instead of loading thousands of plans back.
+Ids are taken ahead, so that an objective names its parent (the evaluator's objective)
+as it is written; objectives go in down the chain of evaluators (a parent first), then the
+indicators, versions and the plans' history. The snapshot has the shape that
+:func:`kinerja.services.plans.history.snapshot` gives an approved plan (a test compares
+them), made here from the rows just written instead of loading thousands of plans back.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from kinerja.demo.bulk import write_rows, write_with_ids
+from kinerja.demo.bulk import new_ids, write_rows, write_with_ids
 from kinerja.demo.moments import Moments
 from kinerja.demo.performance_data import plan_texts
 from kinerja.demo.previous_people import Person
@@ -100,36 +100,37 @@ def _depth(plans: Mapping[int, YearPlanRows], employee_id: int) -> int:
 
 
 def _objectives(plans: dict[int, YearPlanRows]) -> None:
-    """Objectives level by level down the chain, each with its evaluator's objective."""
-    levels: dict[int, list[YearPlanRows]] = {}
-    for employee_id, plan in plans.items():
-        levels.setdefault(_depth(plans, employee_id), []).append(plan)
+    """Every objective with its evaluator's objective as parent: ids taken first, rows
+    written down the chain (a parent before the objectives cascading from it)."""
+    ordered = sorted(plans.values(), key=lambda plan: _depth(plans, plan.person.employee_id))
+    ids = iter(new_ids(Objective.__table__, sum(len(plan.goals) for plan in ordered)))
+    for plan in ordered:
+        plan.objective_ids = [next(ids) for _ in plan.goals]
     strategic_goal = plan_texts().strategic_goal
-    for depth in sorted(levels):
-        rows = []
-        for plan in levels[depth]:
-            boss = plans.get(plan.person.evaluator_id or 0)
-            for order, goal in enumerate(plan.goals):
-                parent = None
-                if boss is not None and goal.parent is not None:
-                    parent = boss.objective_ids[min(goal.parent, len(boss.objective_ids) - 1)]
-                rows.append(
-                    {
-                        "work_plan_id": plan.plan_id,
-                        "kind": goal.kind.value,
-                        "text": goal.text.format(unit=plan.person.unit_name),
-                        "parent_id": parent,
-                        "strategic_goal": strategic_goal
-                        if plan.person.evaluator_id is None
-                        else None,
-                        "order": order,
-                        "created_at": plan.approved_at,
-                        "updated_at": plan.approved_at,
-                    }
-                )
-        ids = iter(write_with_ids(Objective.__table__, rows))
-        for plan in levels[depth]:
-            plan.objective_ids = [next(ids) for _ in plan.goals]
+    rows = []
+    for plan in ordered:
+        boss = plans.get(plan.person.evaluator_id or 0)
+        top = plan.person.evaluator_id is None
+        for order, (goal, objective_id) in enumerate(
+            zip(plan.goals, plan.objective_ids, strict=True)
+        ):
+            parent = None
+            if boss is not None and goal.parent is not None:
+                parent = boss.objective_ids[min(goal.parent, len(boss.objective_ids) - 1)]
+            rows.append(
+                {
+                    "id": objective_id,
+                    "work_plan_id": plan.plan_id,
+                    "kind": goal.kind.value,
+                    "text": goal.text.format(unit=plan.person.unit_name),
+                    "parent_id": parent,
+                    "strategic_goal": strategic_goal if top else None,
+                    "order": order,
+                    "created_at": plan.approved_at,
+                    "updated_at": plan.approved_at,
+                }
+            )
+    write_rows(Objective.__table__, rows)
 
 
 def _indicators(plans: dict[int, YearPlanRows]) -> None:

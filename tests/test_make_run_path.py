@@ -65,7 +65,14 @@ def test_init_and_demo_on_sqlite_then_serve(tmp_path: Path) -> None:
             "WHERE e.position_id = ?",
             (supervisor,),
         ).fetchone()
+        previous = connection.execute(
+            "SELECT p.status, count(r.id), sum(r.final) FROM period p "
+            "JOIN rating r ON r.period_id = p.id "
+            "WHERE p.year = (SELECT max(year) - 1 FROM period) GROUP BY p.status"
+        ).fetchall()
     assert holder == "atasan"  # pegawai's direct supervisor is atasan
+    ((status, rated, final),) = previous  # last year, closed, rated
+    assert status == "closed" and rated > final > 0
 
     port = _free_port()
     server = subprocess.Popen(

@@ -15,9 +15,11 @@ from kinerja.demo.logins import DemoLogin, ensure_logins
 from kinerja.demo.org import demo_units, ensure_positions, ensure_units
 from kinerja.demo.people import ensure_employees
 from kinerja.demo.planning import load_plans
+from kinerja.demo.previous_year import load_previous_year
 from kinerja.demo.reporting import load_reports
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
+from kinerja.models.planning import Period
 from kinerja.services.boundary import transaction
 from kinerja.services.roles import sync_supervisor_roles
 
@@ -44,6 +46,10 @@ def load_demo(employees: int = 300) -> DemoReport:
             pegawai_id=_employee_of(logins, "pegawai"), atasan_id=_employee_of(logins, "atasan")
         )
         load_reports(plans.period_id, plans.reporting_staff_ids, plans.supervisor_id)
+        current = db.session.get(Period, plans.period_id)
+        assert current is not None
+        people = {login.employee_id for login in logins if login.employee_id is not None}
+        load_previous_year(current.year - 1, always=people)
         sync_supervisor_roles()
     count = db.session.query
     return DemoReport(

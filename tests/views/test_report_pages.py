@@ -245,3 +245,22 @@ def test_a_tiny_target_still_shows_its_achievement(
         rf'<tr class="indicator-{indicator.id}">(.*?)</tr>', page.get_data(as_text=True), re.S
     )
     assert row is not None and "0.01" in row.group(1) and "0 %" in row.group(1)
+
+
+def test_the_queue_leaves_out_reports_of_a_closed_period(
+    client, org: Org, planning: Planning, reporting: Reporting
+) -> None:
+    from kinerja.domain.planning import PeriodStatus
+    from kinerja.security.policies.scope import scope_for_user
+    from kinerja.services.reports.queries import queue_count
+
+    submitted_report(reporting)
+    kasi = planning.kasi
+    assert queue_count(scope_for_user(kasi)) == 1
+    planning.period.status = PeriodStatus.CLOSED
+    db.session.commit()
+    assert queue_count(scope_for_user(kasi)) == 0
+    login(client, "kasi")
+    queue = client.get("/evaluation-queue/list/").get_data(as_text=True)
+    assert "Epidemiolog Satu" not in queue
+    assert "Epidemiolog Satu" in client.get("/reports/list/").get_data(as_text=True)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 
-from kinerja.models.planning import Indicator, Objective, Period, WorkPlan
+from kinerja.domain.planning import PeriodStatus
+from kinerja.models.planning import Indicator, Objective, Period, SubPeriod, WorkPlan
 from kinerja.models.reports import (
     Activity,
     DialogueNote,
@@ -66,6 +67,16 @@ class ReportPolicy(Policy[Report]):
             return false()
         assert scope.employee_position_id is not None
         return Report.employee_id.in_(direct_subordinate_ids(scope.employee_position_id))
+
+    def queue(self, scope: Scope) -> ColumnElement[bool]:
+        """One's evaluation queue: reports one decides, of periods still open (a closed
+        period is read-only: its undecided reports wait for nobody)."""
+        open_sub_periods = (
+            select(SubPeriod.id)
+            .join(Period, Period.id == SubPeriod.period_id)
+            .where(Period.status != PeriodStatus.CLOSED)
+        )
+        return self.decide(scope) & Report.sub_period_id.in_(open_sub_periods)
 
     def may_talk(self, scope: Scope, report: Report) -> bool:
         """The employee and the direct supervisor hold the dialogue (and the Admin)."""

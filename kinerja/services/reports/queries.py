@@ -18,10 +18,10 @@ from kinerja.services.reports.reports import may_start, opens_on
 
 
 def queue_for(scope: Scope) -> Select[tuple[Report]]:
-    """Submitted reports of one's direct subordinates, oldest first."""
+    """Submitted reports waiting for one's decision (open periods only), oldest first."""
     return (
         select(Report)
-        .where(Report.status == ReportStatus.SUBMITTED, reports.decide(scope))
+        .where(Report.status == ReportStatus.SUBMITTED, reports.queue(scope))
         .order_by(Report.submitted_at)
     )
 

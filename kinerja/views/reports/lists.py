@@ -72,13 +72,14 @@ class ReportView(CsvExportMixin, KinerjaModelView):
 
 
 class EvaluationQueueView(ReportView):
-    """The supervisor's queue: reports of direct subordinates, oldest submission first."""
+    """The supervisor's queue: reports of direct subordinates in open periods, oldest
+    submission first."""
 
     route_base = "/evaluation-queue"
     class_permission_name = roles.REPORT
     method_permission_name = {"list": "decide", "show": "decide", "export": "decide"}
     base_permissions = ["can_decide"]
-    base_filters = [*READABLE, *condition_filter(reports.decide)]
+    base_filters = [*READABLE, *condition_filter(reports.queue)]
     list_title = _l("Evaluation queue")
     list_columns = ["employee", "sub_period", "unit", "status", "submitted_at", "waiting_since"]
     base_order = ("submitted_at", "asc")

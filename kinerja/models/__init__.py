@@ -30,8 +30,20 @@ from kinerja.models.reports import (
     Report,
 )
 from kinerja.models.security import KinerjaUser
+from kinerja.models.surveys import (
+    Service,
+    Survey,
+    SurveyResponse,
+    SurveyResult,
+    UnitSurveyResult,
+)
 
 __all__ = [
+    "Service",
+    "Survey",
+    "SurveyResponse",
+    "SurveyResult",
+    "UnitSurveyResult",
     "EmailKind",
     "EmailStatus",
     "OutgoingEmail",

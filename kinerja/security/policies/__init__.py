@@ -32,6 +32,13 @@ from kinerja.security.policies.reports import (
     reports,
 )
 from kinerja.security.policies.scope import SYSTEM, Scope, employee_scope, scope_for_user
+from kinerja.security.policies.surveys import (
+    services,
+    survey_responses,
+    survey_results,
+    surveys,
+    unit_survey_results,
+)
 
 POLICIES: dict[type[Any], Policy[Any]] = {
     policy.model: policy
@@ -58,6 +65,11 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         ratings,
         unit_ratings,
         distribution_checks,
+        services,
+        surveys,
+        survey_responses,
+        survey_results,
+        unit_survey_results,
     )
 }
 
@@ -71,6 +83,11 @@ def policy_for(model: type[Any]) -> Policy[Any]:
 
 
 __all__ = [
+    "services",
+    "survey_responses",
+    "survey_results",
+    "surveys",
+    "unit_survey_results",
     "POLICIES",
     "SYSTEM",
     "Policy",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-
 __all__ = [
     "CATCH_UP_DAYS",
     "DeadlineRules",

@@ -139,7 +139,9 @@ def _record_ratings(rating_ids: Sequence[int], period_name: str) -> list[int]:
             select(Indicator.id, Indicator.text).where(
                 Indicator.id.in_({i for i, _ in marks.values()})
             )
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     evaluation_ids = {e for r in ratings if isinstance(e := _stored(r).get("evaluation"), int)}
     feedback = dict(
@@ -147,7 +149,9 @@ def _record_ratings(rating_ids: Sequence[int], period_name: str) -> list[int]:
             select(Evaluation.id, Evaluation.feedback).where(
                 and_(Evaluation.id.in_(evaluation_ids), Evaluation.decided_at.is_not(None))
             )
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     drafts = []
     for rating in ratings:

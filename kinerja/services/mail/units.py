@@ -70,7 +70,9 @@ def record_unit_summaries(
     ).all()
     counted = [r for r in rows if reach_unit_id is None or tree.within(r.unit_id, reach_unit_id)]
     names = dict(
-        db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(warnings)))).tuples()
+        db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(warnings))))
+        .tuples()
+        .all()
     )
     readers: dict[int, set[int] | None] = {user_id: None for user_id in admin_ids()}
     for unit_id, users in tree.operators.items():

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
+import pytest
 from sqlalchemy import select
 
+from kinerja.domain.errors import FieldErrors
 from kinerja.domain.planning import Aspect
 from kinerja.domain.ratings import Level
 from kinerja.extensions import db
@@ -68,10 +70,8 @@ def test_an_evaluation_returned_or_refused_mails_nothing(
 ) -> None:
     report = submitted_report(reporting)
     ratings = evaluations.Ratings(results=Level.ABOVE, values=all_values())  # no feedback
-    try:
+    with pytest.raises(FieldErrors):  # feedback is required to approve
         evaluations.approve_report(report, ratings, scope_for_user(planning.kasi))
-    except Exception:  # noqa: S110 - the refusal is what this test provokes
-        pass
     evaluations.return_report(report, "Lengkapi bukti.", scope_for_user(planning.kasi))
     run_jobs()
     assert mailbox.messages == []
@@ -85,7 +85,9 @@ QUALITY = Spec(Aspect.QUALITY, 90, main=False)
 def _final_year(employee: object, period: object) -> None:
     work_plan = plan(employee, period, [QUANTITY, QUALITY])  # type: ignore[arg-type]
     for sub_period, values in zip(
-        regular(period), [[3, 80], [3, 85], [3, 90], [5, 95]], strict=True  # type: ignore[arg-type]
+        regular(period),
+        [[3, 80], [3, 85], [3, 90], [5, 95]],
+        strict=True,  # type: ignore[arg-type]
     ):
         report(work_plan, sub_period, values)
     row = report(work_plan, annual(period), [None, None])  # type: ignore[arg-type]

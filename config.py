@@ -71,6 +71,13 @@ class Config:
     )
     KINERJA_MAIL_BATCH = env_int("KINERJA_MAIL_BATCH", 200)  # emails per SMTP connection
     KINERJA_MAIL_LEASE_SECONDS = env_int("KINERJA_MAIL_LEASE_SECONDS", 600)
+    # Notices: the supervisors' weekly digest on this weekday (a name or ISO number, 1 =
+    # Monday); reminders this many days before a deadline, then an overdue notice, then an
+    # escalation to the supervisor and later to the unit's Operator while still overdue.
+    KINERJA_DIGEST_WEEKDAY = env_str("KINERJA_DIGEST_WEEKDAY", "monday")
+    KINERJA_REMINDER_DAYS_BEFORE = env_int("KINERJA_REMINDER_DAYS_BEFORE", 3)
+    KINERJA_ESCALATE_SUPERVISOR_AFTER = env_int("KINERJA_ESCALATE_SUPERVISOR_AFTER", 3)
+    KINERJA_ESCALATE_OPERATOR_AFTER = env_int("KINERJA_ESCALATE_OPERATOR_AFTER", 7)
 
     KINERJA_DEMO_PASSWORD = env_str("KINERJA_DEMO_PASSWORD", "kinerja-demo")
     KINERJA_BASE_URL = env_str("KINERJA_BASE_URL", "http://127.0.0.1:5000")

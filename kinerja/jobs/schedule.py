@@ -15,6 +15,7 @@ from typing import Any
 from rq.cron import CronScheduler
 
 from kinerja.jobs.mail import send_due_emails
+from kinerja.jobs.notices import send_deadline_reminders, send_supervisor_digests
 from kinerja.jobs.ratings import request_nightly_ratings
 from kinerja.jobs.sweep import recover_stale_runs, sweep_outbox
 
@@ -38,6 +39,10 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(request_nightly_ratings, cron="0 1 * * *", timeout=300, ttl=3600),
     # Emails due for another attempt, and claims left by a sending job that died.
     Periodic(send_due_emails, queue="mail", interval=60, timeout=900, ttl=120),
+    # Deadline reminders every morning; the supervisors' digest checked every morning, sent
+    # on KINERJA_DIGEST_WEEKDAY only (once per ISO week).
+    Periodic(send_deadline_reminders, cron="0 6 * * *", timeout=900, ttl=3600),
+    Periodic(send_supervisor_digests, cron="30 6 * * *", timeout=900, ttl=3600),
 )
 
 

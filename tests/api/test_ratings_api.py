@@ -14,7 +14,7 @@ from kinerja.cli import kinerja_cli
 from kinerja.domain.planning import Aspect, PeriodStatus
 from kinerja.domain.ratings import Level
 from kinerja.extensions import db
-from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.models.jobs import JobName, JobRun, JobStatus
 from kinerja.models.ratings import Rating
 from tests.factories import Org, api_token, login
 from tests.ratings_factories import Spec, evaluate, open_period, plan, regular, report
@@ -35,8 +35,10 @@ def period(org: Org) -> Any:
 
 
 def _runs() -> list[JobRun]:
+    """The ratings runs (a run may schedule the sending of its emails besides)."""
     db.session.expire_all()
-    return list(db.session.scalars(select(JobRun).order_by(JobRun.id)))
+    query = select(JobRun).where(JobRun.name == JobName.COMPUTE_PERIOD_RATINGS.value)
+    return list(db.session.scalars(query.order_by(JobRun.id)))
 
 
 def _rated() -> set[int]:

@@ -41,7 +41,15 @@ from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import transaction
 from kinerja.services.job_runs import ProgressReporter
 from kinerja.services.plans.periods import check_open
-from kinerja.services.ratings import distribution, facts, reference, statement, totals, upsert
+from kinerja.services.ratings import (
+    distribution,
+    facts,
+    notices,
+    reference,
+    statement,
+    totals,
+    upsert,
+)
 from kinerja.services.ratings.sql import Json
 from kinerja.services.reports.achievement import thresholds
 from kinerja.services.validation import NOT_FOUND
@@ -114,7 +122,8 @@ def compute_period_ratings(
     progress: ProgressReporter | None = None,
 ) -> RatingRun:
     """Rate every employee with a plan in force in the period (in ``unit_id``'s subtree),
-    then check the distribution of every unit rated; see the module's docstring."""
+        then check the distribution of every unit rated, and record the emails it gives rise to
+    (:mod:`kinerja.services.ratings.notices`); see the module's docstring."""
     started = time.perf_counter()
     period = rateable_period(scope, period_id)
     unit_id = reach(scope, unit_id)
@@ -134,6 +143,8 @@ def compute_period_ratings(
         with transaction():
             checked = distribution.check_units(period.id, unit_ids, stamp.now)
         tally = _tally(period.id, unit_ids)
+    run = (run_id, stamp.now)
+    notices.after_run(period.id, unit_id, unit_ids, run, bool(changed or checked.changed))
     return RatingRun(
         period_id=period.id,
         unit_id=unit_id,

@@ -32,8 +32,9 @@ from kinerja.models.reports import (
 from kinerja.security.policies import reports
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
+from kinerja.services.mail import feedback
 from kinerja.services.plans.periods import check_open
-from kinerja.services.reports.achievement import results_suggestion
+from kinerja.services.reports.achievement import progress, results_suggestion
 from kinerja.services.reports.basis import BasisIndicator
 from kinerja.services.reports.reports import basis_by_id, evaluation_of, given_levels
 from kinerja.services.rows import lock
@@ -186,7 +187,8 @@ def save_evaluation(report: Report, ratings: Ratings, scope: Scope) -> Evaluatio
 def approve_report(report: Report, ratings: Ratings, scope: Scope) -> Report:
     """The direct supervisor gives each qualitative indicator its level, rates the
     results, each BerAKHLAK value and the behaviour overall, writes feedback and approves.
-    Approving the annual report's evaluation makes it the year's annual evaluation."""
+    Approving the annual report's evaluation makes it the year's annual evaluation. The
+    employee's feedback email is recorded with the approval."""
     report = _decidable(report, scope)
     check_open(report.work_plan.period)
     new_status = next_report_status(report.status, ReportAction.APPROVE)
@@ -218,6 +220,8 @@ def approve_report(report: Report, ratings: Ratings, scope: Scope) -> Report:
     report.status = new_status
     report.decided_at = evaluation.decided_at
     report.decided_by_id = scope.user_id
+    marks = [feedback.IndicatorMark(p.indicator.text, p.achievement) for p in progress(report)]
+    feedback.record_evaluation_feedback(evaluation, report, marks)
     return report
 
 

@@ -1,0 +1,52 @@
+"""What a ratings run tells people once it is done: each employee whose rating has become
+final (their feedback email), and, when the run changed anything, the Operators and Admins
+(a summary of the units it rated). Recorded by the run itself, set-based."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from kinerja.domain.ratings import RuleMessage
+from kinerja.extensions import db
+from kinerja.models.ratings import DistributionCheck
+from kinerja.services.boundary import transaction
+from kinerja.services.mail import feedback, units
+from kinerja.services.ratings.distribution import warning_message
+
+
+def after_run(
+    period_id: int,
+    unit_id: int | None,
+    unit_ids: Select[Any] | None,
+    run: tuple[int | None, datetime],
+    changed: bool,
+) -> int:
+    """Record the emails of a finished run; the number recorded. ``run`` is the run's id
+    and moment: one summary per run (a run without an id, from the CLI, by its moment)."""
+    recorded = feedback.record_final_ratings(period_id, unit_ids)
+    if not changed:
+        return recorded
+    run_id, now = run
+    event = f"period {period_id} run {run_id if run_id is not None else now.isoformat()}"
+    with transaction():
+        recorded += len(
+            units.record_unit_summaries(period_id, unit_id, event, warnings(period_id, unit_ids))
+        )
+    return recorded
+
+
+def warnings(period_id: int, unit_ids: Select[Any] | None) -> dict[int, list[RuleMessage]]:
+    """The distribution warnings of each unit checked in the period."""
+    query = select(DistributionCheck.unit_id, DistributionCheck.warnings).where(
+        DistributionCheck.period_id == period_id
+    )
+    if unit_ids is not None:
+        query = query.where(DistributionCheck.unit_id.in_(unit_ids))
+    return {
+        unit_id: [warning_message(w) for w in stored]
+        for unit_id, stored in db.session.execute(query)
+        if stored
+    }

@@ -28,16 +28,23 @@ from kinerja.services.surveys.indices import compute_survey_indices
 UNIT_CODE = "BENCH.SKM"
 SERVICE_NAME = "Bench: layanan SKM"
 
-_ANSWERS = ", ".join(f"a{n}" for n in range(1, 10))
-_POSTGRESQL = f"""
-INSERT INTO survey_response (survey_id, submitted_at, browser_key, comment_published, {_ANSWERS})
-SELECT :survey, now(), 'bench-' || g, false, {", ".join(["1 + floor(random() * 4)::int"] * 9)}
+_POSTGRESQL = """
+INSERT INTO survey_response
+    (survey_id, submitted_at, browser_key, comment_published, a1, a2, a3, a4, a5, a6, a7, a8, a9)
+SELECT :survey, now(), 'bench-' || g, false,
+    1 + floor(random() * 4)::int, 1 + floor(random() * 4)::int, 1 + floor(random() * 4)::int,
+    1 + floor(random() * 4)::int, 1 + floor(random() * 4)::int, 1 + floor(random() * 4)::int,
+    1 + floor(random() * 4)::int, 1 + floor(random() * 4)::int, 1 + floor(random() * 4)::int
 FROM generate_series(1, :count) AS g
 """
-_SQLITE = f"""
+_SQLITE = """
 WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < :count)
-INSERT INTO survey_response (survey_id, submitted_at, browser_key, comment_published, {_ANSWERS})
-SELECT :survey, CURRENT_TIMESTAMP, 'bench-' || n, 0, {", ".join(["1 + abs(random()) % 4"] * 9)}
+INSERT INTO survey_response
+    (survey_id, submitted_at, browser_key, comment_published, a1, a2, a3, a4, a5, a6, a7, a8, a9)
+SELECT :survey, CURRENT_TIMESTAMP, 'bench-' || n, 0,
+    1 + abs(random()) % 4, 1 + abs(random()) % 4, 1 + abs(random()) % 4,
+    1 + abs(random()) % 4, 1 + abs(random()) % 4, 1 + abs(random()) % 4,
+    1 + abs(random()) % 4, 1 + abs(random()) % 4, 1 + abs(random()) % 4
 FROM g
 """
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
 from kinerja.models.org import Position, Unit
@@ -23,7 +25,10 @@ from kinerja.models.surveys import (
     Sex,
     Survey,
     SurveyResponse,
+    SurveyResult,
 )
+from kinerja.security.policies import SYSTEM
+from kinerja.services.surveys.indices import compute_survey_indices
 
 _serial = itertools.count(1)
 
@@ -112,3 +117,36 @@ def surveyed(unit: Unit, period: Period, answers: Sequence[Sequence[int]], **kw:
     add_responses(survey, answers)
     db.session.commit()
     return survey
+
+
+def build_survey_results(org: Any, period: Period) -> dict[str, Any]:
+    """A survey of a service of Seksi Surveilans, Bidang Yankes and Dinas Perhubungan in
+    the period, answered and computed: their results by unit name."""
+    surveys = {}
+    for name in ("surv", "yankes", "dishub"):
+        survey = make_survey(make_service(getattr(org.units, name), f"Layanan {name}"), period)
+        add_responses(survey, random_answers(3, seed=len(name)))
+        surveys[name] = survey.id
+    db.session.commit()
+    compute_survey_indices(list(surveys.values()), None, SYSTEM)
+    return {
+        name: db.session.scalar(select(SurveyResult).where(SurveyResult.survey_id == survey_id))
+        for name, survey_id in surveys.items()
+    }
+
+
+def survey_some_units(count: int = 2) -> list[int]:
+    """Surveys with responses (comments, one published) for the first ``count`` units of
+    whatever organisation is loaded (the demo), in its latest period; computed. Their ids."""
+    period = db.session.scalar(select(Period).order_by(Period.year.desc()).limit(1))
+    units = db.session.scalars(
+        select(Unit).where(Unit.parent_id.is_not(None)).order_by(Unit.id).limit(count)
+    )
+    ids = []
+    for unit in units:
+        survey = make_survey(make_service(unit, population=500), period)
+        add_responses(survey, random_answers(12), ["Cepat", "Ramah"], [True, False])
+        ids.append(survey.id)
+    db.session.commit()
+    compute_survey_indices(ids, None, SYSTEM)
+    return ids

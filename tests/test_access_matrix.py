@@ -34,6 +34,7 @@ from tests.factories import (
     login,
     make_nip,
 )
+from tests.survey_factories import build_survey_results
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -77,6 +78,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": {"p2p", "surv", "yankes"},
         "rating_run": {"operator_run"},  # the runs they asked for
         "unit_rating": {"surv", "p2p"},  # unit predikat of the Dinkes units
+        "survey_result": {"surv", "yankes"},  # of the Dinkes units' services
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -98,6 +100,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": {"surv"},  # the units of the people below them
         "rating_run": set(),
         "unit_rating": {"surv"},  # the units of the people they supervise
+        "survey_result": {"surv"},  # of the units they read
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -119,6 +122,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": set(),  # no unit's distribution is theirs to follow
         "rating_run": set(),
         "unit_rating": set(),  # an employee supervising nobody follows no unit's predikat
+        "survey_result": {"surv"},  # of their own unit's services
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -145,6 +149,7 @@ OUTSIDE: dict[str, str | None] = {
     "distribution_check": "dishub",
     "rating_run": "admin_run",
     "unit_rating": "dishub",
+    "survey_result": "dishub",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -176,6 +181,7 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "rating_run": (set(), set()),
     # set by the supervisor of the unit's head (the Kepala Bidang P2P: Seksi Surveilans)
     "unit_rating": ({"post", "put"}, {"admin", "supervisor"}),
+    "survey_result": (set(), set()),  # computed by the survey index job
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -266,6 +272,7 @@ POST_OUTSIDE: dict[str, Any] = {
         "period": r.one("period", "2026"),
         "predikat": "baik",
     },
+    "survey_result": lambda r: {"responses": 1, "required": 1, "ikm": 100},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -287,6 +294,7 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "distribution_check": {"warnings": []},
     "rating_run": {"status": "queued"},
     "unit_rating": {"predikat": "kurang"},
+    "survey_result": {"ikm": 100, "grade": "A"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -389,7 +397,7 @@ NOT_OFFERED = {
     ("sub_period", "add"),
     *(
         (resource, form)
-        for resource in ("rating", "distribution_check", "rating_run")
+        for resource in ("rating", "distribution_check", "rating_run", "survey_result")
         for form in ("add", "edit")
     ),
 }
@@ -423,6 +431,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
     rated = build_ratings(org, planning, records)
     unit_ratings = build_unit_ratings(org, planning)
+    survey_results = build_survey_results(org, planning.period)
     reports = vars(records.reports)
     return Rows(
         {
@@ -455,6 +464,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "distribution_check": {name: {row.id} for name, row in vars(rated.checks).items()},
             "rating_run": {name: {row.id} for name, row in vars(rated.runs).items()},
             "unit_rating": {name: {row.id} for name, row in vars(unit_ratings).items()},
+            "survey_result": {name: {row.id} for name, row in survey_results.items()},
         }
     )
 

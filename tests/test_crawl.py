@@ -32,6 +32,7 @@ from kinerja.extensions import db
 from kinerja.models.planning import WorkPlan
 from kinerja.models.reports import Report
 from tests.factories import api_token, login
+from tests.survey_factories import survey_some_units
 
 DEMO_EMPLOYEES = 50  # the demo's smallest organisation: every kind of row, quickly loaded
 # Admin, Operator, Supervisor, Employee, Integrator; every login the demo prints is crawled.
@@ -152,6 +153,7 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
     """Menus, linked pages, lists with their first row's show and edit pages, and every
     registered screen answer 200, 302, 403 or 404 (redirects followed once): never 5xx."""
     demo = load_demo(employees=DEMO_EMPLOYEES)
+    survey_some_units()  # the survey results' pages with figures in them
     logins = {username: password for username, password, _roles in demo.logins}
     assert set(DEMO_LOGINS) <= set(logins), "a demo role is missing: crawl it too"
     pages = registered_pages(app)
@@ -163,6 +165,8 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
             login(client, role, logins[role])
         crawler = Crawler(client, role)
         crawler.crawl(["/", *pages])
+        if role == "admin":
+            assert any(_shape(url) == "/survey-results/#/?" for url in crawler.seen)
         failures += crawler.failures
     assert not failures, "Server errors (role, url, status):\n" + "\n".join(
         f"{role} {url} {status}" for role, url, status in failures
@@ -209,6 +213,13 @@ BAD_INPUTS: list[tuple[str, str, dict[str, str] | None, Any, set[int]]] = [
             {400},
         )
         for operator in ("rel_o_m", "in_unit_tree")
+    ),
+    (
+        "GET",
+        "/api/v1/survey_result/" + _q(f"col:survey,opr:in_period,value:{HUGE}"),
+        None,
+        None,
+        {400},
     ),
     # read as text, each item narrowing the search: a list is a query like any other
     ("GET", "/api/v1/employee/" + _q("col:name,opr:nip_or_name,value:!(1,x)"), None, None, {200}),

@@ -11,11 +11,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kinerja.jobs import imports, logins, mail, ratings
+from kinerja.jobs import imports, logins, mail, ratings, surveys
 from kinerja.jobs.registry import REGISTRY, job
 from kinerja.jobs.runner import run_job
 
-__all__ = ["REGISTRY", "imports", "init_jobs", "job", "logins", "mail", "ratings", "run_job"]
+__all__ = [
+    "REGISTRY",
+    "imports",
+    "init_jobs",
+    "job",
+    "logins",
+    "mail",
+    "ratings",
+    "run_job",
+    "surveys",
+]
 
 
 def init_jobs(app: Flask) -> None:

@@ -17,6 +17,7 @@ from rq.cron import CronScheduler
 from kinerja.jobs.mail import send_due_emails
 from kinerja.jobs.notices import send_deadline_reminders, send_supervisor_digests
 from kinerja.jobs.ratings import request_nightly_ratings
+from kinerja.jobs.surveys import request_nightly_survey_indices
 from kinerja.jobs.sweep import recover_stale_runs, sweep_outbox
 
 
@@ -37,6 +38,8 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(recover_stale_runs, interval=300, timeout=60, ttl=300),
     # Each running or evaluated period's ratings at 01:00, each computation a run of its own.
     Periodic(request_nightly_ratings, cron="0 1 * * *", timeout=300, ttl=3600),
+    # The satisfaction index of every survey still running, at 01:30.
+    Periodic(request_nightly_survey_indices, cron="30 1 * * *", timeout=300, ttl=3600),
     # Emails due for another attempt, and claims left by a sending job that died.
     Periodic(send_due_emails, queue="mail", interval=60, timeout=900, ttl=120),
     # Deadline reminders every morning; the supervisors' digest checked every morning, sent

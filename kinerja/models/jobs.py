@@ -39,6 +39,7 @@ class JobName(LabeledEnum):
     EMAIL_LOGIN_CREDENTIALS = "email_login_credentials", N_("Login credentials by email")
     COMPUTE_PERIOD_RATINGS = "compute_period_ratings", N_("Period ratings")
     SEND_EMAILS = "send_emails", N_("Sending email")
+    COMPUTE_SURVEY_INDICES = "compute_survey_indices", N_("Survey indices (IKM)")
 
 
 class JobStatus(StrEnum):

@@ -45,6 +45,7 @@ DISTRIBUTION_CHECK = "DistributionCheck"
 RATING_RUN = "RatingRun"
 # Read by every role; each policy decides which rows (an Employee reads no unit's check).
 RATINGS_READ = (RATING, DISTRIBUTION_CHECK, RATING_RUN)
+SURVEY_RESULT = "SurveyResult"
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -72,6 +73,8 @@ MENU_MY_RATING = "My rating"
 MENU_DISTRIBUTIONS = "Distribution checks"
 MENU_CALIBRATION = "Calibration"
 MENU_UNIT_RATINGS = "Unit predikat"
+MENU_SURVEYS = "Public surveys"
+MENU_SURVEY_RESULTS = "Survey results"
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -98,6 +101,8 @@ def _menus(*names: str) -> list[tuple[str, str]]:
 
 
 PLAN_CONTENT = (OBJECTIVE, INDICATOR)
+# Survey results: read by every role within the policy (menu and REST resource alike).
+SURVEY_RESULTS_READ = [(SURVEY_RESULT, READ), *_menus(MENU_SURVEYS, MENU_SURVEY_RESULTS)]
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OPERATOR: [
@@ -121,6 +126,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS, MENU_CALIBRATION),
         *_grants(UNIT_RATING, (READ,)),
         *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
+        *SURVEY_RESULTS_READ,
+        *_grants(SURVEY_RESULT, ("can_compute", "can_export_responses")),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -148,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         *_grants(UNIT_RATING, (READ, "can_write")),  # the units whose head they supervise
         *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
+        *SURVEY_RESULTS_READ,
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -166,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_MY_RATING),
         *_grants(UNIT_RATING, (READ,)),  # none in sight: the API answers an empty list
+        *SURVEY_RESULTS_READ,
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -176,6 +185,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         (UNIT_RATING, READ),
+        *SURVEY_RESULTS_READ,
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(

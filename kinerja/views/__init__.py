@@ -49,6 +49,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.survey_results import register_survey_results
 from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
 
 
@@ -172,6 +173,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=reporting,
     )
     register_ratings(appbuilder)
+    register_survey_results(appbuilder)
     for view in (
         ReportPageView,
         PlanView,

@@ -22,6 +22,7 @@ from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import unit_ratings
 from kinerja.services.ratings import units
+from kinerja.services.surveys import results as survey_results
 from kinerja.views.filters import FilterInUnitTree, condition_filter
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal, screen_step
@@ -89,6 +90,11 @@ class UnitRatingView(BaseView):
             pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
             text=text,
             choices=list(UnitPredikat),
+            indices=survey_results.unit_indices(
+                current_scope(), [row.unit.id for row in rows], period.id
+            )
+            if period is not None
+            else {},
         )
 
     @expose("/set", methods=["POST"])

@@ -35,6 +35,7 @@ NIGHTLY = "kinerja.jobs.ratings.request_nightly_ratings"
 EMAILS = "kinerja.jobs.mail.send_due_emails"
 REMINDERS = "kinerja.jobs.notices.send_deadline_reminders"
 DIGESTS = "kinerja.jobs.notices.send_supervisor_digests"
+SURVEYS = "kinerja.jobs.surveys.request_nightly_survey_indices"
 DUE_AT_ONCE = [SWEEP, RECOVER, EMAILS]  # the interval jobs; the nightly ratings wait for 01:00
 
 
@@ -67,6 +68,7 @@ def test_the_schedule_registers_the_sweeps_the_nightly_ratings_and_due_emails(ap
         (SWEEP, "default", 60, None),
         (RECOVER, "default", 300, None),
         (NIGHTLY, "default", None, "0 1 * * *"),
+        (SURVEYS, "default", None, "30 1 * * *"),
         (EMAILS, "mail", 60, None),
         (REMINDERS, "default", None, "0 6 * * *"),
         (DIGESTS, "default", None, "30 6 * * *"),
@@ -137,7 +139,7 @@ def test_make_worker_runs_the_schedule_and_sweeps_the_outbox(
         _wait_for(lambda: _status(run_id) == JobStatus.SUCCEEDED, worker, log)
         schedulers = CronScheduler.all(connection)
         assert [[j.func_name for j in s.get_jobs()] for s in schedulers] == [
-            [SWEEP, RECOVER, NIGHTLY, EMAILS, REMINDERS, DIGESTS]
+            [SWEEP, RECOVER, NIGHTLY, SURVEYS, EMAILS, REMINDERS, DIGESTS]
         ]
         sweeps = [Job.fetch(i, connection=connection) for i in get_cron_job_ids(SWEEP, connection)]
         assert 1 in [sweep.return_value() for sweep in sweeps]  # the sweep handed it over

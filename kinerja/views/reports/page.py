@@ -26,6 +26,7 @@ from kinerja.services.reports import activities, dialogue, evaluations, queries
 from kinerja.services.reports import reports as reporting
 from kinerja.services.reports.achievement import progress
 from kinerja.services.reports.files import file_store
+from kinerja.services.surveys import results as survey_results
 from kinerja.views.formatters import waiting_time
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal, screen_step, tr
@@ -148,6 +149,9 @@ class ReportPageView(BaseView):
             ratings=evaluations.decided_levels(evaluation),
             given_levels=reporting.given_levels(evaluation) if actions.see_evaluation else {},
             unit_reason=unit_reason(suggestion.unit_rating) if suggestion else "",
+            survey_indices=survey_results.delivered_indices(
+                current_scope(), report.employee.position_id, report.work_plan.period_id
+            ),
             values=behaviour_values(),
             levels=list(Level),
             problems=reporting.completeness_problems(report),

@@ -19,6 +19,7 @@ from kinerja.services.plans.periods import save_period
 from kinerja.services.surveys.catalogue import today
 from tests.factories import Org
 
+ANSWERS = [f"a{n}" for n in range(1, 10)]
 GOOD = ["4", "4", "3", "4", "3", "4", "4", "3", "4"]
 
 
@@ -74,7 +75,7 @@ def make_response(survey: Survey, answers: list[int] | None = None, **values: An
         survey=survey,
         submitted_at=utcnow(),
         browser_key=values.pop("browser_key", secrets.token_urlsafe(24)),
-        **dict(zip([f"a{n}" for n in range(1, 10)], answers or [4, 3, 3, 4, 3, 4, 4, 3, 4])),
+        **dict(zip(ANSWERS, answers or [4, 3, 3, 4, 3, 4, 4, 3, 4], strict=True)),
         **values,
     )
     db.session.add(response)

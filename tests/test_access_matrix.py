@@ -34,6 +34,7 @@ from tests.factories import (
     login,
     make_nip,
 )
+from tests.survey_factories import build_surveys
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -77,6 +78,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": {"p2p", "surv", "yankes"},
         "rating_run": {"operator_run"},  # the runs they asked for
         "unit_rating": {"surv", "p2p"},  # unit predikat of the Dinkes units
+        "service": {"yankes", "surv"},
+        "survey": {"yankes", "surv"},
+        "survey_response": {"yankes", "surv"},  # the public's answers in their units
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -98,6 +102,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": {"surv"},  # the units of the people below them
         "rating_run": set(),
         "unit_rating": {"surv"},  # the units of the people they supervise
+        "service": {"surv"},  # services of the units they read
+        "survey": {"surv"},
+        "survey_response": set(),  # responses are the Operator's, the Admin's, the Integrator's
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -119,6 +126,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": set(),  # no unit's distribution is theirs to follow
         "rating_run": set(),
         "unit_rating": set(),  # an employee supervising nobody follows no unit's predikat
+        "service": {"surv"},  # the services of their own unit
+        "survey": {"surv"},
+        "survey_response": set(),
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -145,6 +155,9 @@ OUTSIDE: dict[str, str | None] = {
     "distribution_check": "dishub",
     "rating_run": "admin_run",
     "unit_rating": "dishub",
+    "service": "dishub",
+    "survey": "dishub",
+    "survey_response": "dishub",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -176,6 +189,9 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "rating_run": (set(), set()),
     # set by the supervisor of the unit's head (the Kepala Bidang P2P: Seksi Surveilans)
     "unit_rating": ({"post", "put"}, {"admin", "supervisor"}),
+    "service": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "survey": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "survey_response": (set(), set()),  # the public's answers are kept as given
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -266,6 +282,18 @@ POST_OUTSIDE: dict[str, Any] = {
         "period": r.one("period", "2026"),
         "predikat": "baik",
     },
+    "service": lambda r: {
+        "unit": r.one("unit", "dishub"),
+        "name": "Layanan Baru",
+        "yearly_population": 50,
+    },
+    "survey": lambda r: {
+        "service": r.one("service", "dishub"),
+        "period": r.one("period", "2026"),
+        "opens_on": "2026-11-01",
+        "closes_on": "2026-11-30",
+    },
+    "survey_response": lambda r: {"survey": r.one("survey", "dishub"), "a1": 4},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -287,6 +315,9 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "distribution_check": {"warnings": []},
     "rating_run": {"status": "queued"},
     "unit_rating": {"predikat": "kurang"},
+    "service": {"name": "Nama Baru"},
+    "survey": {"closes_on": "2026-12-31"},
+    "survey_response": {"comment": "Diubah"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -374,6 +405,10 @@ CHOICES: dict[tuple[str, str], tuple[str, dict[str, set[str] | None]]] = {
     # units whose head one supervises (the Admin: all)
     ("unit_rating", "unit"): ("unit", offered(supervisor={"surv"})),
     ("unit_rating", "period"): ("period", dict.fromkeys(ROLES, ALL)),
+    ("service", "unit"): ("unit", offered(operator=DINKES_UNITS)),
+    ("service", "positions"): ("position", offered(operator=DINKES_POSITIONS)),
+    ("survey", "service"): ("service", offered(operator={"yankes", "surv"})),
+    ("survey", "period"): ("period", dict.fromkeys(ROLES, ALL)),
 }
 # Reference rows every signed-in person may read: offered whole, by design.
 REFERENCE_CHOICES = {("employee", "rank"), ("report", "sub_period"), ("sub_period", "period")}
@@ -387,6 +422,8 @@ NOT_OFFERED = {
     ("evaluation", "edit"),
     ("dialogue_note", "edit"),
     ("sub_period", "add"),
+    ("survey_response", "add"),
+    ("survey_response", "edit"),
     *(
         (resource, form)
         for resource in ("rating", "distribution_check", "rating_run")
@@ -423,6 +460,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
     rated = build_ratings(org, planning, records)
     unit_ratings = build_unit_ratings(org, planning)
+    surveyed = build_surveys(org, planning.period)
     reports = vars(records.reports)
     return Rows(
         {
@@ -455,6 +493,9 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "distribution_check": {name: {row.id} for name, row in vars(rated.checks).items()},
             "rating_run": {name: {row.id} for name, row in vars(rated.runs).items()},
             "unit_rating": {name: {row.id} for name, row in vars(unit_ratings).items()},
+            "service": {name: {row.id} for name, row in vars(surveyed.services).items()},
+            "survey": {name: {row.id} for name, row in vars(surveyed.surveys).items()},
+            "survey_response": {name: {row.id} for name, row in vars(surveyed.responses).items()},
         }
     )
 

@@ -10,12 +10,14 @@ from typing import Any
 from flask_appbuilder.api import expose, protect, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext
 
 from kinerja.models.surveys import Service, Survey, SurveyResponse
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.surveys import catalogue
 from kinerja.views.filters import FilterInUnitTree
+from kinerja.views.params import parse_pk
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
 from kinerja.views.schemas import StrictSchema
 from kinerja.views.surveys import (
@@ -61,6 +63,22 @@ class ServiceApi(KinerjaModelApi):
     add_query_rel_fields = edit_query_rel_fields = SERVICE_REL_FIELDS
     save_item = staticmethod(catalogue.save_service)
     delete_item = staticmethod(catalogue.delete_service)
+
+    def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
+        """``positions`` is a list of position ids (each checked like any related id)."""
+        chosen = data.pop("positions", None)
+        errors = super().clean_payload(data)
+        if chosen is None:
+            return errors
+        ids = [parse_pk(value) for value in chosen] if isinstance(chosen, list) else [None]
+        if len(ids) > 500 or any(
+            number is None or isinstance(value, bool)
+            for number, value in zip(ids, chosen if isinstance(chosen, list) else [chosen])
+        ):
+            errors["positions"] = [gettext("Not a valid choice.")]
+        else:
+            data["positions"] = ids
+        return errors
 
 
 class EmptySchema(StrictSchema):

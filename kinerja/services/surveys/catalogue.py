@@ -176,7 +176,8 @@ def save_survey(survey: Survey, scope: Scope) -> None:
             raise ConflictError(N_("This survey was closed: its dates can no longer change."))
     validate_survey(survey, scope)
     if not survey.token:
-        survey.token = new_token()
+        with db.session.no_autoflush:
+            survey.token = new_token()
     db.session.add(survey)
     db.session.flush()
 

@@ -70,11 +70,9 @@ class ServiceApi(KinerjaModelApi):
         errors = super().clean_payload(data)
         if chosen is None:
             return errors
-        ids = [parse_pk(value) for value in chosen] if isinstance(chosen, list) else [None]
-        if len(ids) > 500 or any(
-            number is None or isinstance(value, bool)
-            for number, value in zip(ids, chosen if isinstance(chosen, list) else [chosen])
-        ):
+        values = chosen if isinstance(chosen, list) and len(chosen) <= 500 else [None]
+        ids = [None if isinstance(v, bool) else parse_pk(v) for v in values]
+        if any(number is None for number in ids):
             errors["positions"] = [gettext("Not a valid choice.")]
         else:
             data["positions"] = ids

@@ -31,6 +31,7 @@ from kinerja.demo import load_demo
 from kinerja.extensions import db
 from kinerja.models.planning import WorkPlan
 from kinerja.models.reports import Report
+from kinerja.models.surveys import Survey
 from tests.factories import api_token, login
 
 DEMO_EMPLOYEES = 50  # the demo's smallest organisation: every kind of row, quickly loaded
@@ -96,6 +97,13 @@ def registered_pages(app: Flask) -> list[str]:
     return pages
 
 
+def public_pages() -> list[str]:
+    """The demo's public survey forms and their thank-you pages (posters link to them by
+    the configured full address, which the crawl does not follow)."""
+    tokens = db.session.scalars(select(Survey.token).order_by(Survey.id)).all()
+    return [page for token in tokens for page in (f"/skm/{token}", f"/skm/{token}/thanks")]
+
+
 class Crawler:
     """Visits each page once and each shape of link once, following redirects one step."""
 
@@ -154,7 +162,8 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
     demo = load_demo(employees=DEMO_EMPLOYEES)
     logins = {username: password for username, password, _roles in demo.logins}
     assert set(DEMO_LOGINS) <= set(logins), "a demo role is missing: crawl it too"
-    pages = registered_pages(app)
+    pages = registered_pages(app) + public_pages()
+    assert public_pages(), "the demo has no survey: crawl its public form too"
     failures = []
     for role in [*logins, "anonymous"]:
         if role == "anonymous":

@@ -248,9 +248,12 @@ def register_surveys(appbuilder: AppBuilder) -> None:
         icon="fa-comments-o",
         category=category,
     )
-    appbuilder.add_view_no_menu(SurveyFormView)
+    public = [appbuilder.add_view_no_menu(SurveyFormView)]
     for api in (ServiceApi, SurveyApi, SurveyResponseApi, PublicSurveyApi):
-        appbuilder.add_api(api)
+        public.append(appbuilder.add_api(api))
+    if appbuilder.sm.is_auth_limited:  # the public form has its own limit (public_limits)
+        for view in (public[0], public[-1]):
+            appbuilder.sm.limiter.exempt(view.blueprint)
 
 
 def register_ratings(appbuilder: AppBuilder) -> None:

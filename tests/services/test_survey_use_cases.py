@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kinerja.domain.errors import AccessDenied, ConflictError, FieldErrors, NotFoundError
 from kinerja.extensions import db
 from kinerja.models.jobs import JobRun
-from kinerja.models.surveys import Service, Survey
+from kinerja.models.surveys import Service, Survey, SurveyResponse
 from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services.surveys import catalogue
 from kinerja.services.surveys.catalogue import today
@@ -138,7 +138,8 @@ def test_the_public_submission_validates_and_answers_once_per_browser(surveyed) 
     with pytest.raises(FieldErrors) as refused:
         submit_response(token, [4, 0, 5, None, 4, 4, 4, True, 4], {"sex": "X"}, None, "short")
     assert set(refused.value.errors) == {"a2", "a3", "a4", "a8", "sex", "browser_key"}
-    saved = submit_response(token, [1, 2, 3, 4, 1, 2, 3, 4, 1], {"education": "s1"}, "", KEY)
+    saved_id = submit_response(token, [1, 2, 3, 4, 1, 2, 3, 4, 1], {"education": "s1"}, "", KEY)
+    saved = db.session.get(SurveyResponse, saved_id)
     assert saved.answers == (1, 2, 3, 4, 1, 2, 3, 4, 1) and saved.comment is None
     with pytest.raises(ConflictError):
         submit_response(token, [4] * 9, None, None, KEY)

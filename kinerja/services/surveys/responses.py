@@ -190,11 +190,7 @@ def submit_response(
         Survey.opens_on <= day,
         Survey.closes_on >= day,
     )
-    statement = (
-        insert(table)
-        .from_select(["survey_id", *row], source)
-        .returning(table.c.id)
-    )
+    statement = insert(table).from_select(["survey_id", *row], source).returning(table.c.id)
     try:
         new_id = db.session.execute(statement).scalar()
     except IntegrityError as exc:

@@ -16,10 +16,11 @@ import secrets
 import time
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from werkzeug.wrappers.response import Response
 
 log = logging.getLogger(__name__)
 

@@ -174,7 +174,7 @@ def _profile_label(field: str) -> str:
     return str(PROFILE_LABELS[field])
 
 
-def _language_arg() -> dict[str, str]:
+def _language_arg() -> dict[str, Any]:
     chosen = request.args.get("_l_")
     return {"_l_": chosen} if chosen in ("id", "en") else {}
 

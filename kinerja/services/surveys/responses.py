@@ -125,7 +125,7 @@ def _profile(errors: Errors, profile: Mapping[str, object] | None) -> dict[str, 
         if value is None or value == "":
             continue
         try:
-            values[field] = enum_class(value)
+            values[field] = enum_class(str(value))
         except ValueError:
             errors.add(field, N_("Not a valid choice."))
     return values

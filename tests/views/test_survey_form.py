@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from kinerja.app import _trust_proxies
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
 from kinerja.models.surveys import SurveyResponse
@@ -147,3 +148,26 @@ def test_a_survey_not_yet_open_says_when_it_opens(client, org: Org) -> None:
 def test_an_unknown_survey_answers_404(client, org: Org) -> None:
     assert client.get("/skm/no-such-survey").status_code == 404
     assert client.post("/skm/no-such-survey", data=_form()).status_code == 404
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_limit(
+    app: Flask, client: FlaskClient, survey, monkeypatch
+) -> None:
+    """Without a proxy setting, X-Forwarded-For is the client's own claim: ignored."""
+    monkeypatch.setitem(app.config, "KINERJA_SURVEY_RATE_LIMIT", "1 per minute")
+    first = client.post(
+        f"/skm/{survey.token}", data=_form(), headers={"X-Forwarded-For": "10.0.0.1"}
+    )
+    second = client.post(
+        f"/skm/{survey.token}", data=_form(), headers={"X-Forwarded-For": "10.0.0.2"}
+    )
+    assert (first.status_code, second.status_code) == (303, 429)
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_client() -> None:
+    probe = Flask("probe")
+    probe.config["KINERJA_PROXY_COUNT"] = 1
+    _trust_proxies(probe)
+    probe.add_url_rule("/", "addr", lambda: request.remote_addr or "")
+    seen = probe.test_client().get("/", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen.get_data(as_text=True) == "203.0.113.7"

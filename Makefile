@@ -6,8 +6,11 @@ FLASK := $(BIN)/flask --app run
 HOST ?= 127.0.0.1
 PORT ?= 5000
 EMPLOYEES ?= 300
+GUNICORN_WORKERS ?= 2
+GUNICORN_THREADS ?= 4
+GUNICORN_BIND ?= $(HOST):$(PORT)
 
-.PHONY: run serve worker test lint format translations babel-extract babel-update babel-compile \
+.PHONY: run serve serve-prod worker test lint format translations babel-extract babel-update babel-compile \
         browser bench clean
 
 run: $(VENV)/.runtime translations ## Install, prepare the SQLite demo and serve on http://127.0.0.1:5000
@@ -21,6 +24,11 @@ run: $(VENV)/.runtime translations ## Install, prepare the SQLite demo and serve
 
 serve: $(VENV)/.runtime translations ## Serve without re-running init and demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve-prod: $(VENV)/.runtime translations ## Production server: gunicorn, GUNICORN_WORKERS (2) x GUNICORN_THREADS (4) on GUNICORN_BIND
+	KINERJA_ENV=$${KINERJA_ENV:-production} $(BIN)/gunicorn --workers $(GUNICORN_WORKERS) \
+	  --worker-class gthread --threads $(GUNICORN_THREADS) --keep-alive 5 \
+	  --bind $(GUNICORN_BIND) --access-logfile - run:app
 
 worker: $(VENV)/.runtime translations ## Run the RQ worker with its retry and cron schedulers (needs REDIS_URL)
 	$(FLASK) kinerja worker

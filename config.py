@@ -98,6 +98,14 @@ class Config:
     # the fastest); a pause between batches is for tests that stop a run half-way.
     KINERJA_RATINGS_BATCH = env_int("KINERJA_RATINGS_BATCH", 0)
     KINERJA_RATINGS_PAUSE_MS = env_int("KINERJA_RATINGS_PAUSE_MS", 0)
+    # The public survey form (SKM): submissions per client address, counted in Redis (shared
+    # by every worker; in memory without REDIS_URL), "off" for none (the benchmark); and the
+    # largest submission read.
+    KINERJA_SURVEY_RATE_LIMIT = env_str("KINERJA_SURVEY_RATE_LIMIT", "30 per 10 minutes")
+    KINERJA_SURVEY_MAX_BYTES = env_int("KINERJA_SURVEY_MAX_BYTES", 32 * 1024)
+    # Reverse proxies in front of the app (0: none): the client's address, scheme and host
+    # are then taken from that many X-Forwarded-* hops.
+    KINERJA_PROXY_COUNT = env_int("KINERJA_PROXY_COUNT", 0)
 
     # Flask-AppBuilder
     FAB_SECURITY_MANAGER_CLASS = "kinerja.security.manager.KinerjaSecurityManager"

@@ -13,6 +13,7 @@ from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.api import SecurityApi
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import RequestRedirect
 
 import kinerja.models  # noqa: F401 - registers the tables on the metadata
@@ -36,6 +37,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     app.config.update(overrides)
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
     _configure_logging(app)
+    _trust_proxies(app)
 
     app.config.setdefault("FAB_ROLES", fab_roles())
     db.init_app(app)
@@ -133,6 +135,17 @@ def _limit_api_sign_in(appbuilder: AppBuilder) -> None:
     for view in appbuilder.baseviews:
         if isinstance(view, SecurityApi):
             sm.limiter.limit(sm.auth_rate_limit, methods=["POST"])(view.blueprint)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind ``KINERJA_PROXY_COUNT`` reverse proxies, the client's address (rate limits),
+    scheme and host come from their X-Forwarded-* headers; with none, headers are ignored
+    (a client could forge them)."""
+    hops = int(app.config.get("KINERJA_PROXY_COUNT") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
 
 def _migrations_dir() -> Path:

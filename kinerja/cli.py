@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from kinerja.bench import bench_import, bench_org
 from kinerja.bench.ratings import bench_ratings
+from kinerja.bench.survey import bench_survey
 from kinerja.demo import load_demo
 from kinerja.domain.errors import DomainError
 from kinerja.jobs.worker import run_worker
@@ -104,7 +105,7 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 
 
 @kinerja_cli.command("bench")
-@click.argument("name", type=click.Choice(["org", "import", "ratings"]), default="org")
+@click.argument("name", type=click.Choice(["org", "import", "ratings", "survey"]), default="org")
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option(
     "--rows",
@@ -127,7 +128,29 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
     type=click.IntRange(1, 2_000_000),
     help="ratings: the employees of the year generated (use a scratch database).",
 )
-def bench_command(name: str, repeat: int, rows: int, baseline_rows: int, employees: int) -> None:
+@click.option(
+    "--responses",
+    default=100_000,
+    show_default=True,
+    type=click.IntRange(1, 5_000_000),
+    help="survey: responses bulk-loaded for the index (use a scratch database).",
+)
+@click.option(
+    "--submissions",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(100, 1_000_000),
+    help="survey: submissions posted over HTTP to gunicorn.",
+)
+def bench_command(
+    name: str,
+    repeat: int,
+    rows: int,
+    baseline_rows: int,
+    employees: int,
+    responses: int,
+    submissions: int,
+) -> None:
     """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
     checks a synthetic file of --rows units; ratings: generates its own year of --employees
     (the last line of import and ratings is a JSON summary)."""
@@ -137,6 +160,8 @@ def bench_command(name: str, repeat: int, rows: int, baseline_rows: int, employe
         lines = bench_import(app, rows, min(baseline_rows, rows))
     elif name == "ratings":
         lines = bench_ratings(employees)  # printed as it goes
+    elif name == "survey":
+        lines = bench_survey(app, responses, submissions)
     else:
         lines = bench_org(app, repeat=repeat)
     for line in lines:

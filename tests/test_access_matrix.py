@@ -34,7 +34,7 @@ from tests.factories import (
     login,
     make_nip,
 )
-from tests.survey_factories import build_survey_results
+from tests.survey_factories import build_survey_results, build_surveys
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -79,6 +79,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rating_run": {"operator_run"},  # the runs they asked for
         "unit_rating": {"surv", "p2p"},  # unit predikat of the Dinkes units
         "survey_result": {"surv", "yankes"},  # of the Dinkes units' services
+        "service": {"yankes", "surv"},
+        "survey": {"yankes", "surv"},
+        "survey_response": {"yankes", "surv"},  # the public's answers in their units
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -101,6 +104,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rating_run": set(),
         "unit_rating": {"surv"},  # the units of the people they supervise
         "survey_result": {"surv"},  # of the units they read
+        "service": {"surv"},  # services of the units they read
+        "survey": {"surv"},
+        "survey_response": set(),  # responses are the Operator's, the Admin's, the Integrator's
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -123,6 +129,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rating_run": set(),
         "unit_rating": set(),  # an employee supervising nobody follows no unit's predikat
         "survey_result": {"surv"},  # of their own unit's services
+        "service": {"surv"},  # the services of their own unit
+        "survey": {"surv"},
+        "survey_response": set(),
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -150,6 +159,9 @@ OUTSIDE: dict[str, str | None] = {
     "rating_run": "admin_run",
     "unit_rating": "dishub",
     "survey_result": "dishub",
+    "service": "dishub",
+    "survey": "dishub",
+    "survey_response": "dishub",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -182,6 +194,9 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     # set by the supervisor of the unit's head (the Kepala Bidang P2P: Seksi Surveilans)
     "unit_rating": ({"post", "put"}, {"admin", "supervisor"}),
     "survey_result": (set(), set()),  # computed by the survey index job
+    "service": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "survey": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "survey_response": (set(), set()),  # the public's answers are kept as given
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -273,6 +288,18 @@ POST_OUTSIDE: dict[str, Any] = {
         "predikat": "baik",
     },
     "survey_result": lambda r: {"responses": 1, "required": 1, "ikm": 100},
+    "service": lambda r: {
+        "unit": r.one("unit", "dishub"),
+        "name": "Layanan Baru",
+        "yearly_population": 50,
+    },
+    "survey": lambda r: {
+        "service": r.one("service", "dishub"),
+        "period": r.one("period", "2026"),
+        "opens_on": "2026-11-01",
+        "closes_on": "2026-11-30",
+    },
+    "survey_response": lambda r: {"survey": r.one("survey", "dishub"), "a1": 4},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -295,6 +322,9 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "rating_run": {"status": "queued"},
     "unit_rating": {"predikat": "kurang"},
     "survey_result": {"ikm": 100, "grade": "A"},
+    "service": {"name": "Nama Baru"},
+    "survey": {"closes_on": "2026-12-31"},
+    "survey_response": {"comment": "Diubah"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -382,6 +412,10 @@ CHOICES: dict[tuple[str, str], tuple[str, dict[str, set[str] | None]]] = {
     # units whose head one supervises (the Admin: all)
     ("unit_rating", "unit"): ("unit", offered(supervisor={"surv"})),
     ("unit_rating", "period"): ("period", dict.fromkeys(ROLES, ALL)),
+    ("service", "unit"): ("unit", offered(operator=DINKES_UNITS)),
+    ("service", "positions"): ("position", offered(operator=DINKES_POSITIONS)),
+    ("survey", "service"): ("service", offered(operator={"yankes", "surv"})),
+    ("survey", "period"): ("period", dict.fromkeys(ROLES, ALL)),
 }
 # Reference rows every signed-in person may read: offered whole, by design.
 REFERENCE_CHOICES = {("employee", "rank"), ("report", "sub_period"), ("sub_period", "period")}
@@ -395,6 +429,8 @@ NOT_OFFERED = {
     ("evaluation", "edit"),
     ("dialogue_note", "edit"),
     ("sub_period", "add"),
+    ("survey_response", "add"),
+    ("survey_response", "edit"),
     *(
         (resource, form)
         for resource in ("rating", "distribution_check", "rating_run", "survey_result")
@@ -432,6 +468,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     rated = build_ratings(org, planning, records)
     unit_ratings = build_unit_ratings(org, planning)
     survey_results = build_survey_results(org, planning.period)
+    surveyed = build_surveys(org, planning.period)
     reports = vars(records.reports)
     return Rows(
         {
@@ -465,6 +502,9 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "rating_run": {name: {row.id} for name, row in vars(rated.runs).items()},
             "unit_rating": {name: {row.id} for name, row in vars(unit_ratings).items()},
             "survey_result": {name: {row.id} for name, row in survey_results.items()},
+            "service": {name: {row.id} for name, row in vars(surveyed.services).items()},
+            "survey": {name: {row.id} for name, row in vars(surveyed.surveys).items()},
+            "survey_response": {name: {row.id} for name, row in vars(surveyed.responses).items()},
         }
     )
 

@@ -31,6 +31,7 @@ from kinerja.demo import load_demo
 from kinerja.extensions import db
 from kinerja.models.planning import WorkPlan
 from kinerja.models.reports import Report
+from kinerja.models.surveys import Survey
 from tests.factories import api_token, login
 from tests.survey_factories import survey_some_units
 
@@ -97,6 +98,13 @@ def registered_pages(app: Flask) -> list[str]:
     return pages
 
 
+def public_pages() -> list[str]:
+    """The demo's public survey forms and their thank-you pages (posters link to them by
+    the configured full address, which the crawl does not follow)."""
+    tokens = db.session.scalars(select(Survey.token).order_by(Survey.id)).all()
+    return [page for token in tokens for page in (f"/skm/{token}", f"/skm/{token}/thanks")]
+
+
 class Crawler:
     """Visits each page once and each shape of link once, following redirects one step."""
 
@@ -156,7 +164,8 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
     survey_some_units()  # the survey results' pages with figures in them
     logins = {username: password for username, password, _roles in demo.logins}
     assert set(DEMO_LOGINS) <= set(logins), "a demo role is missing: crawl it too"
-    pages = registered_pages(app)
+    pages = registered_pages(app) + public_pages()
+    assert public_pages(), "the demo has no survey: crawl its public form too"
     failures = []
     for role in [*logins, "anonymous"]:
         if role == "anonymous":

@@ -17,6 +17,7 @@ from kinerja.demo.people import ensure_employees
 from kinerja.demo.planning import load_plans
 from kinerja.demo.previous_year import load_previous_year
 from kinerja.demo.reporting import load_reports
+from kinerja.demo.surveys import load_surveys
 from kinerja.extensions import db
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.models.planning import Period
@@ -50,6 +51,7 @@ def load_demo(employees: int = 300) -> DemoReport:
         assert current is not None
         people = {login.employee_id for login in logins if login.employee_id is not None}
         load_previous_year(current.year - 1, always=people)
+        load_surveys(plans.period_id)
         sync_supervisor_roles()
     count = db.session.query
     return DemoReport(

@@ -25,12 +25,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from kinerja.domain.errors import N_
 from kinerja.domain.org import LabeledEnum
-from kinerja.domain.survey import ELEMENT_COUNT
+from kinerja.domain.survey import ELEMENT_COUNT, sample_size
 from kinerja.extensions import BaseModel
 from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
 from kinerja.models.org import Position, Unit
@@ -72,6 +74,14 @@ class Occupation(LabeledEnum):
     OTHER = "other", N_("Other")
 
 
+class SurveyStatus(LabeledEnum):
+    """Where a survey stands on a given day."""
+
+    UPCOMING = "upcoming", N_("Not yet open")
+    OPEN = "open", N_("Open")
+    CLOSED = "closed", N_("Closed")
+
+
 service_position = Table(
     "service_position",
     BaseModel.metadata,
@@ -107,6 +117,11 @@ class Service(TimestampMixin, BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def required_sample(self) -> int:
+        """Respondents a survey of this service needs (Krejcie–Morgan of the population)."""
+        return sample_size(self.yearly_population) if self.yearly_population else 0
+
 
 class Survey(TimestampMixin, BaseModel):
     """A survey of one service in one period, open to the public from ``opens_on`` to
@@ -139,6 +154,33 @@ class Survey(TimestampMixin, BaseModel):
 
     def is_open(self, today: date) -> bool:
         return self.closed_at is None and self.opens_on <= today <= self.closes_on
+
+    @property
+    def required_sample(self) -> int:
+        return self.service.required_sample
+
+    @property
+    def response_count(self) -> int:
+        session = object_session(self)
+        if session is None or self.id is None:
+            return 0
+        query = select(func.count(SurveyResponse.id)).where(SurveyResponse.survey_id == self.id)
+        return int(session.scalar(query) or 0)
+
+    @property
+    def schedule(self) -> tuple[date, date, bool]:
+        """What the status depends on besides the day: shown as the status on screens."""
+        return (self.opens_on, self.closes_on, self.closed_at is not None)
+
+    @property
+    def poster(self) -> int:
+        """The printable poster's key (the survey's id), for screens."""
+        return self.id
+
+    def status_on(self, today: date) -> SurveyStatus:
+        if self.closed_at is not None or today > self.closes_on:
+            return SurveyStatus.CLOSED
+        return SurveyStatus.UPCOMING if today < self.opens_on else SurveyStatus.OPEN
 
 
 class SurveyResponse(BaseModel):

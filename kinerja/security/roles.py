@@ -46,6 +46,12 @@ RATING_RUN = "RatingRun"
 # Read by every role; each policy decides which rows (an Employee reads no unit's check).
 RATINGS_READ = (RATING, DISTRIBUTION_CHECK, RATING_RUN)
 SURVEY_RESULT = "SurveyResult"
+# Public satisfaction surveys (SKM); responses are read by the Operator of the unit, the
+# Admin and the Integrator only (the others hold the right and see no row, by policy).
+SERVICE = "Service"
+SURVEY = "Survey"
+SURVEY_RESPONSE = "SurveyResponse"
+SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -73,8 +79,12 @@ MENU_MY_RATING = "My rating"
 MENU_DISTRIBUTIONS = "Distribution checks"
 MENU_CALIBRATION = "Calibration"
 MENU_UNIT_RATINGS = "Unit predikat"
-MENU_SURVEYS = "Public surveys"
 MENU_SURVEY_RESULTS = "Survey results"
+MENU_SURVEYS = "Satisfaction surveys"
+MENU_SERVICES = "Services"
+MENU_SURVEY_LIST = "Surveys"
+MENU_SURVEY_RESPONSES = "Survey responses"
+SURVEY_MENUS = (MENU_SURVEYS, MENU_SERVICES, MENU_SURVEY_LIST, MENU_SURVEY_RESPONSES)
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -128,6 +138,10 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *SURVEY_RESULTS_READ,
         *_grants(SURVEY_RESULT, ("can_compute", "can_export_responses")),
+        *_grants(SERVICE, WRITE),
+        *_grants(SURVEY, (*WRITE, "can_close")),
+        *_grants(SURVEY_RESPONSE, (READ, "can_moderate")),
+        *_menus(*SURVEY_MENUS),
         *_menus(
             MENU_ORGANISATION,
             MENU_UNITS,
@@ -156,6 +170,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(UNIT_RATING, (READ, "can_write")),  # the units whose head they supervise
         *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *SURVEY_RESULTS_READ,
+        *[(resource, READ) for resource in SURVEYS_READ],
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -175,6 +190,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_MY_RATING),
         *_grants(UNIT_RATING, (READ,)),  # none in sight: the API answers an empty list
         *SURVEY_RESULTS_READ,
+        *[(resource, READ) for resource in SURVEYS_READ],
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -186,6 +202,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         (UNIT_RATING, READ),
         *SURVEY_RESULTS_READ,
+        *[(resource, READ) for resource in SURVEYS_READ],
+        *_menus(*SURVEY_MENUS),
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(

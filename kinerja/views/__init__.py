@@ -49,7 +49,10 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
+from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
+from kinerja.views.surveys_api import ServiceApi, SurveyApi, SurveyResponseApi
 from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
 
 
@@ -173,6 +176,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=reporting,
     )
     register_ratings(appbuilder)
+    register_surveys(appbuilder)
     register_survey_results(appbuilder)
     for view in (
         ReportPageView,
@@ -222,6 +226,36 @@ def register_views(appbuilder: AppBuilder) -> None:
     current_app.before_request(refuse_unreadable_ids)
     current_app.before_request(refuse_unreadable_query)
     current_app.before_request(refuse_unreadable_list_args)
+
+
+def register_surveys(appbuilder: AppBuilder) -> None:
+    """The *Survei Kepuasan* menu, its REST resources and the public form."""
+    category = roles.MENU_SURVEYS
+    appbuilder.add_view(
+        ServiceView,
+        roles.MENU_SERVICES,
+        label=_l("Services"),
+        icon="fa-handshake-o",
+        category=category,
+        category_label=_l("Satisfaction surveys"),
+        category_icon="fa-smile-o",
+    )
+    appbuilder.add_view(
+        SurveyView, roles.MENU_SURVEY_LIST, label=_l("Surveys"), icon="fa-qrcode", category=category
+    )
+    appbuilder.add_view(
+        SurveyResponseView,
+        roles.MENU_SURVEY_RESPONSES,
+        label=_l("Responses"),
+        icon="fa-comments-o",
+        category=category,
+    )
+    public = [appbuilder.add_view_no_menu(SurveyFormView)]
+    for api in (ServiceApi, SurveyApi, SurveyResponseApi, PublicSurveyApi):
+        public.append(appbuilder.add_api(api))
+    if appbuilder.sm.is_auth_limited:  # the public form has its own limit (public_limits)
+        for view in (public[0], public[-1]):
+            appbuilder.sm.limiter.exempt(view.blueprint)
 
 
 def register_ratings(appbuilder: AppBuilder) -> None:

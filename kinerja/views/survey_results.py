@@ -274,8 +274,6 @@ def register_survey_results(appbuilder: AppBuilder) -> None:
         label=_l("Survey results"),
         icon="fa-bar-chart",
         category=roles.MENU_SURVEYS,
-        category_label=_l("Public surveys"),
-        category_icon="fa-comments",
     )
     appbuilder.add_api(SurveyResultApi)
     appbuilder.add_view_no_menu(TransparencyView)

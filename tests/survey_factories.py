@@ -119,15 +119,8 @@ def surveyed(unit: Unit, period: Period, answers: Sequence[Sequence[int]], **kw:
     return survey
 
 
-def build_survey_results(org: Any, period: Period) -> dict[str, Any]:
-    """A survey of a service of Seksi Surveilans, Bidang Yankes and Dinas Perhubungan in
-    the period, answered and computed: their results by unit name."""
-    surveys = {}
-    for name in ("surv", "yankes", "dishub"):
-        survey = make_survey(make_service(getattr(org.units, name), f"Layanan {name}"), period)
-        add_responses(survey, random_answers(3, seed=len(name)))
-        surveys[name] = survey.id
-    db.session.commit()
+def computed_results(surveys: dict[str, int]) -> dict[str, Any]:
+    """Compute the surveys (ids by name) with the job's use case: their results by name."""
     compute_survey_indices(list(surveys.values()), None, SYSTEM)
     return {
         name: db.session.scalar(select(SurveyResult).where(SurveyResult.survey_id == survey_id))

@@ -34,7 +34,8 @@ from tests.factories import (
     login,
     make_nip,
 )
-from tests.survey_factories import build_survey_results, build_surveys
+from tests.survey_factories import computed_results
+from tests.survey_form_factories import build_surveys
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -467,8 +468,8 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
     rated = build_ratings(org, planning, records)
     unit_ratings = build_unit_ratings(org, planning)
-    survey_results = build_survey_results(org, planning.period)
     surveyed = build_surveys(org, planning.period)
+    survey_results = computed_results({n: s.id for n, s in vars(surveyed.surveys).items()})
     reports = vars(records.reports)
     return Rows(
         {

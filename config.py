@@ -26,6 +26,14 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_floats(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    """A comma-separated list of numbers (``60,300,900``)."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return tuple(float(part) for part in value.split(",") if part.strip())
+
+
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -71,6 +79,8 @@ class Config:
     )
     KINERJA_MAIL_BATCH = env_int("KINERJA_MAIL_BATCH", 200)  # emails per SMTP connection
     KINERJA_MAIL_LEASE_SECONDS = env_int("KINERJA_MAIL_LEASE_SECONDS", 600)
+    # Seconds before the 2nd, 3rd… attempt after a transient SMTP failure; then it fails.
+    KINERJA_MAIL_RETRY_DELAYS = env_floats("KINERJA_MAIL_RETRY_DELAYS", (60, 300, 900, 3600, 14400))
 
     KINERJA_DEMO_PASSWORD = env_str("KINERJA_DEMO_PASSWORD", "kinerja-demo")
     KINERJA_BASE_URL = env_str("KINERJA_BASE_URL", "http://127.0.0.1:5000")

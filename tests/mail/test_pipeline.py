@@ -4,11 +4,7 @@ for good, a server that is down retried later."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from flask import Flask
-from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import select
 
 from kinerja.domain.errors import N_
@@ -18,21 +14,6 @@ from kinerja.services.boundary import transaction
 from kinerja.services.mail import compose, send
 from tests.conftest import MailSink, RefusingSink
 from tests.factories import Org
-
-PROBE = {
-    "email/probe.txt": "{{ _('Dear %(name)s,', name=recipient.name) }} {{ detail }}",
-    "email/probe.html": "<p>{{ _('Dear %(name)s,', name=recipient.name) }} {{ detail }}</p>",
-}
-
-
-@pytest.fixture
-def probe_templates(app: Flask) -> Iterator[None]:
-    loader = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([DictLoader(PROBE), loader])  # type: ignore[list-item]
-    app.jinja_env.cache = {}
-    yield
-    app.jinja_env.loader = loader
-    app.jinja_env.cache = {}
 
 
 def _drafts(org: Org, event: str) -> list[compose.Draft]:

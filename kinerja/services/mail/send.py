@@ -11,8 +11,9 @@ rest of its claim expires after :data:`lease` and is sent by the next job.
 
 Failures: a refused address or message (5xx) fails that email for good; a transient one
 (4xx, the connection lost or refused) puts the email back with a delay growing with each
-attempt, until :data:`MAX_ATTEMPTS`. Without an SMTP server (``KINERJA_MAIL_BACKEND=log``,
-the default of ``make run``) each email is written to the log and marked ``logged``.
+attempt (:func:`retry_delays`), until they are used up. Without an SMTP server
+(``KINERJA_MAIL_BACKEND=log``, the default of ``make run``) each email is written to the
+log and marked ``logged``.
 
 These status changes are bookkeeping of the sending, like the outbox's hand-over: they
 commit on their own connection and never touch the caller's session.
@@ -38,9 +39,6 @@ from kinerja.models.mail import EmailStatus, OutgoingEmail
 
 log = logging.getLogger(__name__)
 
-# Seconds to wait before the 2nd, 3rd… attempt after a transient failure; then it fails.
-RETRY_DELAYS = (60, 300, 900, 3600, 4 * 3600)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 ERROR_LENGTH = 2000
 
 table = OutgoingEmail.__table__
@@ -48,6 +46,17 @@ table = OutgoingEmail.__table__
 
 def batch_size() -> int:
     return max(1, int(current_app.config.get("KINERJA_MAIL_BATCH", 200)))
+
+
+def retry_delays() -> tuple[float, ...]:
+    """Seconds to wait before the 2nd, 3rd… attempt after a transient failure
+    (``KINERJA_MAIL_RETRY_DELAYS``); after the last one, the email fails."""
+    delays = tuple(float(d) for d in current_app.config["KINERJA_MAIL_RETRY_DELAYS"])
+    return delays or (0.0,)
+
+
+def max_attempts() -> int:
+    return len(retry_delays()) + 1
 
 
 def lease() -> timedelta:
@@ -210,8 +219,9 @@ def _refused(
 
 
 def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery) -> None:
-    """Try again later, or give up after :data:`MAX_ATTEMPTS`."""
-    if row.attempts >= MAX_ATTEMPTS:
+    """Try again later, or give up once the retry delays are used up."""
+    delays = retry_delays()
+    if row.attempts > len(delays):
         _mark(
             connection,
             row.id,
@@ -221,7 +231,7 @@ def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery
         )
         delivery.failed += 1
         return
-    delay = RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+    delay = delays[max(row.attempts, 1) - 1]
     _mark(
         connection,
         row.id,

@@ -27,11 +27,12 @@ PROBE = {
 
 
 class ScriptedSink(MailSink):
-    """The sink, with a script: ``refused`` addresses are refused (550), ``transient``
-    answers 451 to the next DATA for an address (as many times as counted), ``drop_at`` drops the connection instead of answering the
-    n-th DATA, ``hold_at`` keeps the n-th DATA unanswered until :attr:`release` is set or
-    the client goes away (then nothing is accepted), ``rendezvous`` keeps every DATA waiting
-    until that many connections were opened."""
+    """The sink, with a script: ``refused`` addresses are refused (550); ``transient``
+    answers 451 to the next DATA for an address (as many times as counted); ``drop_at``
+    drops the connection instead of answering the n-th DATA; ``hold_at`` keeps the n-th
+    DATA unanswered until :attr:`release` is set or the client goes away (then nothing is
+    accepted); ``rendezvous`` keeps every DATA waiting until that many connections were
+    opened."""
 
     def __init__(self) -> None:
         super().__init__()

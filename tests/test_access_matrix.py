@@ -34,6 +34,7 @@ from tests.factories import (
     login,
     make_nip,
 )
+from tests.mail.factories import build_emails
 
 RESOURCES = {
     # screens: (screen route, api name, attribute of Org, key column in CSV/API)
@@ -77,6 +78,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": {"p2p", "surv", "yankes"},
         "rating_run": {"operator_run"},  # the runs they asked for
         "unit_rating": {"surv", "p2p"},  # unit predikat of the Dinkes units
+        "outgoing_email": {"kabid_p2p", "epid1"},  # to the logins of the Dinkes people
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -98,6 +100,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": {"surv"},  # the units of the people below them
         "rating_run": set(),
         "unit_rating": {"surv"},  # the units of the people they supervise
+        "outgoing_email": set(),  # email is the Admin's and the Operators' to follow
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -119,11 +122,15 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "distribution_check": set(),  # no unit's distribution is theirs to follow
         "rating_run": set(),
         "unit_rating": set(),  # an employee supervising nobody follows no unit's predikat
+        "outgoing_email": set(),
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
 # requester's, so the Integrator reads no run of the ratings job it did not ask for.
-NARROWER: dict[tuple[str, str], set[str]] = {("integrator", "rating_run"): set()}
+NARROWER: dict[tuple[str, str], set[str]] = {
+    ("integrator", "rating_run"): set(),
+    ("integrator", "outgoing_email"): set(),  # emails are personal
+}
 # A row outside everybody's reach but the Admin's and the Integrator's, one that could be
 # changed if it were within reach (drafts, today's activity); None: every row is readable.
 OUTSIDE: dict[str, str | None] = {
@@ -145,6 +152,7 @@ OUTSIDE: dict[str, str | None] = {
     "distribution_check": "dishub",
     "rating_run": "admin_run",
     "unit_rating": "dishub",
+    "outgoing_email": "penguji",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -176,6 +184,7 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "rating_run": (set(), set()),
     # set by the supervisor of the unit's head (the Kepala Bidang P2P: Seksi Surveilans)
     "unit_rating": ({"post", "put"}, {"admin", "supervisor"}),
+    "outgoing_email": (set(), set()),  # recorded by the jobs; sent again in the screen
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -266,6 +275,7 @@ POST_OUTSIDE: dict[str, Any] = {
         "period": r.one("period", "2026"),
         "predikat": "baik",
     },
+    "outgoing_email": lambda r: {"address": "x@uji.example", "subject": "X", "text_body": "X"},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -287,6 +297,7 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "distribution_check": {"warnings": []},
     "rating_run": {"status": "queued"},
     "unit_rating": {"predikat": "kurang"},
+    "outgoing_email": {"status": "pending"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -389,7 +400,7 @@ NOT_OFFERED = {
     ("sub_period", "add"),
     *(
         (resource, form)
-        for resource in ("rating", "distribution_check", "rating_run")
+        for resource in ("rating", "distribution_check", "rating_run", "outgoing_email")
         for form in ("add", "edit")
     ),
 }
@@ -423,6 +434,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
     rated = build_ratings(org, planning, records)
     unit_ratings = build_unit_ratings(org, planning)
+    emails = build_emails(org)
     reports = vars(records.reports)
     return Rows(
         {
@@ -455,6 +467,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "distribution_check": {name: {row.id} for name, row in vars(rated.checks).items()},
             "rating_run": {name: {row.id} for name, row in vars(rated.runs).items()},
             "unit_rating": {name: {row.id} for name, row in vars(unit_ratings).items()},
+            "outgoing_email": {name: {row.id} for name, row in vars(emails).items()},
         }
     )
 

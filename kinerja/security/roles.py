@@ -26,6 +26,7 @@ EMPLOYEE_RESOURCE = "Employee"
 IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
+OUTGOING_EMAIL = "OutgoingEmail"
 PERIOD = "Period"
 WORK_PLAN = "WorkPlan"
 OBJECTIVE = "Objective"
@@ -45,6 +46,9 @@ DISTRIBUTION_CHECK = "DistributionCheck"
 RATING_RUN = "RatingRun"
 # Read by every role; each policy decides which rows (an Employee reads no unit's check).
 RATINGS_READ = (RATING, DISTRIBUTION_CHECK, RATING_RUN)
+# Read by every role too, but only the Admin's and the Operator's policy reach any email
+# (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
+EVERYONE_READS = (OUTGOING_EMAIL,)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -54,6 +58,7 @@ MENU_EMPLOYEES = "Employees"
 MENU_IMPORT = "Import"
 MENU_DATA_QUALITY = "Data quality"
 MENU_JOBS = "Background jobs"
+MENU_OUTGOING_EMAIL = "Outgoing email"
 MENU_PLANNING = "Performance planning"
 MENU_WORK_PLANS = "Work plans"
 MENU_QUEUE = "Approval queue"
@@ -107,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(IMPORT, ("can_read", "can_write")),
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
+        *_grants(OUTGOING_EMAIL, (READ, "can_resend")),  # to the people of their units
         *_grants(PERIOD, (READ, "can_compute_ratings")),
         *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
@@ -129,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_IMPORT,
             MENU_DATA_QUALITY,
             MENU_JOBS,
+            MENU_OUTGOING_EMAIL,
         ),
         *_SELF_SERVICE,
     ],
@@ -147,6 +154,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         *_grants(UNIT_RATING, (READ, "can_write")),  # the units whose head they supervise
+        *[(resource, READ) for resource in EVERYONE_READS],
         *_menus(MENU_RATINGS, MENU_UNIT_RATINGS),
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
@@ -166,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_MY_RATING),
         *_grants(UNIT_RATING, (READ,)),  # none in sight: the API answers an empty list
+        *[(resource, READ) for resource in EVERYONE_READS],
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
         *_SELF_SERVICE,
     ],
@@ -176,6 +185,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in RATINGS_READ],
         *_menus(MENU_RATINGS, MENU_PERIOD_RATINGS, MENU_DISTRIBUTIONS),
         (UNIT_RATING, READ),
+        *[(resource, READ) for resource in EVERYONE_READS],
         ("SwaggerView", "can_show"),
         ("OpenApi", "can_get"),
         *_menus(

@@ -12,6 +12,7 @@ from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
+from kinerja.views.mail import OutgoingEmailApi, OutgoingEmailView
 from kinerja.views.org import (
     EmployeeApi,
     EmployeeView,
@@ -97,6 +98,13 @@ def register_views(appbuilder: AppBuilder) -> None:
         roles.MENU_JOBS,
         label=_l("Background jobs"),
         icon="fa-tasks",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        OutgoingEmailView,
+        roles.MENU_OUTGOING_EMAIL,
+        label=_l("Outgoing email"),
+        icon="fa-envelope",
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)
@@ -201,6 +209,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         DistributionCheckApi,
         RatingRunApi,
         UnitRatingApi,
+        OutgoingEmailApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(

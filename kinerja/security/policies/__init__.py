@@ -11,6 +11,7 @@ from typing import Any
 
 from kinerja.security.policies.base import Policy, is_within
 from kinerja.security.policies.jobs import job_runs
+from kinerja.security.policies.mail import outgoing_emails
 from kinerja.security.policies.org import employees, positions, ranks, units
 from kinerja.security.policies.plans import (
     indicators,
@@ -58,6 +59,7 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         ratings,
         unit_ratings,
         distribution_checks,
+        outgoing_emails,
     )
 }
 
@@ -86,6 +88,7 @@ __all__ = [
     "is_within",
     "job_runs",
     "objectives",
+    "outgoing_emails",
     "periods",
     "plans",
     "policy_for",

@@ -27,6 +27,7 @@ IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
 OUTGOING_EMAIL = "OutgoingEmail"
+EMAIL_SETTINGS = "EmailSettings"
 PERIOD = "Period"
 WORK_PLAN = "WorkPlan"
 OBJECTIVE = "Objective"
@@ -90,6 +91,9 @@ _SELF_SERVICE: list[tuple[str, str]] = [
     ("ResetMyPasswordView", "can_this_form_post"),
     ("UserInfoEditView", "can_this_form_get"),
     ("UserInfoEditView", "can_this_form_post"),
+    ("UserDBModelView", "emailsettings"),
+    (EMAIL_SETTINGS, "can_this_form_get"),
+    (EMAIL_SETTINGS, "can_this_form_post"),
     ("MenuApi", "can_get"),
 ]
 

@@ -36,6 +36,7 @@ from kinerja.views.plans.templates import (
     TemplateIndicatorView,
     TemplateObjectiveView,
 )
+from kinerja.views.profile import EmailSettingsView
 from kinerja.views.ratings.api import DistributionCheckApi, RatingApi, RatingRunApi
 from kinerja.views.ratings.calibration import CalibrationView
 from kinerja.views.ratings.distribution import DistributionCheckView
@@ -108,6 +109,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)
+    appbuilder.add_view_no_menu(EmailSettingsView)
 
     planning = roles.MENU_PLANNING
     appbuilder.add_view(

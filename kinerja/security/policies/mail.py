@@ -34,3 +34,9 @@ class OutgoingEmailPolicy(Policy[OutgoingEmail]):
 
 
 outgoing_emails = OutgoingEmailPolicy()
+
+
+def may_set_email_settings(scope: Scope, user_id: int) -> bool:
+    """Whether one may change a login's email settings: one's own only (the Admin too
+    changes someone else's language or opt-outs only by signing in as them: never)."""
+    return scope.user_id is not None and scope.user_id == user_id

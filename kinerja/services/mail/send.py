@@ -30,16 +30,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_mail import Message
 from sqlalchemy import Connection, and_, or_, select, update
 
 from kinerja.extensions import db, mail
 from kinerja.models.base import utcnow
 from kinerja.models.mail import EmailStatus, OutgoingEmail
+from kinerja.services.mail import mime
 
 log = logging.getLogger(__name__)
 
 ERROR_LENGTH = 2000
+MARK_SENT = (
+    "UPDATE outgoing_email SET status = %s, sent_at = %s, message_id = %s, error = NULL, "
+    "next_attempt_at = NULL, claimed_at = NULL, updated_at = %s WHERE id = %s"
+)
 
 table = OutgoingEmail.__table__
 
@@ -140,7 +144,7 @@ def send_due(
 
 def deliver(ids: Sequence[int], delivery: Delivery) -> None:
     """Send the claimed emails ``ids`` over one connection, recording each outcome."""
-    with db.engine.connect() as connection, _fast_commits(connection):
+    with db.engine.connect() as pooled, _fast_commits(_autocommit(pooled)) as connection:
         rows = connection.execute(
             select(
                 table.c.id,
@@ -161,29 +165,26 @@ def deliver(ids: Sequence[int], delivery: Delivery) -> None:
 
 
 def _send_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -> None:
+    header_from, envelope_from = mime.sender_of(current_app.config["MAIL_DEFAULT_SENDER"])
     remaining = list(rows)
     try:
         with mail.connect() as smtp:
+            host = smtp.host
+            assert host is not None  # suppressed sending is logs_only(), never here
             while remaining:
                 row = remaining[0]
-                message = _message(row)
+                message_id, data = mime.build(
+                    header_from, row.address, row.subject, row.text_body, row.html_body
+                )
                 try:
-                    smtp.send(message)
+                    host.sendmail(envelope_from, [row.address], data)
                 except smtplib.SMTPRecipientsRefused as exc:
                     code, text = next(iter(exc.recipients.values()), (550, b""))
                     _refused(connection, row, code, text, delivery)
                 except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     _refused(connection, row, exc.smtp_code, exc.smtp_error, delivery)
                 else:
-                    _mark(
-                        connection,
-                        row.id,
-                        status=EmailStatus.SENT,
-                        sent_at=utcnow(),
-                        message_id=message.msgId,
-                        error=None,
-                        next_attempt_at=None,
-                    )
+                    _mark_sent(connection, row.id, message_id)
                     delivery.sent += 1
                 remaining.pop(0)
     except (smtplib.SMTPException, OSError) as exc:
@@ -193,12 +194,6 @@ def _send_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -
         delivery.errors.append(reason)
         for row in remaining:
             _transient(connection, row, reason, delivery)
-
-
-def _message(row: Any) -> Message:
-    return Message(
-        subject=row.subject, recipients=[row.address], body=row.text_body, html=row.html_body
-    )
 
 
 def _refused(
@@ -261,6 +256,20 @@ def _log_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) ->
         delivery.logged += len(rows)
 
 
+def _mark_sent(connection: Connection, email_id: int, message_id: str) -> None:
+    """The one status change per email accepted. On PostgreSQL on the driver's cursor:
+    SQLAlchemy's own work per statement doubled its cost, and it runs once per email."""
+    now = utcnow()
+    if connection.dialect.name != "postgresql":
+        _mark(connection, email_id, status=EmailStatus.SENT, sent_at=now, message_id=message_id)
+        return
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(MARK_SENT, (EmailStatus.SENT.value, now, message_id, now, email_id))
+    finally:
+        cursor.close()
+
+
 def _mark(connection: Connection, email_id: int, **values: Any) -> None:
     with connection.begin():
         connection.execute(
@@ -270,18 +279,22 @@ def _mark(connection: Connection, email_id: int, **values: Any) -> None:
         )
 
 
+def _autocommit(connection: Connection) -> Connection:
+    """Each status change is a statement of its own: no BEGIN and COMMIT around it (one
+    round trip per email instead of three); the pool resets the connection after."""
+    return connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
-def _fast_commits(connection: Connection) -> Iterator[None]:
+def _fast_commits(connection: Connection) -> Iterator[Connection]:
     """Asynchronous commits for this connection's status changes (PostgreSQL only), reset
     before the connection goes back to the pool."""
     if connection.dialect.name != "postgresql":
-        yield
+        yield connection
         return
     connection.exec_driver_sql("SET synchronous_commit TO OFF")
-    connection.commit()
     try:
-        yield
+        yield connection
     finally:
         connection.rollback()
         connection.exec_driver_sql("RESET synchronous_commit")
-        connection.commit()

@@ -79,6 +79,8 @@ class Config:
     )
     KINERJA_MAIL_BATCH = env_int("KINERJA_MAIL_BATCH", 200)  # emails per SMTP connection
     KINERJA_MAIL_LEASE_SECONDS = env_int("KINERJA_MAIL_LEASE_SECONDS", 600)
+    # Batches a sending job sends at once, each over its own SMTP connection.
+    KINERJA_MAIL_CONNECTIONS = env_int("KINERJA_MAIL_CONNECTIONS", 2)
     # Seconds before the 2nd, 3rd… attempt after a transient SMTP failure; then it fails.
     KINERJA_MAIL_RETRY_DELAYS = env_floats("KINERJA_MAIL_RETRY_DELAYS", (60, 300, 900, 3600, 14400))
 

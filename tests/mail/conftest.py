@@ -45,6 +45,7 @@ class ScriptedSink(MailSink):
         self.rendezvous = 0
         self.reached = threading.Event()
         self.release = threading.Event()
+        self.abandoned = threading.Event()  # the held message's client went away
         self.per_connection: Counter[int] = Counter()
         self.refused: set[str] = set()
 
@@ -78,9 +79,14 @@ class ScriptedSink(MailSink):
             return "421 closing"
         if number == self.hold_at:
             self.reached.set()
-            gone = server.transport.is_closing
-            await self._wait(lambda: self.release.is_set() or gone())
-            if gone():
+            transport = server.transport
+            try:
+                await self._wait(lambda: self.release.is_set() or transport.is_closing())
+            except asyncio.CancelledError:  # aiosmtpd ends the session of a lost client
+                self.abandoned.set()
+                raise
+            if transport.is_closing():
+                self.abandoned.set()
                 return "421 the client went away: nothing accepted"
         if self.transient[address] > 0:
             self.transient[address] -= 1
@@ -127,7 +133,12 @@ def probe_templates(app: Flask) -> Iterator[None]:
 @pytest.fixture
 def mail_config(app: Flask) -> Iterator[dict[str, Any]]:
     """The app's mail settings, changed for one test and restored after."""
-    names = ("KINERJA_MAIL_BATCH", "KINERJA_MAIL_LEASE_SECONDS", "KINERJA_MAIL_RETRY_DELAYS")
+    names = (
+        "KINERJA_MAIL_BATCH",
+        "KINERJA_MAIL_LEASE_SECONDS",
+        "KINERJA_MAIL_RETRY_DELAYS",
+        "KINERJA_MAIL_CONNECTIONS",
+    )
     saved = {name: app.config[name] for name in names}
     yield app.config
     app.config.update(saved)

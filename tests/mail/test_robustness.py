@@ -86,10 +86,11 @@ def due(email: OutgoingEmail) -> Callable[[], bool]:
     return lambda: email.next_attempt_at is not None and utcnow() >= email.next_attempt_at
 
 
-def test_each_batch_goes_over_one_smtp_connection(
+def test_each_batch_goes_over_one_smtp_connection_even_several_at_once(
     mail_config: dict, scripted: ScriptedSink, run_jobs: Callable[[], None]
 ) -> None:
     mail_config["KINERJA_MAIL_BATCH"] = 5
+    mail_config["KINERJA_MAIL_CONNECTIONS"] = 3  # three batches at a time
     record(23)
     run_jobs()
     assert scripted.connections == 5
@@ -98,6 +99,7 @@ def test_each_batch_goes_over_one_smtp_connection(
     assert {e.status for e in emails()} == {EmailStatus.SENT}
     run = db.session.scalars(select(JobRun)).one()
     assert run.status == JobStatus.SUCCEEDED and run.outcome.params["sent"] == 23
+    assert run.done == 23  # the lanes' progress added up
 
 
 def test_a_server_answering_451_is_retried_with_growing_delays_then_delivers(
@@ -225,7 +227,13 @@ def test_a_worker_killed_mid_batch_leaves_no_duplicate_and_nothing_missing(
     scripted.hold_at = 8  # the 3rd email of the 2nd batch waits for its answer
     record(20)
     log = tmp_path / "worker.log"
-    worker = _worker(log, scripted.port, KINERJA_MAIL_BATCH="5", KINERJA_MAIL_LEASE_SECONDS="3")
+    worker = _worker(
+        log,
+        scripted.port,
+        KINERJA_MAIL_BATCH="5",
+        KINERJA_MAIL_LEASE_SECONDS="3",
+        KINERJA_MAIL_CONNECTIONS="1",  # one batch at a time: the 2nd one is cut short
+    )
     try:
         assert scripted.reached.wait(BOUND), log.read_text()
         horse = _work_horse(worker.pid)
@@ -240,8 +248,8 @@ def test_a_worker_killed_mid_batch_leaves_no_duplicate_and_nothing_missing(
         *[EmailStatus.SENDING] * 3,
         *[EmailStatus.PENDING] * 10,
     ]
+    assert scripted.abandoned.wait(BOUND)  # the server saw the client die: nothing accepted
     assert sum(scripted.delivered.values()) == 7
-    scripted.release.set()
 
     send_job(run_jobs)  # within the lease: the killed worker's claim is left alone
     assert sum(scripted.delivered.values()) == 17
@@ -263,7 +271,12 @@ def test_two_sending_jobs_at_once_never_send_an_email_twice(
         outbox.schedule(compose.SEND_JOB, queue_name=compose.MAIL_QUEUE)
     scripted.rendezvous = 2  # no answer before both workers are connected
     workers = [
-        _worker(tmp_path / f"worker{n}.log", scripted.port, KINERJA_MAIL_BATCH="7")
+        _worker(
+            tmp_path / f"worker{n}.log",
+            scripted.port,
+            KINERJA_MAIL_BATCH="7",
+            KINERJA_MAIL_CONNECTIONS="1",  # the rendezvous waits for the other worker
+        )
         for n in range(2)
     ]
     for worker, n in zip(workers, range(2), strict=True):

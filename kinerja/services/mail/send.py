@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +64,13 @@ def max_attempts() -> int:
     return len(retry_delays()) + 1
 
 
+def parallel() -> int:
+    """How many batches are sent at once, each over its own connection
+    (``KINERJA_MAIL_CONNECTIONS``): the SMTP exchange and the bookkeeping of one overlap
+    the others'."""
+    return max(1, int(current_app.config.get("KINERJA_MAIL_CONNECTIONS", 2)))
+
+
 def lease() -> timedelta:
     """How long a claim holds: a claim older than this was left by a job that died."""
     return timedelta(seconds=int(current_app.config.get("KINERJA_MAIL_LEASE_SECONDS", 600)))
@@ -90,6 +98,17 @@ class Delivery:
     @property
     def handled(self) -> int:
         return self.sent + self.logged + self.retrying + self.failed
+
+    @classmethod
+    def total(cls, parts: Sequence[Delivery]) -> Delivery:
+        return cls(
+            sent=sum(p.sent for p in parts),
+            logged=sum(p.logged for p in parts),
+            retrying=sum(p.retrying for p in parts),
+            failed=sum(p.failed for p in parts),
+            batches=sum(p.batches for p in parts),
+            errors=[e for p in parts for e in p.errors],
+        )
 
 
 def due(now: datetime) -> Any:
@@ -127,8 +146,54 @@ def claim(limit: int, ids: Sequence[int] | None = None) -> list[int]:
 def send_due(
     *, ids: Sequence[int] | None = None, progress: Callable[[int], None] | None = None
 ) -> Delivery:
-    """Send every due email (or those of ``ids``), batch by batch, until none is left."""
-    delivery = Delivery()
+    """Send every due email (or those of ``ids``), batch by batch, until none is left: on
+    :func:`parallel` connections at once, each claiming its own batches."""
+    lanes = parallel()
+    if lanes == 1:
+        return _send_batches(ids, Delivery(), progress)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    shared = _Progress(progress)
+    found: list[Delivery] = [Delivery() for _ in range(lanes)]
+    failures: list[BaseException] = []
+
+    def lane(delivery: Delivery) -> None:
+        try:
+            with app.app_context():
+                _send_batches(ids, delivery, shared.report)
+        except BaseException as exc:  # re-raised by the job's thread below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=lane, args=(d,), name="send-email") for d in found]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return Delivery.total(found)
+
+
+class _Progress:
+    """The emails handled by every lane, reported in order."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.handled = 0
+        self.seen: dict[int, int] = {}
+
+    def report(self, handled: int) -> None:
+        with self.lock:
+            lane = threading.get_ident()
+            self.handled += handled - self.seen.get(lane, 0)
+            self.seen[lane] = handled
+            if self.progress is not None:
+                self.progress(self.handled)
+
+
+def _send_batches(
+    ids: Sequence[int] | None, delivery: Delivery, progress: Callable[[int], None] | None
+) -> Delivery:
     while True:
         claimed = claim(batch_size(), ids)
         if not claimed:

@@ -3,7 +3,9 @@ the moment the server accepts it.
 
 A batch is *claimed* first (``sending``, with the time: a lease) on a connection of its
 own, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that two jobs never take the same
-email. Each accepted email is then marked ``sent`` in a transaction of its own — committed
+email (nor two lanes of one job: :func:`parallel` batches are sent at once, each over its
+own connection). The message bytes are written by :mod:`.mime`. Each accepted email is then
+marked ``sent`` in a statement of its own, autocommitted —
 asynchronously on PostgreSQL (``synchronous_commit off``: durable against a dying worker,
 which is the failure that matters here, at a fraction of the cost). A worker killed
 mid-batch therefore resends at most the one email it was handing over when it died; the

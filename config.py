@@ -26,6 +26,14 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_floats(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    """A comma-separated list of numbers (``60,300,900``)."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return tuple(float(part) for part in value.split(",") if part.strip())
+
+
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -78,6 +86,10 @@ class Config:
     KINERJA_REMINDER_DAYS_BEFORE = env_int("KINERJA_REMINDER_DAYS_BEFORE", 3)
     KINERJA_ESCALATE_SUPERVISOR_AFTER = env_int("KINERJA_ESCALATE_SUPERVISOR_AFTER", 3)
     KINERJA_ESCALATE_OPERATOR_AFTER = env_int("KINERJA_ESCALATE_OPERATOR_AFTER", 7)
+    # Batches a sending job sends at once, each over its own SMTP connection.
+    KINERJA_MAIL_CONNECTIONS = env_int("KINERJA_MAIL_CONNECTIONS", 2)
+    # Seconds before the 2nd, 3rd… attempt after a transient SMTP failure; then it fails.
+    KINERJA_MAIL_RETRY_DELAYS = env_floats("KINERJA_MAIL_RETRY_DELAYS", (60, 300, 900, 3600, 14400))
 
     KINERJA_DEMO_PASSWORD = env_str("KINERJA_DEMO_PASSWORD", "kinerja-demo")
     KINERJA_BASE_URL = env_str("KINERJA_BASE_URL", "http://127.0.0.1:5000")

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kinerja.bench import bench_import, bench_org
+from kinerja.bench.email import bench_email
 from kinerja.bench.ratings import bench_ratings
 from kinerja.bench.survey import bench_survey
 from kinerja.demo import load_demo
@@ -105,7 +106,9 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 
 
 @kinerja_cli.command("bench")
-@click.argument("name", type=click.Choice(["org", "import", "ratings", "survey"]), default="org")
+@click.argument(
+    "name", type=click.Choice(["org", "import", "ratings", "survey", "email"]), default="org"
+)
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option(
     "--rows",
@@ -142,6 +145,13 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
     type=click.IntRange(100, 1_000_000),
     help="survey: submissions posted over HTTP to gunicorn.",
 )
+@click.option(
+    "--recipients",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1, 1_000_000),
+    help="email: how many emails are sent (bare smtplib, then the product's path).",
+)
 def bench_command(
     name: str,
     repeat: int,
@@ -150,10 +160,12 @@ def bench_command(
     employees: int,
     responses: int,
     submissions: int,
+    recipients: int,
 ) -> None:
     """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
     checks a synthetic file of --rows units; ratings: generates its own year of --employees
-    (the last line of import and ratings is a JSON summary)."""
+    (the last line of import and ratings is a JSON summary); email: --recipients emails on a
+    local SMTP server, bare smtplib then the product's path (last line JSON)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     lines: Iterable[str]
     if name == "import":
@@ -162,6 +174,8 @@ def bench_command(
         lines = bench_ratings(employees)  # printed as it goes
     elif name == "survey":
         lines = bench_survey(app, responses, submissions)
+    elif name == "email":
+        lines = bench_email(app, recipients)  # printed as it goes
     else:
         lines = bench_org(app, repeat=repeat)
     for line in lines:

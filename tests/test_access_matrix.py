@@ -34,6 +34,7 @@ from tests.factories import (
     login,
     make_nip,
 )
+from tests.mail.factories import build_emails
 from tests.survey_factories import computed_results
 from tests.survey_form_factories import build_surveys
 
@@ -83,6 +84,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "service": {"yankes", "surv"},
         "survey": {"yankes", "surv"},
         "survey_response": {"yankes", "surv"},  # the public's answers in their units
+        "outgoing_email": {"kabid_p2p", "epid1"},  # to the logins of the Dinkes people
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -108,6 +110,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "service": {"surv"},  # services of the units they read
         "survey": {"surv"},
         "survey_response": set(),  # responses are the Operator's, the Admin's, the Integrator's
+        "outgoing_email": set(),  # email is the Admin's and the Operators' to follow
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -133,11 +136,15 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "service": {"surv"},  # the services of their own unit
         "survey": {"surv"},
         "survey_response": set(),
+        "outgoing_email": set(),
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
 # requester's, so the Integrator reads no run of the ratings job it did not ask for.
-NARROWER: dict[tuple[str, str], set[str]] = {("integrator", "rating_run"): set()}
+NARROWER: dict[tuple[str, str], set[str]] = {
+    ("integrator", "rating_run"): set(),
+    ("integrator", "outgoing_email"): set(),  # emails are personal
+}
 # A row outside everybody's reach but the Admin's and the Integrator's, one that could be
 # changed if it were within reach (drafts, today's activity); None: every row is readable.
 OUTSIDE: dict[str, str | None] = {
@@ -163,6 +170,7 @@ OUTSIDE: dict[str, str | None] = {
     "service": "dishub",
     "survey": "dishub",
     "survey_response": "dishub",
+    "outgoing_email": "penguji",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -198,6 +206,7 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "service": ({"post", "put", "delete"}, {"admin", "operator"}),
     "survey": ({"post", "put", "delete"}, {"admin", "operator"}),
     "survey_response": (set(), set()),  # the public's answers are kept as given
+    "outgoing_email": (set(), set()),  # recorded by the jobs; sent again in the screen
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -301,6 +310,7 @@ POST_OUTSIDE: dict[str, Any] = {
         "closes_on": "2026-11-30",
     },
     "survey_response": lambda r: {"survey": r.one("survey", "dishub"), "a1": 4},
+    "outgoing_email": lambda r: {"address": "x@uji.example", "subject": "X", "text_body": "X"},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -326,6 +336,7 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "service": {"name": "Nama Baru"},
     "survey": {"closes_on": "2026-12-31"},
     "survey_response": {"comment": "Diubah"},
+    "outgoing_email": {"status": "pending"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -434,7 +445,13 @@ NOT_OFFERED = {
     ("survey_response", "edit"),
     *(
         (resource, form)
-        for resource in ("rating", "distribution_check", "rating_run", "survey_result")
+        for resource in (
+            "rating",
+            "distribution_check",
+            "rating_run",
+            "survey_result",
+            "outgoing_email",
+        )
         for form in ("add", "edit")
     ),
 }
@@ -470,6 +487,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     unit_ratings = build_unit_ratings(org, planning)
     surveyed = build_surveys(org, planning.period)
     survey_results = computed_results({n: s.id for n, s in vars(surveyed.surveys).items()})
+    emails = build_emails(org)
     reports = vars(records.reports)
     return Rows(
         {
@@ -506,6 +524,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "service": {name: {row.id} for name, row in vars(surveyed.services).items()},
             "survey": {name: {row.id} for name, row in vars(surveyed.surveys).items()},
             "survey_response": {name: {row.id} for name, row in vars(surveyed.responses).items()},
+            "outgoing_email": {name: {row.id} for name, row in vars(emails).items()},
         }
     )
 

@@ -29,10 +29,13 @@ from werkzeug.test import TestResponse
 
 from kinerja.demo import load_demo
 from kinerja.extensions import db
+from kinerja.models.mail import EmailStatus
 from kinerja.models.planning import WorkPlan
 from kinerja.models.reports import Report
+from kinerja.models.security import KinerjaUser
 from kinerja.models.surveys import Survey
 from tests.factories import api_token, login
+from tests.mail.factories import make_email
 from tests.survey_factories import survey_some_units
 
 DEMO_EMPLOYEES = 50  # the demo's smallest organisation: every kind of row, quickly loaded
@@ -164,6 +167,7 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
     survey_some_units()  # the survey results' pages with figures in them
     logins = {username: password for username, password, _roles in demo.logins}
     assert set(DEMO_LOGINS) <= set(logins), "a demo role is missing: crawl it too"
+    _an_email_to("pegawai")  # the outgoing email's pages have a row to show
     pages = registered_pages(app) + public_pages()
     assert public_pages(), "the demo has no survey: crawl its public form too"
     failures = []
@@ -182,6 +186,12 @@ def test_every_screen_answers_every_demo_role_without_a_server_error(
     )
 
 
+def _an_email_to(username: str) -> None:
+    user = db.session.scalar(select(KinerjaUser).where(KinerjaUser.username == username))
+    make_email(user, EmailStatus.FAILED)
+    db.session.commit()
+
+
 HUGE = "9" * 30  # beyond 64 bits
 REFUSED = {401, 403}  # a role that may not use the address is refused before it is read
 ENUM_FILTERS = {
@@ -192,6 +202,7 @@ ENUM_FILTERS = {
     "report": "status",
     "evaluation": "predikat",
     "evidence": "kind",
+    "outgoing_email": "status",
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, g, redirect, request, url_for
+from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
 from flask_appbuilder.const import (
     API_SECURITY_ACCESS_TOKEN_KEY,
@@ -16,6 +17,7 @@ from flask_appbuilder.const import (
     API_SECURITY_REFRESH_TOKEN_KEY,
 )
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.security.schemas import login_post
 from flask_appbuilder.security.views import (
     ResetMyPasswordView,
@@ -27,6 +29,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_jwt_extended import create_access_token, create_refresh_token
 from marshmallow import ValidationError
+from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField
 
 from kinerja.models.security import KinerjaUser
@@ -86,6 +89,11 @@ class TokenApi(SecurityApi):
 
 
 _MUST_CHANGE_PASSWORD = _l("Must change password at next login")
+_LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+_EMAIL_SETTINGS = (
+    _l("Email settings"),
+    {"fields": ["locale", "email_digests", "email_reminders"], "expanded": True},
+)
 
 
 class KinerjaUserDBModelView(UserDBModelView):
@@ -139,6 +147,7 @@ class KinerjaUserDBModelView(UserDBModelView):
             },
         ),
         (_l("Personal Info"), {"fields": ["first_name", "last_name", "email"], "expanded": True}),
+        _EMAIL_SETTINGS,
         (
             _l("Audit Info"),
             {
@@ -175,12 +184,47 @@ class KinerjaUserDBModelView(UserDBModelView):
     label_columns = {
         "operator_unit": _l("Operator of unit"),
         "must_change_password": _MUST_CHANGE_PASSWORD,
+        "locale": _l("Language of my emails"),
+        "email_digests": _l("Send me digests"),
+        "email_reminders": _l("Send me reminders"),
     }
     description_columns = {
         "operator_unit": _l(
             "For the Operator role: the unit (with its sub-units) this user manages."
         ),
     }
+
+    user_show_fieldsets = [*UserDBModelView.user_show_fieldsets, _EMAIL_SETTINGS]
+
+    formatters_columns = {
+        "locale": lambda code: _LANGUAGE_NAMES.get(code or "", gettext("The default language")),
+        "email_digests": lambda on: gettext("Yes") if on else gettext("No"),
+        "email_reminders": lambda on: gettext("Yes") if on else gettext("No"),
+    }
+
+    @expose("/userinfo/")
+    @has_access
+    def userinfo(self) -> WerkzeugResponse:
+        """FAB's profile page, with the button to one's email settings."""
+        actions = {
+            name: self.actions.get(name)
+            for name in ("resetmypassword", "userinfoedit", "emailsettings")
+        }
+        item = self.datamodel.get(g.user.id, self._base_filters)
+        widgets = self._get_show_widget(
+            g.user.id, item, actions=actions, show_fieldsets=self.user_show_fieldsets
+        )
+        self.update_redirect()
+        return self.render_template(
+            self.show_template,
+            title=self.user_info_title,
+            widgets=widgets,
+            appbuilder=self.appbuilder,
+        )
+
+    @action("emailsettings", _l("Email settings"), "", "fa-envelope", multiple=False)
+    def emailsettings(self, item: Any) -> WerkzeugResponse:
+        return redirect(url_for("EmailSettingsView.this_form_get"))
 
     def post_update(self, item: KinerjaUser) -> None:
         """An Admin who changed their own roles stays signed in (everyone else's sessions and

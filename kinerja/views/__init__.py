@@ -12,6 +12,7 @@ from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
+from kinerja.views.mail import OutgoingEmailApi, OutgoingEmailView
 from kinerja.views.org import (
     EmployeeApi,
     EmployeeView,
@@ -35,6 +36,7 @@ from kinerja.views.plans.templates import (
     TemplateIndicatorView,
     TemplateObjectiveView,
 )
+from kinerja.views.profile import EmailSettingsView
 from kinerja.views.ratings.api import DistributionCheckApi, RatingApi, RatingRunApi
 from kinerja.views.ratings.calibration import CalibrationView
 from kinerja.views.ratings.distribution import DistributionCheckView
@@ -103,7 +105,15 @@ def register_views(appbuilder: AppBuilder) -> None:
         icon="fa-tasks",
         category=organisation,
     )
+    appbuilder.add_view(
+        OutgoingEmailView,
+        roles.MENU_OUTGOING_EMAIL,
+        label=_l("Outgoing email"),
+        icon="fa-envelope",
+        category=organisation,
+    )
     appbuilder.add_view_no_menu(LoginsView)
+    appbuilder.add_view_no_menu(EmailSettingsView)
 
     planning = roles.MENU_PLANNING
     appbuilder.add_view(
@@ -207,6 +217,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         DistributionCheckApi,
         RatingRunApi,
         UnitRatingApi,
+        OutgoingEmailApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(

@@ -4,11 +4,7 @@ for good, a server that is down retried later."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from flask import Flask
-from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import select
 
 from kinerja.domain.errors import N_
@@ -18,21 +14,6 @@ from kinerja.services.boundary import transaction
 from kinerja.services.mail import compose, send
 from tests.conftest import MailSink, RefusingSink
 from tests.factories import Org
-
-PROBE = {
-    "email/probe.txt": "{{ _('Dear %(name)s,', name=recipient.name) }} {{ detail }}",
-    "email/probe.html": "<p>{{ _('Dear %(name)s,', name=recipient.name) }} {{ detail }}</p>",
-}
-
-
-@pytest.fixture
-def probe_templates(app: Flask) -> Iterator[None]:
-    loader = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([DictLoader(PROBE), loader])  # type: ignore[list-item]
-    app.jinja_env.cache = {}
-    yield
-    app.jinja_env.loader = loader
-    app.jinja_env.cache = {}
 
 
 def _drafts(org: Org, event: str) -> list[compose.Draft]:
@@ -109,3 +90,29 @@ def test_refused_address_fails_for_good_and_a_dead_server_is_retried(
     )
     db.session.commit()
     assert send.send_due().sent == 1  # the refused one fails again, for good
+
+
+def test_names_are_escaped_in_html_and_long_or_non_ascii_content_arrives_whole(
+    org: Org, run_jobs, mailbox: MailSink, probe_templates: None
+) -> None:
+    recipient = compose.Recipient("zoe@uji.example", "Zoë <b>Ülkü</b>", "en", employee_id=1)
+    detail = "kalimat panjang " * 400  # one line of 6,400 characters
+    draft = compose.Draft(
+        EmailKind.FEEDBACK,
+        recipient,
+        "evaluation 9",
+        "probe",
+        N_("Dear %(name)s,"),
+        {"name": recipient.name},
+        {"detail": detail},
+    )
+    with transaction():
+        compose.record([draft])
+    run_jobs()
+    (message,) = mailbox.messages
+    assert message["Subject"] == "Dear Zoë <b>Ülkü</b>,"
+    html = message.get_body(("html",)).get_content()
+    assert "Dear Zoë &lt;b&gt;Ülkü&lt;/b&gt;," in html and "<b>" not in html
+    text = message.get_body(("plain",)).get_content()
+    assert text.startswith("Dear Zoë <b>Ülkü</b>,") and detail.strip() in text
+    assert message["Message-ID"] == db.session.scalars(select(OutgoingEmail.message_id)).one()

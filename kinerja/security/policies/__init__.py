@@ -11,6 +11,7 @@ from typing import Any
 
 from kinerja.security.policies.base import Policy, is_within
 from kinerja.security.policies.jobs import job_runs
+from kinerja.security.policies.mail import outgoing_emails
 from kinerja.security.policies.org import employees, positions, ranks, units
 from kinerja.security.policies.plans import (
     indicators,
@@ -70,6 +71,7 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         survey_responses,
         survey_results,
         unit_survey_results,
+        outgoing_emails,
     )
 }
 
@@ -103,6 +105,7 @@ __all__ = [
     "is_within",
     "job_runs",
     "objectives",
+    "outgoing_emails",
     "periods",
     "plans",
     "policy_for",

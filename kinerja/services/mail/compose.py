@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_translations, gettext
+from jinja2 import pass_context
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -170,14 +172,36 @@ def render(drafts: Sequence[Draft]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for language, group in by_language.items():
         with force_locale(language):
+            translate = _translator(get_translations())
             for draft in group:
-                context = {**draft.context, "recipient": draft.recipient, "base_url": base_url}
+                context = {
+                    **draft.context,
+                    "recipient": draft.recipient,
+                    "base_url": base_url,
+                    "_": translate,
+                    "gettext": translate,
+                }
                 text = env.get_template(f"email/{draft.template}.txt").render(context)
                 html = env.get_template(f"email/{draft.template}.html").render(context)
                 rows.append(
                     _row(draft, language, gettext(draft.subject, **draft.subject_args), text, html)
                 )
     return rows
+
+
+def _translator(translations: Any) -> Any:
+    """The templates' ``_`` bound to one language's catalogue, found once per language
+    instead of once per string; otherwise Jinja's own (``newstyle``): the result is markup
+    in HTML templates, so the values formatted into it are escaped."""
+
+    @pass_context
+    def translate(context: Any, message: str, **variables: Any) -> Any:
+        text = translations.ugettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # noqa: S704 -- our own catalogue, as Jinja does
+        return text % variables
+
+    return translate
 
 
 def _row(draft: Draft, language: str, subject: str, text: str, html: str) -> dict[str, Any]:

@@ -3,7 +3,9 @@ the moment the server accepts it.
 
 A batch is *claimed* first (``sending``, with the time: a lease) on a connection of its
 own, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that two jobs never take the same
-email. Each accepted email is then marked ``sent`` in a transaction of its own — committed
+email (nor two lanes of one job: :func:`parallel` batches are sent at once, each over its
+own connection). The message bytes are written by :mod:`.mime`. Each accepted email is then
+marked ``sent`` in a statement of its own, autocommitted —
 asynchronously on PostgreSQL (``synchronous_commit off``: durable against a dying worker,
 which is the failure that matters here, at a fraction of the cost). A worker killed
 mid-batch therefore resends at most the one email it was handing over when it died; the
@@ -11,8 +13,9 @@ rest of its claim expires after :data:`lease` and is sent by the next job.
 
 Failures: a refused address or message (5xx) fails that email for good; a transient one
 (4xx, the connection lost or refused) puts the email back with a delay growing with each
-attempt, until :data:`MAX_ATTEMPTS`. Without an SMTP server (``KINERJA_MAIL_BACKEND=log``,
-the default of ``make run``) each email is written to the log and marked ``logged``.
+attempt (:func:`retry_delays`), until they are used up. Without an SMTP server
+(``KINERJA_MAIL_BACKEND=log``, the default of ``make run``) each email is written to the
+log and marked ``logged``.
 
 These status changes are bookkeeping of the sending, like the outbox's hand-over: they
 commit on their own connection and never touch the caller's session.
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,25 +33,44 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from flask_mail import Message
 from sqlalchemy import Connection, and_, or_, select, update
 
 from kinerja.extensions import db, mail
 from kinerja.models.base import utcnow
 from kinerja.models.mail import EmailStatus, OutgoingEmail
+from kinerja.services.mail import mime
 
 log = logging.getLogger(__name__)
 
-# Seconds to wait before the 2nd, 3rd… attempt after a transient failure; then it fails.
-RETRY_DELAYS = (60, 300, 900, 3600, 4 * 3600)
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 ERROR_LENGTH = 2000
+MARK_SENT = (
+    "UPDATE outgoing_email SET status = %s, sent_at = %s, message_id = %s, error = NULL, "
+    "next_attempt_at = NULL, claimed_at = NULL, updated_at = %s WHERE id = %s"
+)
 
 table = OutgoingEmail.__table__
 
 
 def batch_size() -> int:
     return max(1, int(current_app.config.get("KINERJA_MAIL_BATCH", 200)))
+
+
+def retry_delays() -> tuple[float, ...]:
+    """Seconds to wait before the 2nd, 3rd… attempt after a transient failure
+    (``KINERJA_MAIL_RETRY_DELAYS``); after the last one, the email fails."""
+    delays = tuple(float(d) for d in current_app.config["KINERJA_MAIL_RETRY_DELAYS"])
+    return delays or (0.0,)
+
+
+def max_attempts() -> int:
+    return len(retry_delays()) + 1
+
+
+def parallel() -> int:
+    """How many batches are sent at once, each over its own connection
+    (``KINERJA_MAIL_CONNECTIONS``): the SMTP exchange and the bookkeeping of one overlap
+    the others'."""
+    return max(1, int(current_app.config.get("KINERJA_MAIL_CONNECTIONS", 2)))
 
 
 def lease() -> timedelta:
@@ -77,6 +100,17 @@ class Delivery:
     @property
     def handled(self) -> int:
         return self.sent + self.logged + self.retrying + self.failed
+
+    @classmethod
+    def total(cls, parts: Sequence[Delivery]) -> Delivery:
+        return cls(
+            sent=sum(p.sent for p in parts),
+            logged=sum(p.logged for p in parts),
+            retrying=sum(p.retrying for p in parts),
+            failed=sum(p.failed for p in parts),
+            batches=sum(p.batches for p in parts),
+            errors=[e for p in parts for e in p.errors],
+        )
 
 
 def due(now: datetime) -> Any:
@@ -114,8 +148,54 @@ def claim(limit: int, ids: Sequence[int] | None = None) -> list[int]:
 def send_due(
     *, ids: Sequence[int] | None = None, progress: Callable[[int], None] | None = None
 ) -> Delivery:
-    """Send every due email (or those of ``ids``), batch by batch, until none is left."""
-    delivery = Delivery()
+    """Send every due email (or those of ``ids``), batch by batch, until none is left: on
+    :func:`parallel` connections at once, each claiming its own batches."""
+    lanes = parallel()
+    if lanes == 1:
+        return _send_batches(ids, Delivery(), progress)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    shared = _Progress(progress)
+    found: list[Delivery] = [Delivery() for _ in range(lanes)]
+    failures: list[BaseException] = []
+
+    def lane(delivery: Delivery) -> None:
+        try:
+            with app.app_context():
+                _send_batches(ids, delivery, shared.report)
+        except BaseException as exc:  # re-raised by the job's thread below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=lane, args=(d,), name="send-email") for d in found]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return Delivery.total(found)
+
+
+class _Progress:
+    """The emails handled by every lane, reported in order."""
+
+    def __init__(self, progress: Callable[[int], None] | None) -> None:
+        self.progress = progress
+        self.lock = threading.Lock()
+        self.handled = 0
+        self.seen: dict[int, int] = {}
+
+    def report(self, handled: int) -> None:
+        with self.lock:
+            lane = threading.get_ident()
+            self.handled += handled - self.seen.get(lane, 0)
+            self.seen[lane] = handled
+            if self.progress is not None:
+                self.progress(self.handled)
+
+
+def _send_batches(
+    ids: Sequence[int] | None, delivery: Delivery, progress: Callable[[int], None] | None
+) -> Delivery:
     while True:
         claimed = claim(batch_size(), ids)
         if not claimed:
@@ -131,7 +211,7 @@ def send_due(
 
 def deliver(ids: Sequence[int], delivery: Delivery) -> None:
     """Send the claimed emails ``ids`` over one connection, recording each outcome."""
-    with db.engine.connect() as connection, _fast_commits(connection):
+    with db.engine.connect() as pooled, _fast_commits(_autocommit(pooled)) as connection:
         rows = connection.execute(
             select(
                 table.c.id,
@@ -152,29 +232,26 @@ def deliver(ids: Sequence[int], delivery: Delivery) -> None:
 
 
 def _send_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -> None:
+    header_from, envelope_from = mime.sender_of(current_app.config["MAIL_DEFAULT_SENDER"])
     remaining = list(rows)
     try:
         with mail.connect() as smtp:
+            host = smtp.host
+            assert host is not None  # suppressed sending is logs_only(), never here
             while remaining:
                 row = remaining[0]
-                message = _message(row)
+                message_id, data = mime.build(
+                    header_from, row.address, row.subject, row.text_body, row.html_body
+                )
                 try:
-                    smtp.send(message)
+                    host.sendmail(envelope_from, [row.address], data)
                 except smtplib.SMTPRecipientsRefused as exc:
                     code, text = next(iter(exc.recipients.values()), (550, b""))
                     _refused(connection, row, code, text, delivery)
                 except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     _refused(connection, row, exc.smtp_code, exc.smtp_error, delivery)
                 else:
-                    _mark(
-                        connection,
-                        row.id,
-                        status=EmailStatus.SENT,
-                        sent_at=utcnow(),
-                        message_id=message.msgId,
-                        error=None,
-                        next_attempt_at=None,
-                    )
+                    _mark_sent(connection, row.id, message_id)
                     delivery.sent += 1
                 remaining.pop(0)
     except (smtplib.SMTPException, OSError) as exc:
@@ -184,12 +261,6 @@ def _send_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -
         delivery.errors.append(reason)
         for row in remaining:
             _transient(connection, row, reason, delivery)
-
-
-def _message(row: Any) -> Message:
-    return Message(
-        subject=row.subject, recipients=[row.address], body=row.text_body, html=row.html_body
-    )
 
 
 def _refused(
@@ -210,8 +281,9 @@ def _refused(
 
 
 def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery) -> None:
-    """Try again later, or give up after :data:`MAX_ATTEMPTS`."""
-    if row.attempts >= MAX_ATTEMPTS:
+    """Try again later, or give up once the retry delays are used up."""
+    delays = retry_delays()
+    if row.attempts > len(delays):
         _mark(
             connection,
             row.id,
@@ -221,7 +293,7 @@ def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery
         )
         delivery.failed += 1
         return
-    delay = RETRY_DELAYS[min(row.attempts, len(RETRY_DELAYS)) - 1]
+    delay = delays[max(row.attempts, 1) - 1]
     _mark(
         connection,
         row.id,
@@ -251,6 +323,20 @@ def _log_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) ->
         delivery.logged += len(rows)
 
 
+def _mark_sent(connection: Connection, email_id: int, message_id: str) -> None:
+    """The one status change per email accepted. On PostgreSQL on the driver's cursor:
+    SQLAlchemy's own work per statement doubled its cost, and it runs once per email."""
+    now = utcnow()
+    if connection.dialect.name != "postgresql":
+        _mark(connection, email_id, status=EmailStatus.SENT, sent_at=now, message_id=message_id)
+        return
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(MARK_SENT, (EmailStatus.SENT.value, now, message_id, now, email_id))
+    finally:
+        cursor.close()
+
+
 def _mark(connection: Connection, email_id: int, **values: Any) -> None:
     with connection.begin():
         connection.execute(
@@ -260,18 +346,22 @@ def _mark(connection: Connection, email_id: int, **values: Any) -> None:
         )
 
 
+def _autocommit(connection: Connection) -> Connection:
+    """Each status change is a statement of its own: no BEGIN and COMMIT around it (one
+    round trip per email instead of three); the pool resets the connection after."""
+    return connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
 @contextmanager
-def _fast_commits(connection: Connection) -> Iterator[None]:
+def _fast_commits(connection: Connection) -> Iterator[Connection]:
     """Asynchronous commits for this connection's status changes (PostgreSQL only), reset
     before the connection goes back to the pool."""
     if connection.dialect.name != "postgresql":
-        yield
+        yield connection
         return
     connection.exec_driver_sql("SET synchronous_commit TO OFF")
-    connection.commit()
     try:
-        yield
+        yield connection
     finally:
         connection.rollback()
         connection.exec_driver_sql("RESET synchronous_commit")
-        connection.commit()

@@ -1,5 +1,7 @@
 """The public survey form on a phone, in a real browser: no login, CSRF on, Indonesian by
-default, a missing answer named while the others stay, then the thank-you page."""
+default, a missing answer named while the others stay, then the thank-you page; once the
+index is computed and the comment approved, the transparency page shows them, and nothing
+of the person."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ from sqlalchemy import select
 
 from kinerja.extensions import db
 from kinerja.models.surveys import SurveyResponse
+from kinerja.security.policies import SYSTEM
+from kinerja.services.surveys.catalogue import publish_comments
+from kinerja.services.surveys.indices import compute_survey_indices
 from tests.browser.conftest import ARTIFACTS, is_csp_violation
 from tests.factories import Org
 from tests.survey_form_factories import make_service, make_survey
@@ -79,3 +84,18 @@ def test_a_phone_fills_the_form_to_the_thank_you_page(phone, org: Org) -> None:
     phone.goto(f"/skm/{survey.token}")  # the same phone again: already answered
     expect(phone.locator("#survey-state")).to_be_visible()
     expect(phone.locator("form.skm-form")).to_have_count(0)
+
+    # the index computed, the comment approved: the public transparency page, on the phone
+    compute_survey_indices([survey.id], None, SYSTEM)
+    publish_comments([saved], True, SYSTEM)
+    phone.goto("/transparansi")
+    expect(phone.locator("html")).to_have_attribute("lang", "id")
+    unit_row = phone.locator("tr.unit", has_text=org.units.yankes.name)
+    expect(unit_row).to_contain_text("91,67")  # (3 + 4 × 7 + 2) / 9 × 25
+    expect(unit_row).to_contain_text("A")
+    expect(phone.get_by_text("Petugas ramah, antrean agak lama.")).to_be_visible()
+    body = phone.locator("body").inner_text()
+    assert "30-39" not in body and "30–39" not in body  # no respondent's profile
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "the transparency page scrolls sideways on a phone"
+    phone.screenshot(path=str(ARTIFACTS / "skm-phone-transparency.png"), full_page=True)

@@ -19,7 +19,7 @@ EMAILS = {
 }
 
 
-def make_email(user: object, status: EmailStatus, event: str = "evaluation 1") -> OutgoingEmail:
+def make_email(user: object, status: EmailStatus, event: str = "test 1") -> OutgoingEmail:
     user_id = getattr(user, "id")  # noqa: B009
     sent = status == EmailStatus.SENT
     email = OutgoingEmail(

@@ -36,7 +36,7 @@ def test_the_admin_sees_every_email_and_an_operator_those_of_their_units(
     login(client, "operator")
     assert _listed(client) == {rows.kabid_p2p.id, rows.epid1.id}
     page = client.get(f"/outgoing-email/show/{rows.epid1.id}?_l_=en").get_data(as_text=True)
-    assert "Yth. pegawai, evaluation 1." in page and "550 mailbox unavailable" in page
+    assert "Yth. pegawai, test 1." in page and "550 mailbox unavailable" in page
     assert client.get(f"/outgoing-email/show/{rows.penguji.id}").status_code == 404
     search = client.get("/outgoing-email/list/?_flt_0_status=failed").get_data(as_text=True)
     assert f"/outgoing-email/show/{rows.epid1.id}" in search

@@ -22,7 +22,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_appbuilder import ModelRestApi
+from sqlalchemy import select
 
+from kinerja.extensions import db
+from kinerja.models.mail import OutgoingEmail
 from tests.factories import (
     Org,
     Planning,
@@ -84,7 +87,8 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "service": {"yankes", "surv"},
         "survey": {"yankes", "surv"},
         "survey_response": {"yankes", "surv"},  # the public's answers in their units
-        "outgoing_email": {"kabid_p2p", "epid1"},  # to the logins of the Dinkes people
+        # to the logins of the Dinkes people (and the feedback an approval there recorded)
+        "outgoing_email": {"kabid_p2p", "epid1", "approved"},
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -480,6 +484,14 @@ class Rows:
         }
 
 
+def _recorded_by_approvals(made: object) -> set[int]:
+    """The feedback emails that the records' approved evaluations recorded themselves."""
+    ids = {row.id for row in vars(made).values()}
+    found = set(db.session.scalars(select(OutgoingEmail.id).where(OutgoingEmail.id.not_in(ids))))
+    assert found, "an approved evaluation records its feedback email"
+    return found
+
+
 @pytest.fixture
 def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     records = build_records(org, planning, reporting)
@@ -524,7 +536,10 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "service": {name: {row.id} for name, row in vars(surveyed.services).items()},
             "survey": {name: {row.id} for name, row in vars(surveyed.surveys).items()},
             "survey_response": {name: {row.id} for name, row in vars(surveyed.responses).items()},
-            "outgoing_email": {name: {row.id} for name, row in vars(emails).items()},
+            "outgoing_email": {
+                **{name: {row.id} for name, row in vars(emails).items()},
+                "approved": _recorded_by_approvals(emails),
+            },
         }
     )
 

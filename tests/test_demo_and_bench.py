@@ -28,6 +28,7 @@ from kinerja.models.planning import Period, WorkPlan
 from kinerja.models.ratings import DistributionCheck, Rating, UnitRating
 from kinerja.models.reports import Evaluation, Report
 from kinerja.models.security import KinerjaUser
+from kinerja.models.surveys import SurveyResult, UnitSurveyResult
 from kinerja.services.plans.history import snapshot
 from tests.factories import api_token, login
 
@@ -73,6 +74,14 @@ def test_demo_is_complete_valid_and_idempotent(app) -> None:
         .where(Position.supervisor_id.is_(None), Position.is_head.is_(False))
     )
     assert heads_without_boss == 0
+
+
+def test_the_demo_surveys_are_answered_and_computed(app) -> None:
+    load_demo(employees=300)
+    results = db.session.scalars(select(SurveyResult)).all()
+    assert len(results) == 2 and all(r.responses == 40 and r.ikm for r in results)
+    unit = db.session.scalar(select(UnitSurveyResult))
+    assert unit.responses == 80 and unit.unit.code == "DINKES"  # the operator's unit
 
 
 def test_demo_data_files_load_and_agree_with_each_other() -> None:

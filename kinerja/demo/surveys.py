@@ -15,7 +15,9 @@ from kinerja.extensions import db
 from kinerja.models.planning import Period
 from kinerja.models.security import KinerjaUser
 from kinerja.models.surveys import Service, Survey, SurveyResponse
+from kinerja.security.policies.scope import SYSTEM
 from kinerja.services.surveys.catalogue import today
+from kinerja.services.surveys.indices import compute_survey_indices
 
 SERVICES = (
     ("Pelayanan Rawat Jalan", "Pemeriksaan dan pengobatan pasien rawat jalan.", 2000),
@@ -30,7 +32,9 @@ COMMENTS = (
 
 
 def load_surveys(period_id: int, responses: int = 40) -> None:
-    """The demo's surveys, in the unit of the demo login ``operator``."""
+    """The demo's surveys, in the unit of the demo login ``operator``, answered and their
+    index computed (by the job's use case), so that the results and ``/transparansi`` have
+    something to show at once."""
     unit_id = db.session.scalar(
         select(KinerjaUser.operator_unit_id).where(KinerjaUser.username == "operator")
     )
@@ -39,6 +43,7 @@ def load_surveys(period_id: int, responses: int = 40) -> None:
         return
     chance = random.Random(14)  # noqa: S311 - demo data, not security
     day = min(max(today(), period.starts_on), period.ends_on)
+    made: list[int] = []
     for index, (name, description, population) in enumerate(SERVICES):
         found = db.session.scalar(
             select(Service).where(Service.unit_id == unit_id, Service.name == name)
@@ -64,6 +69,10 @@ def load_surveys(period_id: int, responses: int = 40) -> None:
         db.session.add_all([service, survey])
         db.session.flush()
         _answers(survey, responses, chance)
+        made.append(survey.id)
+    if made:
+        db.session.flush()
+        compute_survey_indices(made, None, SYSTEM)
 
 
 def _answers(survey: Survey, count: int, chance: random.Random) -> None:

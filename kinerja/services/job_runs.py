@@ -227,3 +227,23 @@ def _run(run_id: int) -> JobRun:
     if run is None:
         raise NotFoundError()
     return run
+
+
+def schedule_once(name: str, args: list[Any], requester_id: int | None) -> JobRun:
+    """Schedule ``name`` with ``args`` unless the same request of the same person still
+    waits in line (pending or queued): then that run, so a repeated click asks once."""
+    waiting = db.session.scalars(
+        select(JobRun)
+        .where(
+            JobRun.name == name,
+            JobRun.status.in_((JobStatus.PENDING, JobStatus.QUEUED)),
+            JobRun.requested_by_id.is_(None)
+            if requester_id is None
+            else JobRun.requested_by_id == requester_id,
+        )
+        .order_by(JobRun.id)
+    )
+    for run in waiting:
+        if list(run.args) == args:
+            return run
+    return outbox.schedule(name, *args)

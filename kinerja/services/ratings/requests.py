@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from kinerja.domain.planning import PeriodStatus
 from kinerja.extensions import db
-from kinerja.models.jobs import JobName, JobRun, JobStatus
+from kinerja.models.jobs import JobName, JobRun
 from kinerja.models.planning import Period
 from kinerja.security.policies.scope import SYSTEM, Scope
-from kinerja.services import outbox
+from kinerja.services import job_runs
 from kinerja.services.boundary import use_case
 from kinerja.services.ratings.compute import rateable_period, reach
 
@@ -43,19 +43,4 @@ def request_nightly_ratings() -> list[int]:
 
 
 def _schedule(period_id: int, unit_id: int | None, requester_id: int | None) -> JobRun:
-    args = [period_id, unit_id]
-    waiting = db.session.scalars(
-        select(JobRun)
-        .where(
-            JobRun.name == JOB,
-            JobRun.status.in_((JobStatus.PENDING, JobStatus.QUEUED)),
-            JobRun.requested_by_id.is_(None)
-            if requester_id is None
-            else JobRun.requested_by_id == requester_id,
-        )
-        .order_by(JobRun.id)
-    )
-    for run in waiting:
-        if list(run.args) == args:
-            return run
-    return outbox.schedule(JOB, *args)
+    return job_runs.schedule_once(JOB, [period_id, unit_id], requester_id)

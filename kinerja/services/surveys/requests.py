@@ -17,11 +17,11 @@ from sqlalchemy import func, or_, select
 from kinerja.domain.errors import AccessDenied, NotFoundError
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
-from kinerja.models.jobs import JobName, JobRun, JobStatus
+from kinerja.models.jobs import JobName, JobRun
 from kinerja.models.surveys import Survey
 from kinerja.security.policies import periods, surveys
 from kinerja.security.policies.scope import Scope
-from kinerja.services import outbox
+from kinerja.services import job_runs
 from kinerja.services.boundary import use_case
 
 JOB = JobName.COMPUTE_SURVEY_INDICES.value
@@ -74,19 +74,4 @@ def request_nightly_survey_indices(today: date | None = None) -> int | None:
 
 
 def _schedule(survey_ids: list[int] | None, period_id: int | None, requester: int | None) -> JobRun:
-    args = [survey_ids, period_id]
-    waiting = db.session.scalars(
-        select(JobRun)
-        .where(
-            JobRun.name == JOB,
-            JobRun.status.in_((JobStatus.PENDING, JobStatus.QUEUED)),
-            JobRun.requested_by_id.is_(None)
-            if requester is None
-            else JobRun.requested_by_id == requester,
-        )
-        .order_by(JobRun.id)
-    )
-    for run in waiting:
-        if list(run.args) == args:
-            return run
-    return outbox.schedule(JOB, *args)
+    return job_runs.schedule_once(JOB, [survey_ids, period_id], requester)

@@ -127,6 +127,11 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_BASE_TEMPLATE = "kinerja/baselayout.html"
     FAB_API_MAX_PAGE_SIZE = env_int("FAB_API_MAX_PAGE_SIZE", 100)
+    # API keys of service accounts (FAB's ``ab_api_key``): ``Authorization: Bearer knj_…``.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["knj_"]
+    # Authenticated API requests per account per minute, counted in Redis (0: no limit).
+    API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600")
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"

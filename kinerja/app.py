@@ -23,7 +23,8 @@ from kinerja.extensions import csrf, db, mail, migrate, talisman
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
 from kinerja.views import register_views
-from kinerja.views.api_errors import error_response, register_api_errors
+from kinerja.views.api_errors import register_api_errors
+from kinerja.views.api_errors import too_large as api_too_large
 from kinerja.views.params import BoundedJSONProvider
 
 
@@ -102,7 +103,7 @@ def _too_large(error: Exception) -> Any:
     request's own path (never the ``Referer``, which another site chooses)."""
     message = gettext("The file is too large.")
     if request.path.startswith("/api/"):
-        return error_response(413, message, {"file": [message]})
+        return api_too_large(message)
     flash(message, "danger")
     return redirect(_nearest_page(request.path))
 

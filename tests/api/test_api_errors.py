@@ -124,3 +124,39 @@ def test_marshmallow_messages_follow_the_language(client, org: Org) -> None:
 def test_screens_keep_their_html_404(client, org: Org) -> None:
     response = client.get("/no/such/page/")
     assert response.status_code == 404 and not response.is_json
+
+
+def test_a_body_too_large_answers_413_in_the_shape(app, client, org: Org) -> None:
+    headers = api_token(client, "admin")
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        response = client.post("/api/v1/unit/?_l_=en", headers=headers, json={"name": "x" * 4096})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    body = _shaped(response, 413, "too_large")
+    assert body["message"] == "The request is too large."
+    assert body["fields"] == {}
+
+
+def test_a_revoked_token_answers_401_in_the_shape(client, org: Org) -> None:
+    headers = api_token(client, "integrator")
+    assert client.post("/api/v1/security/logout", headers=headers).status_code in (200, 404, 405)
+    user = db.session.query(KinerjaUser).filter_by(username="integrator").one()
+    user.end_sessions()
+    db.session.commit()
+    body = _shaped(client.get("/api/v1/unit/?_l_=en", headers=headers), 401, "unauthorized")
+    assert "sign in again" in body["message"]
+
+
+def test_a_range_message_of_marshmallow_is_translated_by_its_template(app) -> None:
+    from flask_babel import force_locale
+
+    from kinerja.views.schema_messages import translate_message
+
+    with app.test_request_context("/api/v1/unit/"), force_locale("en"):
+        assert translate_message("Must be one of: a, b.") == "Must be one of: a, b."
+        assert translate_message("Length must be between 1 and 9.") == (
+            "Length must be between 1 and 9."
+        )
+        assert translate_message("Something else entirely.") == "Something else entirely."

@@ -141,6 +141,7 @@ class Config:
     AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # a refused sign-in says when to try again (Retry-After)
     JWT_ACCESS_TOKEN_EXPIRES = env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600)
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True

@@ -160,3 +160,13 @@ def test_a_range_message_of_marshmallow_is_translated_by_its_template(app) -> No
             "Length must be between 1 and 9."
         )
         assert translate_message("Something else entirely.") == "Something else entirely."
+
+
+def test_without_accept_language_the_callers_own_language_is_used(client, org: Org) -> None:
+    org.users.integrator.locale = "en"
+    db.session.commit()
+    headers = api_token(client, "integrator")
+    response = client.get("/api/v1/unit/999999", headers=headers)
+    assert _shaped(response, 404, "not_found")["message"] == "Not found or not within your reach."
+    asked = client.get("/api/v1/unit/999999", headers={**headers, "Accept-Language": "id"})
+    assert asked.get_json()["message"].startswith("Data tidak ditemukan")

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, current_app, g, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request, session
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -59,6 +59,7 @@ GENERIC_MESSAGES = {
 QUERY_NOT_VALID = _l("The query (q) is not valid.")
 TOKEN_NOT_VALID = _l("The token is not valid: sign in again.")
 TOKEN_EXPIRED = _l("The token has expired: sign in again.")
+SIGN_IN_FAILED = _l("Invalid login. Please try again.")  # FAB's own words
 
 # FAB's own complaints about ``q`` (rison, filters, order, columns): named as the field ``q``.
 _QUERY_PROBLEM = re.compile(r"rison|filter|order|column|page", re.IGNORECASE)
@@ -126,6 +127,8 @@ def _reshaped(status: int, payload: Any) -> dict[str, Any]:
         return error_body(status, str(QUERY_NOT_VALID), {"q": [str(detail)]})
     if detail and str(detail) not in FAB_GENERIC:
         return error_body(status, translate_message(str(detail)))
+    if status == 401 and request.path.endswith("/security/login"):
+        return error_body(status, str(SIGN_IN_FAILED))
     return error_body(status)
 
 
@@ -180,9 +183,10 @@ def refuse_oversized_body() -> None:
 
 
 def api_locale(fallback: Callable[[], str | None]) -> Callable[[], str | None]:
-    """A locale selector: under ``/api/``, ``?_l_=``, then the best of ``Accept-Language``,
-    then the caller's own language, then the default (Indonesian); elsewhere ``fallback``
-    (FAB's: ``?_l_=``, the session, the default)."""
+    """A locale selector: under ``/api/``, ``?_l_=``, then (a browser without a token) the
+    language of its screens, then the best of ``Accept-Language``, then the caller's own
+    language, then the default (Indonesian); elsewhere ``fallback`` (FAB's: ``?_l_=``, the
+    session, the default)."""
 
     def select() -> str | None:
         if not is_api_request():
@@ -192,6 +196,8 @@ def api_locale(fallback: Callable[[], str | None]) -> Callable[[], str | None]:
         asked = request.args.get("_l_")
         if asked is not None:
             return asked if asked in languages else default
+        if "Authorization" not in request.headers and session.get("locale") in languages:
+            return str(session["locale"])  # a signed-in browser (Swagger UI): its screens' language
         best = request.accept_languages.best_match(list(languages))
         if best:
             return best

@@ -9,7 +9,7 @@ from flask_jwt_extended import create_access_token
 
 from kinerja.extensions import db
 from kinerja.models.security import KinerjaUser
-from tests.factories import Org, api_token
+from tests.factories import Org, api_token, login
 
 SHAPE = {"status", "error", "message", "fields"}
 
@@ -170,3 +170,19 @@ def test_without_accept_language_the_callers_own_language_is_used(client, org: O
     assert _shaped(response, 404, "not_found")["message"] == "Not found or not within your reach."
     asked = client.get("/api/v1/unit/999999", headers={**headers, "Accept-Language": "id"})
     assert asked.get_json()["message"].startswith("Data tidak ditemukan")
+
+
+def test_a_failed_sign_in_says_so_in_the_callers_language(client, org: Org) -> None:
+    refused = client.post(
+        "/api/v1/security/login",
+        json={"username": "integrator", "password": "salah", "provider": "db"},
+    )
+    body = _shaped(refused, 401, "unauthorized")
+    assert body["message"] == "Nama pengguna atau kata sandi salah. Silakan coba lagi."
+
+
+def test_a_signed_in_browser_gets_the_language_of_its_screens(client, org: Org) -> None:
+    login(client, "admin")
+    client.get("/lang/en")
+    answer = client.get("/api/v1/no_such/", headers={"Accept-Language": "id"})
+    assert answer.get_json()["message"] == "Not found or not within your reach."

@@ -28,6 +28,9 @@ _COUNTED = "_kinerja_api_counted"
 NAMESPACE = "kinerja-api"
 # Redis must answer quickly or not at all: a hung connection would hang every request.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+# After Redis failed, this process stops asking it for a while: a Redis that hangs must not
+# add its timeout to every request.
+PAUSE_AFTER_FAILURE = 10.0
 
 
 def per_minute(app: Flask) -> int:
@@ -47,6 +50,7 @@ def _limiter(app: Flask) -> tuple[FixedWindowRateLimiter, RateLimitItem] | None:
     if state.get("key") != (limit, uri):
         options = REDIS_TIMEOUTS if uri.startswith("redis") else {}
         state.update(
+            down_until=0.0,
             key=(limit, uri),
             item=RateLimitItemPerMinute(limit),
             limiter=FixedWindowRateLimiter(storage_from_string(uri, **options)),
@@ -60,14 +64,16 @@ def count_request(user_id: int) -> None:
         return
     setattr(g, _COUNTED, True)
     found = _limiter(current_app)
-    if found is None:
+    state: dict[str, Any] = current_app.extensions.get(_STATE, {})
+    if found is None or state.get("down_until", 0.0) > time.monotonic():
         return
     limiter, item = found
     try:
         if limiter.hit(item, NAMESPACE, str(user_id)):
             return
         reset = limiter.get_window_stats(item, NAMESPACE, str(user_id)).reset_time
-    except Exception:  # Redis down: fail open, say so
+    except Exception:  # Redis down: fail open, say so, leave it alone for a while
+        state["down_until"] = time.monotonic() + PAUSE_AFTER_FAILURE
         log.warning("API rate limit unavailable, request let through", exc_info=True)
         return
     raise TooManyRequests(retry_after=max(1, math.ceil(reset - time.time())))

@@ -90,4 +90,4 @@ def test_without_redis_requests_pass_and_the_failure_is_logged(
     finally:
         limited.config["REDIS_URL"] = redis_url
     assert statuses == [200] * 7
-    assert "rate limit unavailable" in caplog.text
+    assert caplog.text.count("rate limit unavailable") == 1  # then left alone for a while

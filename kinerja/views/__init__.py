@@ -51,6 +51,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.service_accounts import register_service_accounts
 from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
 from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
@@ -188,6 +189,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     register_ratings(appbuilder)
     register_surveys(appbuilder)
     register_survey_results(appbuilder)
+    register_service_accounts(appbuilder)
     for view in (
         ReportPageView,
         PlanView,

@@ -20,6 +20,7 @@ from kinerja.security.account_views import (
     OwnPasswordView,
     TokenApi,
 )
+from kinerja.security.permission_cache import CachedPermissions
 
 # Endpoints a person with a one-time password may still reach before changing it.
 _OPEN_WHILE_PASSWORD_EXPIRED = {
@@ -33,7 +34,7 @@ _OPEN_WHILE_PASSWORD_EXPIRED = {
 }
 
 
-class KinerjaSecurityManager(SecurityManager):
+class KinerjaSecurityManager(CachedPermissions, SecurityManager):
     user_model = KinerjaUser
     userdbmodelview = KinerjaUserDBModelView
     resetmypasswordview = OwnPasswordView

@@ -1,0 +1,348 @@
+"""The list of every REST resource (``GET /api/v1/<resource>/``): FAB's rison query, made
+fast and a little richer, with the same access checks (the resource's base filters, i.e.
+its policy).
+
+What a list takes in ``q`` besides FAB's ``filters``, ``order_column``, ``order_direction``,
+``page``, ``page_size``, ``columns`` and ``keys``:
+
+* ``page_size`` at most :data:`MAX_PAGE_SIZE` (500); more is a 400 naming ``page_size``.
+* ``expand: !(unit, rank)`` — the related rows named by a row's foreign keys, as objects
+  beside the ids (``"unit": {"id": 3, "code": "DINKES", "name": …}``), each resource listing
+  what it offers in ``expand_columns``. A related row the caller may not read is ``null``:
+  expanding never shows more than asking the related resource would.
+* ``after: '<cursor>'`` — keyset paging: the rows after the cursor in the list's order
+  (``order_column`` one of :data:`KEYSET_COLUMNS`, ties broken by ``id``). A full page answers
+  ``next_after``; ``page`` is ignored with ``after``. Rows written in one statement share one
+  ``updated_at``, so a watermark ``updated_at gt T`` can skip rows; ``order_column:
+  updated_at`` with ``after`` cannot. A row committed later with an older ``updated_at`` can
+  still be missed: the change feed is the exact way to follow changes.
+* ``count: !f`` — leave the total out (it costs a COUNT); it is there by default.
+
+Why it is faster than FAB's: the rison schema is compiled once (FAB's ``@rison`` checks the
+schema itself on every request, 40 % of a stock list), the count is one ``SELECT count(*)``
+over the filtered ids only, and related rows are loaded in one query per relation.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import functools
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any, ClassVar
+
+import prison
+from flask import Response, g, request
+from flask_appbuilder import ModelRestApi
+from flask_appbuilder.api import expose, merge_response_func, safe
+from flask_appbuilder.api.schemas import get_list_schema
+from flask_appbuilder.const import (
+    API_DESCRIPTION_COLUMNS_RIS_KEY,
+    API_LABEL_COLUMNS_RIS_KEY,
+    API_LIST_COLUMNS_RIS_KEY,
+    API_LIST_TITLE_RIS_KEY,
+    API_ORDER_COLUMNS_RIS_KEY,
+    API_SELECT_COLUMNS_RIS_KEY,
+)
+from flask_appbuilder.exceptions import (
+    FABException,
+    InvalidColumnArgsFABException,
+    InvalidOrderByColumnFABException,
+)
+from flask_appbuilder.models.filters import BaseFilter, Filters
+from flask_appbuilder.security.decorators import permission_name, protect
+from flask_babel import gettext
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
+from sqlalchemy import Integer, String, func, select, tuple_
+
+from kinerja.security.current import current_scope
+from kinerja.security.policies import policy_for
+
+MAX_PAGE_SIZE = 500
+KEYSET_COLUMNS = ("id", "updated_at", "created_at")
+
+LIST_SCHEMA: dict[str, Any] = copy.deepcopy(get_list_schema)
+LIST_SCHEMA["properties"].update(
+    {
+        "expand": {"type": "array", "items": {"type": "string"}},
+        "after": {"type": "string"},
+        "count": {"type": "boolean"},
+    }
+)
+
+
+# --- q, parsed and checked once per request ---------------------------------------------------
+
+
+def parse_q() -> Any:
+    """``?q=`` as rison (or JSON, as FAB accepts), parsed once per request; a ValueError
+    when it is neither."""
+    raw = request.args.get("q")
+    if not raw:
+        return {}
+    cached = g.get("_kinerja_q")
+    if cached is not None and cached[0] == raw:
+        return cached[1]
+    try:
+        parsed = prison.loads(raw)
+    except prison.decoder.ParserException:
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            raise ValueError("Not a valid rison/json argument") from None
+    g._kinerja_q = (raw, parsed)
+    return parsed
+
+
+def compiled_rison(schema: dict[str, Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """FAB's ``@rison(schema)``, with the schema compiled once here rather than checked again
+    on every request by ``jsonschema.validate``. Same answers: the parsed query in
+    ``kwargs["rison"]``, a 400 for a query that is unreadable or does not fit."""
+    Draft7Validator.check_schema(schema)
+    validator = Draft7Validator(schema)
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                parsed = parse_q()
+            except ValueError as problem:
+                return self.response_400(message=str(problem))
+            error = best_match(validator.iter_errors(parsed))
+            if error is not None:
+                return self.response_400(message=f"Not a valid rison schema {error.message}")
+            kwargs["rison"] = parsed
+            return view(self, *args, **kwargs)
+
+        return functools.update_wrapper(wrapper, view)
+
+    return decorate
+
+
+# --- keyset paging ----------------------------------------------------------------------------
+
+
+class FilterAfter(BaseFilter):
+    """Rows after ``(value, id)`` in the list's order (before it when descending)."""
+
+    name = "after"
+    arg_name = "after"
+
+    def apply(self, query: Any, value: tuple[Any, int, bool]) -> Any:
+        key_value, row_id, descending = value
+        model = self.model
+        if self.column_name == "id":
+            return query.filter(model.id < row_id if descending else model.id > row_id)
+        key = tuple_(getattr(model, self.column_name), model.id)
+        return query.filter(key < (key_value, row_id) if descending else key > (key_value, row_id))
+
+
+def encode_cursor(value: Any, row_id: int) -> str:
+    text = value.isoformat() if isinstance(value, datetime) else value
+    raw = json.dumps([text, row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, column: Any) -> tuple[Any, int]:
+    """The ``(value, id)`` of a cursor made by :func:`encode_cursor`, or a ValueError."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, row_id = json.loads(raw)
+    except (ValueError, TypeError):
+        raise ValueError("not a cursor of this list") from None
+    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 <= row_id < 2**31:
+        raise ValueError("not a cursor of this list")
+    if isinstance(column.type, Integer):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError("not a cursor of this list")
+        return value, row_id
+    if isinstance(column.type, String):
+        return str(value), row_id
+    try:
+        return datetime.fromisoformat(str(value)), row_id
+    except ValueError:
+        raise ValueError("not a cursor of this list") from None
+
+
+# --- the resource -----------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+class ListingApi(ModelRestApi):
+    """FAB's ``ModelRestApi`` with the list described in this module."""
+
+    max_page_size = MAX_PAGE_SIZE
+    # relation -> {field in the answer: attribute of the related row}
+    expand_columns: ClassVar[dict[str, dict[str, str]]] = {}
+
+    def field_problem(self, field: str, message: str) -> Response:
+        """A 400 naming the query argument that is wrong."""
+        return self.response_400(message={field: [message]})  # type: ignore[arg-type]
+
+    @expose("/", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("get")
+    @compiled_rison(LIST_SCHEMA)
+    @merge_response_func(ModelRestApi.merge_order_columns, API_ORDER_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_label_columns, API_LABEL_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_description_columns, API_DESCRIPTION_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_columns, API_LIST_COLUMNS_RIS_KEY)
+    @merge_response_func(ModelRestApi.merge_list_title, API_LIST_TITLE_RIS_KEY)
+    def get_list(self, **kwargs: Any) -> Response:
+        return self.get_list_headless(**kwargs)
+
+    get_list.__doc__ = ModelRestApi.get_list.__doc__
+
+    def get_list_headless(self, **kwargs: Any) -> Response:
+        args: dict[str, Any] = kwargs.get("rison", {})
+        page_size = args.get("page_size")
+        limit = self.max_page_size or MAX_PAGE_SIZE
+        if isinstance(page_size, int) and page_size > limit:
+            return self.field_problem(
+                "page_size", gettext("At most %(limit)d rows per page.", limit=limit)
+            )
+        expand = list(dict.fromkeys(args.get("expand", [])))
+        unknown = [name for name in expand if name not in self.expand_columns]
+        if unknown:
+            offered = ", ".join(self.expand_columns) or "-"
+            return self.field_problem(
+                "expand",
+                gettext(
+                    "Cannot expand: %(names)s (offered: %(offered)s).",
+                    names=", ".join(unknown),
+                    offered=offered,
+                ),
+            )
+        try:
+            select_columns, pruned = self._handle_columns_args(
+                args, self.list_select_columns, self.list_columns
+            )
+            filters = self._handle_filters_args(args)
+            order_column, order_direction = self._handle_order_args(args)
+        except (InvalidColumnArgsFABException, InvalidOrderByColumnFABException) as problem:
+            return self.response_400(message=str(problem))
+        except FABException as problem:
+            return self.response_400(message=str(problem))
+        response: dict[str, Any] = {}
+        self.set_response_key_mappings(
+            response, self.get_list, args, **{API_SELECT_COLUMNS_RIS_KEY: pruned}
+        )
+        if args.get("count", True):
+            response["count"] = self.count_rows(filters)
+        page, page_size = self._handle_page_args(args)
+        if "after" in args:
+            keyset = self._keyset(filters, args["after"], order_column, order_direction)
+            if isinstance(keyset, Response):
+                return keyset
+            page = 0
+        rows = self.list_rows(
+            filters, order_column, order_direction, page, page_size, select_columns
+        )
+        schema = self.model2schemaconverter.convert(pruned) if pruned else self.list_model_schema
+        results = schema.dump(rows, many=True)
+        for name in expand:
+            self._expand(name, rows, results)
+        response["result"] = results
+        response["ids"] = [row.id for row in rows]
+        if page_size and len(rows) == page_size and order_column in KEYSET_COLUMNS:
+            last = rows[-1]
+            response["next_after"] = encode_cursor(getattr(last, order_column), last.id)
+        self.pre_get_list(response)
+        return self.response(200, **response)
+
+    def list_rows(
+        self,
+        filters: Filters,
+        order_column: str,
+        order_direction: str,
+        page: int | None,
+        page_size: int | None,
+        select_columns: list[str] | None,
+    ) -> list[Any]:
+        """The page of rows, as FAB's interface queries it (joins for dotted columns, the
+        interface's eager loads), without FAB's COUNT."""
+        datamodel = self.datamodel
+        query = datamodel.apply_all(
+            datamodel.session.query(datamodel.obj),
+            filters,
+            order_column,
+            order_direction,
+            page=page,
+            page_size=page_size,
+            select_columns=select_columns,
+            outer_default_load=self.list_outer_default_load,
+        )
+        found = query.all()
+        name = datamodel.obj.__name__
+        return [getattr(item, name) if hasattr(item, name) else item for item in found]
+
+    def count_rows(self, filters: Filters) -> int:
+        """The list's total: ``SELECT count(id)`` under the same filters (FAB counts a
+        subquery of whole rows)."""
+        model = self.datamodel.obj
+        query = self.datamodel.session.query(func.count(model.id))
+        inner = self.datamodel.get_inner_filters(filters)
+        return int(inner.apply_all(query).scalar() or 0)
+
+    def _keyset(
+        self, filters: Filters, cursor: str, order_column: str, order_direction: str
+    ) -> Response | None:
+        if order_column not in KEYSET_COLUMNS:
+            return self.field_problem(
+                "after",
+                gettext(
+                    "Paging with after needs order_column %(columns)s.",
+                    columns=" / ".join(KEYSET_COLUMNS),
+                ),
+            )
+        column = self.datamodel.obj.__table__.columns[order_column]
+        try:
+            value, row_id = decode_cursor(cursor, column)
+        except ValueError:
+            return self.field_problem("after", gettext("Not a cursor of this list."))
+        flt = FilterAfter(order_column, self.datamodel)
+        filters._add_filter(flt, (value, row_id, order_direction == "desc"))
+        return None
+
+    def _expand(self, name: str, rows: list[Any], results: list[dict[str, Any]]) -> None:
+        """Put the related row ``name`` of each row beside it, if the caller may read it: one
+        query for the page, the related model's policy deciding."""
+        relation = getattr(self.datamodel.obj, name).property
+        target = relation.mapper.class_
+        local = next(iter(relation.local_columns))
+        key = self.datamodel.obj.__mapper__.get_property_by_column(local).key
+        fields = self.expand_columns[name]
+        ids = {getattr(row, key) for row in rows} - {None}
+        found: dict[int, dict[str, Any]] = {}
+        if ids:
+            columns = [getattr(target, attribute) for attribute in fields.values()]
+            query = select(target.id, *columns).where(
+                target.id.in_(ids), policy_for(target).read(current_scope())
+            )
+            for values in self.datamodel.session.execute(query):
+                found[values[0]] = {
+                    "id": values[0],
+                    **{field: _plain(v) for field, v in zip(fields, values[1:], strict=True)},
+                }
+        for row, result in zip(rows, results, strict=True):
+            result[name] = found.get(getattr(row, key))
+
+
+def expandable(**relations: Iterable[str] | dict[str, str]) -> dict[str, dict[str, str]]:
+    """``expand_columns`` from ``unit=("code", "name")`` (fields named as the related row's
+    attributes) or ``rank={"code": "code", "golongan": "code"}`` (renamed)."""
+    return {
+        name: dict(fields) if isinstance(fields, dict) else {field: field for field in fields}
+        for name, fields in relations.items()
+    }

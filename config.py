@@ -127,6 +127,8 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_BASE_TEMPLATE = "kinerja/baselayout.html"
     FAB_API_MAX_PAGE_SIZE = env_int("FAB_API_MAX_PAGE_SIZE", 100)
+    # `kinerja bench api` only: a stock FAB list of employees beside ours, to compare.
+    KINERJA_BENCH_STOCK_API = env_bool("KINERJA_BENCH_STOCK_API", False)
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
@@ -159,6 +161,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    KINERJA_BENCH_STOCK_API = False  # never in production, whatever the environment says
 
     @classmethod
     def check(cls) -> None:

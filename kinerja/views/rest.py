@@ -29,7 +29,7 @@ from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
-from kinerja.views.rest_lists import ListingApi
+from kinerja.views.rest_lists import ListingApi, light_copy
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
 
@@ -102,7 +102,7 @@ class KinerjaModelApi(ListingApi):
         up among its own column's filters (FAB looks it up in one process-wide table that
         any filter class of the same name overwrites), and the filters are built per
         request (FAB fills one shared object, which concurrent requests would mix)."""
-        joined: Filters = self._base_filters.copy()
+        joined = light_copy(self._base_filters)
         for item in rison_args.get(API_FILTERS_RIS_KEY, []):
             flt = self._search_filter(item["col"], item["opr"])
             try:

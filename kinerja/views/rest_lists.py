@@ -16,7 +16,9 @@ What a list takes in ``q`` besides FAB's ``filters``, ``order_column``, ``order_
   ``updated_at``, so a watermark ``updated_at gt T`` can skip rows; ``order_column:
   updated_at`` with ``after`` cannot. A row committed later with an older ``updated_at`` can
   still be missed: the change feed is the exact way to follow changes.
-* ``count: !f`` — leave the total out (it costs a COUNT); it is there by default.
+* ``count`` — the total of the filtered list, exact, on the first page (``page`` 0, no
+  ``after``); on later pages only when asked with ``count: !t`` (``count: !f`` leaves it out
+  of the first page too). Counting a large unit tree costs more than reading its page.
 
 Why it is faster than FAB's: the rison schema is compiled once (FAB's ``@rison`` checks the
 schema itself on every request, 40 % of a stock list), the count is one ``SELECT count(*)``
@@ -32,7 +34,7 @@ import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any
 
 import prison
 from flask import Response, g, request
@@ -54,13 +56,14 @@ from flask_appbuilder.exceptions import (
 )
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_appbuilder.security.decorators import permission_name, protect
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
-from sqlalchemy import Integer, String, func, select, tuple_
+from sqlalchemy import Integer, String, asc, desc, func, select, tuple_
 
-from kinerja.security.current import current_scope
+from kinerja.security.current import current_scope, with_units_listed
 from kinerja.security.policies import policy_for
+from kinerja.views.rest_expand import describe, expandable_relations
 
 MAX_PAGE_SIZE = 500
 KEYSET_COLUMNS = ("id", "updated_at", "created_at")
@@ -122,6 +125,17 @@ def compiled_rison(schema: dict[str, Any]) -> Callable[[Callable[..., Any]], Cal
     return decorate
 
 
+def light_copy(filters: Filters) -> Filters:
+    """A ``Filters`` with the same active filters, to add a request's own to. FAB's ``copy``
+    builds a new object that converts every column of the model into its possible filters
+    (a few hundred objects per request, thrown away at once)."""
+    copied: Filters = Filters.__new__(Filters)
+    copied.__dict__.update(filters.__dict__)
+    copied.filters = list(filters.filters)
+    copied.values = list(filters.values)
+    return copied
+
+
 # --- keyset paging ----------------------------------------------------------------------------
 
 
@@ -170,6 +184,34 @@ def decode_cursor(cursor: str, column: Any) -> tuple[Any, int]:
 # --- the resource -----------------------------------------------------------------------------
 
 
+def _as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _as_text(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_as_text(item) for item in value]
+    return value if value is None or isinstance(value, bool | int | float) else str(value)
+
+
+def per_locale(merge: Callable[..., None]) -> Callable[..., None]:
+    """A FAB ``merge_*`` function (labels, descriptions, title of the list) computed once per
+    resource and language: they are the same for every request that does not choose its
+    columns, and translating them each time cost as much as a page's SQL."""
+
+    def cached(self: Any, response: dict[str, Any], **kwargs: Any) -> None:
+        if kwargs.get(API_SELECT_COLUMNS_RIS_KEY):
+            merge(self, response, **kwargs)
+            return
+        answers = self.__dict__.setdefault("_merged_per_locale", {})
+        key = (merge.__name__, str(get_locale()))
+        if key not in answers:
+            part: dict[str, Any] = {}
+            merge(self, part, **kwargs)
+            answers[key] = _as_text(part)
+        response.update(answers[key])
+
+    return functools.update_wrapper(cached, merge)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
@@ -178,12 +220,52 @@ def _plain(value: Any) -> Any:
     return value
 
 
+SYNC_COLUMNS = ("created_at", "updated_at")
+LIST_DESCRIPTION = (
+    "Get a list of rows the caller may read: `filters`, `order_column` (ties broken by id), "
+    "`page`/`page_size` (at most 500), `after` (keyset paging with `next_after`, ordered by "
+    "id, created_at or updated_at) and `count` in q (the total is in the first page's "
+    "answer; on later pages with `count:!t`)."
+)
+
+
+def _missing(wanted: Iterable[str], present: Iterable[str]) -> list[str]:
+    have = set(present)
+    return [name for name in wanted if name not in have]
+
+
 class ListingApi(ModelRestApi):
     """FAB's ``ModelRestApi`` with the list described in this module."""
 
     max_page_size = MAX_PAGE_SIZE
-    # relation -> {field in the answer: attribute of the related row}
-    expand_columns: ClassVar[dict[str, dict[str, str]]] = {}
+    # relation -> {field in the answer: attribute of the related row}; by default
+    # every relation that kinerja.views.rest_expand knows
+    expand_columns: dict[str, dict[str, str]] = {}
+    # FAB's own attributes, typed here (FAB ships no type information)
+    search_columns: list[str] | None = None
+    order_columns: list[str] | None = None
+    openapi_spec_methods: dict[str, Any] = {}
+
+    def _init_properties(self) -> None:
+        """Every resource filters and orders on ``created_at``/``updated_at`` (and orders on
+        ``id``), and offers ``expand`` for its relations (:mod:`.rest_expand`), said in its
+        list's OpenAPI description."""
+        columns = self.datamodel.obj.__table__.columns
+        sync = [name for name in SYNC_COLUMNS if name in columns]
+        if self.search_columns:
+            self.search_columns = [*self.search_columns, *_missing(sync, self.search_columns)]
+        if self.order_columns:
+            order = ["id", *sync]
+            self.order_columns = [*self.order_columns, *_missing(order, self.order_columns)]
+        super()._init_properties()
+        if not self.expand_columns:
+            self.expand_columns = expandable_relations(self.datamodel.obj)
+        sentence = describe(self.expand_columns)
+        if sentence:
+            methods = copy.deepcopy(self.openapi_spec_methods)
+            get = methods.setdefault("get_list", {}).setdefault("get", {})
+            get["description"] = get.get("description", LIST_DESCRIPTION) + sentence
+            self.openapi_spec_methods = methods
 
     def field_problem(self, field: str, message: str) -> Response:
         """A 400 naming the query argument that is wrong."""
@@ -195,10 +277,14 @@ class ListingApi(ModelRestApi):
     @permission_name("get")
     @compiled_rison(LIST_SCHEMA)
     @merge_response_func(ModelRestApi.merge_order_columns, API_ORDER_COLUMNS_RIS_KEY)
-    @merge_response_func(ModelRestApi.merge_list_label_columns, API_LABEL_COLUMNS_RIS_KEY)
-    @merge_response_func(ModelRestApi.merge_description_columns, API_DESCRIPTION_COLUMNS_RIS_KEY)
+    @merge_response_func(
+        per_locale(ModelRestApi.merge_list_label_columns), API_LABEL_COLUMNS_RIS_KEY
+    )
+    @merge_response_func(
+        per_locale(ModelRestApi.merge_description_columns), API_DESCRIPTION_COLUMNS_RIS_KEY
+    )
     @merge_response_func(ModelRestApi.merge_list_columns, API_LIST_COLUMNS_RIS_KEY)
-    @merge_response_func(ModelRestApi.merge_list_title, API_LIST_TITLE_RIS_KEY)
+    @merge_response_func(per_locale(ModelRestApi.merge_list_title), API_LIST_TITLE_RIS_KEY)
     def get_list(self, **kwargs: Any) -> Response:
         return self.get_list_headless(**kwargs)
 
@@ -206,6 +292,7 @@ class ListingApi(ModelRestApi):
 
     def get_list_headless(self, **kwargs: Any) -> Response:
         args: dict[str, Any] = kwargs.get("rison", {})
+        with_units_listed()  # a list changes nothing: the Operator's units, listed once
         page_size = args.get("page_size")
         limit = self.max_page_size or MAX_PAGE_SIZE
         if isinstance(page_size, int) and page_size > limit:
@@ -238,7 +325,7 @@ class ListingApi(ModelRestApi):
         self.set_response_key_mappings(
             response, self.get_list, args, **{API_SELECT_COLUMNS_RIS_KEY: pruned}
         )
-        if args.get("count", True):
+        if args.get("count", not args.get("page") and "after" not in args):
             response["count"] = self.count_rows(filters)
         page, page_size = self._handle_page_args(args)
         if "after" in args:
@@ -270,9 +357,26 @@ class ListingApi(ModelRestApi):
         page_size: int | None,
         select_columns: list[str] | None,
     ) -> list[Any]:
-        """The page of rows, as FAB's interface queries it (joins for dotted columns, the
-        interface's eager loads), without FAB's COUNT."""
+        """The page of rows: ordered by the column, then by id; the interface's eager loads
+        (:class:`~kinerja.views.fields.EagerInterface`). Dotted columns go through FAB's
+        interface (it joins what they need); either way without FAB's COUNT."""
         datamodel = self.datamodel
+        model = datamodel.obj
+        table_columns = model.__table__.columns
+        dotted = any("." in column for column in select_columns or ())
+        if not dotted and (not order_column or order_column in table_columns):
+            query = filters.apply_all(datamodel.session.query(model))
+            if order_column:
+                direction = desc if order_direction == "desc" else asc
+                keys = [direction(getattr(model, order_column))]
+                if order_column != "id":
+                    keys.append(direction(model.id))
+                query = query.order_by(*keys)
+            if page and page_size:
+                query = query.offset(page * page_size)
+            if page_size:
+                query = query.limit(page_size)
+            return list(query.options(*getattr(datamodel, "eager", ())).all())
         query = datamodel.apply_all(
             datamodel.session.query(datamodel.obj),
             filters,
@@ -292,8 +396,7 @@ class ListingApi(ModelRestApi):
         subquery of whole rows)."""
         model = self.datamodel.obj
         query = self.datamodel.session.query(func.count(model.id))
-        inner = self.datamodel.get_inner_filters(filters)
-        return int(inner.apply_all(query).scalar() or 0)
+        return int(filters.apply_all(query).scalar() or 0)
 
     def _keyset(
         self, filters: Filters, cursor: str, order_column: str, order_direction: str

@@ -183,7 +183,7 @@ def drive(port: int, paths: list[str], headers: dict[str, str], seconds: float) 
 
 def same_rows(port: int, headers: dict[str, str], unit_id: int) -> tuple[bool, int]:
     """Whether ours and the stock list give the same ids and count; the count."""
-    answers = [_call(port, "GET", list_path(r, unit_id, 1), headers) for r in RESOURCES]
+    answers = [_call(port, "GET", list_path(r, unit_id, 0), headers) for r in RESOURCES]
     (status_ours, ours), (status_stock, stock) = answers
     if status_ours != 200 or status_stock != 200:
         raise RuntimeError(f"the lists answered {status_ours} and {status_stock}")

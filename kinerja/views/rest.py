@@ -27,9 +27,10 @@ from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
+from kinerja.views.list_args import light_copy
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
-from kinerja.views.rest_lists import ListingApi, light_copy
+from kinerja.views.rest_lists import ListingApi
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
 

@@ -27,17 +27,14 @@ over the filtered ids only, and related rows are loaded in one query per relatio
 
 from __future__ import annotations
 
-import base64
 import copy
 import functools
-import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-import prison
-from flask import Response, g, request
+from flask import Response
 from flask_appbuilder import ModelRestApi
 from flask_appbuilder.api import expose, merge_response_func, safe
 from flask_appbuilder.api.schemas import get_list_schema
@@ -54,15 +51,19 @@ from flask_appbuilder.exceptions import (
     InvalidColumnArgsFABException,
     InvalidOrderByColumnFABException,
 )
-from flask_appbuilder.models.filters import BaseFilter, Filters
+from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import get_locale, gettext
-from jsonschema import Draft7Validator
-from jsonschema.exceptions import best_match
-from sqlalchemy import Integer, String, asc, desc, func, select, tuple_
+from sqlalchemy import asc, desc, func, select
 
 from kinerja.security.current import current_scope, with_units_listed
 from kinerja.security.policies import policy_for
+from kinerja.views.list_args import (
+    FilterAfter,
+    compiled_rison,
+    decode_cursor,
+    encode_cursor,
+)
 from kinerja.views.rest_expand import describe, expandable_relations
 
 MAX_PAGE_SIZE = 500
@@ -76,109 +77,6 @@ LIST_SCHEMA["properties"].update(
         "count": {"type": "boolean"},
     }
 )
-
-
-# --- q, parsed and checked once per request ---------------------------------------------------
-
-
-def parse_q() -> Any:
-    """``?q=`` as rison (or JSON, as FAB accepts), parsed once per request; a ValueError
-    when it is neither."""
-    raw = request.args.get("q")
-    if not raw:
-        return {}
-    cached = g.get("_kinerja_q")
-    if cached is not None and cached[0] == raw:
-        return cached[1]
-    try:
-        parsed = prison.loads(raw)
-    except prison.decoder.ParserException:
-        try:
-            parsed = json.loads(raw)
-        except ValueError:
-            raise ValueError("Not a valid rison/json argument") from None
-    g._kinerja_q = (raw, parsed)
-    return parsed
-
-
-def compiled_rison(schema: dict[str, Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """FAB's ``@rison(schema)``, with the schema compiled once here rather than checked again
-    on every request by ``jsonschema.validate``. Same answers: the parsed query in
-    ``kwargs["rison"]``, a 400 for a query that is unreadable or does not fit."""
-    Draft7Validator.check_schema(schema)
-    validator = Draft7Validator(schema)
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                parsed = parse_q()
-            except ValueError as problem:
-                return self.response_400(message=str(problem))
-            error = best_match(validator.iter_errors(parsed))
-            if error is not None:
-                return self.response_400(message=f"Not a valid rison schema {error.message}")
-            kwargs["rison"] = parsed
-            return view(self, *args, **kwargs)
-
-        return functools.update_wrapper(wrapper, view)
-
-    return decorate
-
-
-def light_copy(filters: Filters) -> Filters:
-    """A ``Filters`` with the same active filters, to add a request's own to. FAB's ``copy``
-    builds a new object that converts every column of the model into its possible filters
-    (a few hundred objects per request, thrown away at once)."""
-    copied: Filters = Filters.__new__(Filters)
-    copied.__dict__.update(filters.__dict__)
-    copied.filters = list(filters.filters)
-    copied.values = list(filters.values)
-    return copied
-
-
-# --- keyset paging ----------------------------------------------------------------------------
-
-
-class FilterAfter(BaseFilter):
-    """Rows after ``(value, id)`` in the list's order (before it when descending)."""
-
-    name = "after"
-    arg_name = "after"
-
-    def apply(self, query: Any, value: tuple[Any, int, bool]) -> Any:
-        key_value, row_id, descending = value
-        model = self.model
-        if self.column_name == "id":
-            return query.filter(model.id < row_id if descending else model.id > row_id)
-        key = tuple_(getattr(model, self.column_name), model.id)
-        return query.filter(key < (key_value, row_id) if descending else key > (key_value, row_id))
-
-
-def encode_cursor(value: Any, row_id: int) -> str:
-    text = value.isoformat() if isinstance(value, datetime) else value
-    raw = json.dumps([text, row_id], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, column: Any) -> tuple[Any, int]:
-    """The ``(value, id)`` of a cursor made by :func:`encode_cursor`, or a ValueError."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, row_id = json.loads(raw)
-    except (ValueError, TypeError):
-        raise ValueError("not a cursor of this list") from None
-    if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 <= row_id < 2**31:
-        raise ValueError("not a cursor of this list")
-    if isinstance(column.type, Integer):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError("not a cursor of this list")
-        return value, row_id
-    if isinstance(column.type, String):
-        return str(value), row_id
-    try:
-        return datetime.fromisoformat(str(value)), row_id
-    except ValueError:
-        raise ValueError("not a cursor of this list") from None
 
 
 # --- the resource -----------------------------------------------------------------------------
@@ -392,10 +290,10 @@ class ListingApi(ModelRestApi):
         return [getattr(item, name) if hasattr(item, name) else item for item in found]
 
     def count_rows(self, filters: Filters) -> int:
-        """The list's total: ``SELECT count(id)`` under the same filters (FAB counts a
-        subquery of whole rows)."""
+        """The list's total: ``SELECT count(*)`` under the same filters (FAB counts a subquery
+        of whole rows); an index on the filtered columns can answer it alone."""
         model = self.datamodel.obj
-        query = self.datamodel.session.query(func.count(model.id))
+        query = self.datamodel.session.query(func.count()).select_from(model)
         return int(filters.apply_all(query).scalar() or 0)
 
     def _keyset(

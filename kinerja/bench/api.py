@@ -28,11 +28,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import prison
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from kinerja.bench.survey import ROOT, _free_port, _wait_until_up
 from kinerja.extensions import db
@@ -85,8 +86,9 @@ def load_employees(load: Callable[[int], None], employees: int) -> tuple[int, in
 
 
 @contextmanager
-def served(app: Flask) -> Iterator[int]:
-    """The app under gunicorn (sync workers) on a free loopback port, with the stock list."""
+def served(app: Flask) -> Iterator[tuple[int, int]]:
+    """The app under gunicorn (sync workers) on a free loopback port, with the stock list;
+    (port, the server's process id)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -104,7 +106,7 @@ def served(app: Flask) -> Iterator[int]:
     )
     try:
         _wait_until_up(server, port)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -143,6 +145,34 @@ def list_path(resource: str, unit_id: int, page: int) -> str:
         "page_size": PAGE_SIZE,
     }
     return f"/api/v1/{resource}/?q={prison.dumps(query)}"
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the gunicorn workers and by the database's backends serving
+    this database (Linux, database on this machine; zeros elsewhere). Measured around each
+    run, they give the cost of a request whatever else the machine is busy with."""
+    children = Path(f"/proc/{server_pid}/task/{server_pid}/children")
+    workers = [int(pid) for pid in children.read_text().split()] if children.exists() else []
+    backends = (
+        db.session.scalars(
+            text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).all()
+        if db.engine.dialect.name == "postgresql"
+        else []
+    )
+    db.session.rollback()
+    return sum(map(_cpu_seconds, workers)), sum(map(_cpu_seconds, backends))
 
 
 def drive(port: int, paths: list[str], headers: dict[str, str], seconds: float) -> Run:
@@ -207,7 +237,7 @@ def bench_api(
     say(f"{counted:,} employees ready in {time.perf_counter() - started:.1f} s")
     password = app.config["KINERJA_DEMO_PASSWORD"]
     runs: dict[str, Run] = {}
-    with served(app) as port:
+    with served(app) as (port, server_pid):
         headers = auth_header(port, password)
         same, count = same_rows(port, headers, unit_id)
         say(f"employees in the Operator's unit tree: {count:,}; same rows in both lists: {same}")
@@ -216,8 +246,18 @@ def bench_api(
         for resource in RESOURCES:
             paths = [list_path(resource, unit_id, page) for page in range(PAGES)]
             drive(port, paths, headers, min(2.0, seconds))  # warm both workers
+            app_before, database_before = server_cpu(server_pid)
             runs[resource] = run = drive(port, paths, headers, seconds)
+            app_after, database_after = server_cpu(server_pid)
             say(run.line(f"/api/v1/{resource}/"))
+            if run.requests:
+                app_ms = (app_after - app_before) * 1000 / run.requests
+                database_ms = (database_after - database_before) * 1000 / run.requests
+                say(
+                    f"  server CPU per request: app {app_ms:.1f} ms + database "
+                    f"{database_ms:.1f} ms (2 idle cores: about "
+                    f"{2000 / max(app_ms + database_ms, 0.1):.0f} requests/s at most)"
+                )
     ours, stock = runs["employee"], runs["bench_stock_employee"]
     return {
         "bench": "api",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false
@@ -85,7 +86,10 @@ def subtree_listed(unit_id: int) -> tuple[int, ...]:
     scope = current_scope()
     if scope.operator_unit_id == unit_id and scope.operator_subtree is not None:
         return scope.operator_subtree
-    return tuple(db.session.scalars(unit_subtree_ids(unit_id)))
+    listed: dict[int, tuple[int, ...]] = g.setdefault("_kinerja_subtrees", {})
+    if unit_id not in listed:  # the list's count and its page filter alike
+        listed[unit_id] = tuple(db.session.scalars(unit_subtree_ids(unit_id)))
+    return listed[unit_id]
 
 
 class FilterUnitText(BaseFilter):

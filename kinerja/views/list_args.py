@@ -1,6 +1,7 @@
-"""What a REST list reads from its query: ``?q=`` parsed once per request and checked by a
-schema compiled once (FAB's ``@rison`` checks the schema itself on every request), and the
-keyset cursor of ``after`` (:mod:`kinerja.views.rest_lists`)."""
+"""What a REST list reads from its query and how it writes its rows: ``?q=`` parsed once per
+request and checked by a schema compiled once (FAB's ``@rison`` checks the schema itself on
+every request), the keyset cursor of ``after``, and the rows dumped field by field
+(:mod:`kinerja.views.rest_lists`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask import g, request
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from jsonschema import Draft7Validator
 from jsonschema.exceptions import best_match
+from marshmallow import fields as ma_fields
 from sqlalchemy import Integer, String, tuple_
 
 # --- q, parsed and checked once per request ---------------------------------------------------
@@ -119,3 +121,42 @@ def decode_cursor(cursor: str, column: Any) -> tuple[Any, int]:
         return datetime.fromisoformat(str(value)), row_id
     except ValueError:
         raise ValueError("not a cursor of this list") from None
+
+
+# --- rows as JSON -----------------------------------------------------------------------------
+
+
+def _plain_fields(schema: Any) -> list[tuple[str, str, Any]] | None:
+    """(key, attribute, field) of a schema whose fields each read one attribute, or None for
+    a schema that needs marshmallow's whole machinery (nested rows, hooks)."""
+    known = schema.__dict__.get("_kinerja_plain_fields", False)
+    if known is False:
+        fields = list(schema.dump_fields.items())
+        plain = not any(schema._hooks.values()) and not any(
+            isinstance(field, ma_fields.Nested | ma_fields.Method | ma_fields.Function)
+            or "." in (field.attribute or name)
+            for name, field in fields
+        )
+        known = (
+            [(field.data_key or name, field.attribute or name, field) for name, field in fields]
+            if plain
+            else None
+        )
+        schema.__dict__["_kinerja_plain_fields"] = known  # kept with the schema it describes
+    return known  # type: ignore[no-any-return]
+
+
+def dump_rows(schema: Any, rows: list[Any]) -> list[dict[str, Any]]:
+    """``schema.dump(rows, many=True)``: each field's own serialisation, without the schema's
+    per-value bookkeeping (a third of a page's time). Same output (a test compares them)."""
+    plain = _plain_fields(schema)
+    if plain is None:
+        dumped: list[dict[str, Any]] = schema.dump(rows, many=True)
+        return dumped
+    return [
+        {
+            key: field._serialize(getattr(row, attribute, None), attribute, row)
+            for key, attribute, field in plain
+        }
+        for row in rows
+    ]

@@ -62,6 +62,7 @@ from kinerja.views.list_args import (
     FilterAfter,
     compiled_rison,
     decode_cursor,
+    dump_rows,
     encode_cursor,
 )
 from kinerja.views.rest_expand import describe, expandable_relations
@@ -235,7 +236,7 @@ class ListingApi(ModelRestApi):
             filters, order_column, order_direction, page, page_size, select_columns
         )
         schema = self.model2schemaconverter.convert(pruned) if pruned else self.list_model_schema
-        results = schema.dump(rows, many=True)
+        results = dump_rows(schema, rows)
         for name in expand:
             self._expand(name, rows, results)
         response["result"] = results

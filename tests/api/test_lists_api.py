@@ -228,3 +228,21 @@ def test_ratings_filter_by_period_and_sub_period(
     assert sorted(by_sub_period) == sorted(by_period) == every
     none = [{"col": "sub_period", "opr": "eq", "value": 99999}]
     assert _ids(client, "rating", headers, filters=none) == []
+
+
+def test_rows_are_dumped_as_marshmallow_would(
+    app, org: Org, planning: Planning, reporting: Reporting
+) -> None:
+    from kinerja.views.list_args import dump_rows
+    from kinerja.views.rest import KinerjaModelApi
+
+    build_ratings(org, planning, build_records(org, planning, reporting))
+    compared = 0
+    for api in app.appbuilder.baseviews:
+        if not isinstance(api, KinerjaModelApi):
+            continue
+        rows = db.session.scalars(select(api.datamodel.obj).limit(20)).all()
+        schema = api.list_model_schema
+        assert dump_rows(schema, list(rows)) == schema.dump(rows, many=True), api.resource_name
+        compared += bool(rows)
+    assert compared >= 15

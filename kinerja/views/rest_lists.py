@@ -159,12 +159,12 @@ class ListingApi(ModelRestApi):
         super()._init_properties()
         if not self.expand_columns:
             self.expand_columns = expandable_relations(self.datamodel.obj)
-        sentence = describe(self.expand_columns)
-        if sentence:
-            methods = copy.deepcopy(self.openapi_spec_methods)
-            get = methods.setdefault("get_list", {}).setdefault("get", {})
-            get["description"] = get.get("description", LIST_DESCRIPTION) + sentence
-            self.openapi_spec_methods = methods
+        methods = copy.deepcopy(self.openapi_spec_methods)
+        get = methods.setdefault("get_list", {}).setdefault("get", {})
+        get["description"] = get.get("description", LIST_DESCRIPTION) + describe(
+            self.expand_columns
+        )
+        self.openapi_spec_methods = methods
 
     def field_problem(self, field: str, message: str) -> Response:
         """A 400 naming the query argument that is wrong."""

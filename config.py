@@ -132,6 +132,8 @@ class Config:
     FAB_API_KEY_PREFIXES = ["knj_"]
     # Authenticated API requests per account per minute, counted in Redis (0: no limit).
     API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600")
+    # `kinerja bench api` only: a stock FAB list of employees beside ours, to compare.
+    KINERJA_BENCH_STOCK_API = env_bool("KINERJA_BENCH_STOCK_API", False)
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
@@ -165,6 +167,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    KINERJA_BENCH_STOCK_API = False  # never in production, whatever the environment says
 
     @classmethod
     def check(cls) -> None:

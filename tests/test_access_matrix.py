@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from kinerja.extensions import db
 from kinerja.models.mail import OutgoingEmail
+from kinerja.models.org import Rank
 from tests.factories import (
     Org,
     Planning,
@@ -89,6 +90,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "survey_response": {"yankes", "surv"},  # the public's answers in their units
         # to the logins of the Dinkes people (and the feedback an approval there recorded)
         "outgoing_email": {"kabid_p2p", "epid1", "approved"},
+        "rank": ALL,
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -115,6 +117,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "survey": {"surv"},
         "survey_response": set(),  # responses are the Operator's, the Admin's, the Integrator's
         "outgoing_email": set(),  # email is the Admin's and the Operators' to follow
+        "rank": ALL,  # reference data (golongan)
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -141,6 +144,7 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "survey": {"surv"},
         "survey_response": set(),
         "outgoing_email": set(),
+        "rank": ALL,
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -175,6 +179,7 @@ OUTSIDE: dict[str, str | None] = {
     "survey": "dishub",
     "survey_response": "dishub",
     "outgoing_email": "penguji",
+    "rank": None,
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -211,6 +216,7 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "survey": ({"post", "put", "delete"}, {"admin", "operator"}),
     "survey_response": (set(), set()),  # the public's answers are kept as given
     "outgoing_email": (set(), set()),  # recorded by the jobs; sent again in the screen
+    "rank": (set(), set()),  # reference data, kept by `kinerja init`
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -315,6 +321,7 @@ POST_OUTSIDE: dict[str, Any] = {
     },
     "survey_response": lambda r: {"survey": r.one("survey", "dishub"), "a1": 4},
     "outgoing_email": lambda r: {"address": "x@uji.example", "subject": "X", "text_body": "X"},
+    "rank": lambda r: {"code": "X/x", "name": "X", "employment_type": "pns"},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -341,6 +348,7 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "survey": {"closes_on": "2026-12-31"},
     "survey_response": {"comment": "Diubah"},
     "outgoing_email": {"status": "pending"},
+    "rank": {"name": "Diubah"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -455,6 +463,7 @@ NOT_OFFERED = {
             "rating_run",
             "survey_result",
             "outgoing_email",
+            "rank",
         )
         for form in ("add", "edit")
     ),
@@ -540,6 +549,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
                 **{name: {row.id} for name, row in vars(emails).items()},
                 "approved": _recorded_by_approvals(emails),
             },
+            "rank": {code: {id_} for code, id_ in db.session.execute(select(Rank.code, Rank.id))},
         }
     )
 

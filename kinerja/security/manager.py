@@ -21,6 +21,7 @@ from kinerja.security.account_views import (
     OwnPasswordView,
     TokenApi,
 )
+from kinerja.security.permission_cache import CachedPermissions
 
 # Endpoints a person with a one-time password may still reach before changing it.
 _OPEN_WHILE_PASSWORD_EXPIRED = {
@@ -34,7 +35,7 @@ _OPEN_WHILE_PASSWORD_EXPIRED = {
 }
 
 
-class KinerjaSecurityManager(SecurityManager):
+class KinerjaSecurityManager(CachedPermissions, SecurityManager):
     user_model = KinerjaUser
     userdbmodelview = KinerjaUserDBModelView
     resetmypasswordview = OwnPasswordView

@@ -57,6 +57,7 @@ SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
 # Read by every role too, but only the Admin's and the Operator's policy reach any email
 # (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
 EVERYONE_READS = (OUTGOING_EMAIL,)
+RANK = "Rank"  # reference data (golongan), read by every role over the API
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -125,6 +126,7 @@ SURVEY_RESULTS_READ = [(SURVEY_RESULT, READ), *_menus(MENU_SURVEYS, MENU_SURVEY_
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OPERATOR: [
+        (RANK, READ),
         *_grants(UNIT, WRITE),
         *_grants(POSITION, WRITE),
         *_grants(EMPLOYEE_RESOURCE, (*WRITE, "can_create_logins")),
@@ -165,6 +167,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_SELF_SERVICE,
     ],
     SUPERVISOR: [
+        (RANK, READ),
         *_grants(EMPLOYEE_RESOURCE, (READ,)),
         *_grants(POSITION, (READ,)),
         *_grants(UNIT, (READ,)),
@@ -187,6 +190,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_SELF_SERVICE,
     ],
     EMPLOYEE: [
+        (RANK, READ),
         *_grants(EMPLOYEE_RESOURCE, (READ,)),
         *_grants(POSITION, (READ,)),
         *_grants(UNIT, (READ,)),
@@ -208,6 +212,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_SELF_SERVICE,
     ],
     INTEGRATOR: [
+        (RANK, READ),
         *[(resource, READ) for resource in ORG_RESOURCES],
         *[(resource, READ) for resource in (PERIOD, WORK_PLAN, *PLAN_CONTENT)],
         *[(resource, READ) for resource in (ACTIVITY, REPORT, *REPORT_PARTS)],

@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.bench_stock import StockEmployeeApi
 from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
@@ -37,6 +38,7 @@ from kinerja.views.plans.templates import (
     TemplateObjectiveView,
 )
 from kinerja.views.profile import EmailSettingsView
+from kinerja.views.ranks import RankApi
 from kinerja.views.ratings.api import DistributionCheckApi, RatingApi, RatingRunApi
 from kinerja.views.ratings.calibration import CalibrationView
 from kinerja.views.ratings.distribution import DistributionCheckView
@@ -220,8 +222,11 @@ def register_views(appbuilder: AppBuilder) -> None:
         RatingRunApi,
         UnitRatingApi,
         OutgoingEmailApi,
+        RankApi,
     ):
         appbuilder.add_api(api)
+    if current_app.config.get("KINERJA_BENCH_STOCK_API"):
+        appbuilder.add_api(StockEmployeeApi)
     appbuilder.add_link(
         roles.MENU_API_DOCS,
         label=_l("API documentation"),

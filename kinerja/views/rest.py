@@ -14,7 +14,6 @@ from enum import Enum
 from typing import Any, ClassVar
 
 from flask import Response, request
-from flask_appbuilder import ModelRestApi
 from flask_appbuilder.const import API_FILTERS_RIS_KEY
 from flask_appbuilder.exceptions import (
     FABException,
@@ -30,8 +29,10 @@ from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
+from kinerja.views.list_args import light_copy
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
+from kinerja.views.rest_lists import ListingApi
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
 
@@ -49,10 +50,12 @@ class InvalidFilterValue(FABException):
     """A filter's value that its column cannot hold (FAB answers its exceptions with 400)."""
 
 
-class KinerjaModelApi(ModelRestApi):
+class KinerjaModelApi(ListingApi):
     """A REST resource scoped by its model's policy, saving through a use case."""
 
     base_filters = READABLE
+    # filters on what is not a column of the model (an evaluation's period), by name
+    extra_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
     method_permission_name = API_METHOD_PERMISSIONS
     save_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
     delete_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
@@ -102,7 +105,7 @@ class KinerjaModelApi(ModelRestApi):
         up among its own column's filters (FAB looks it up in one process-wide table that
         any filter class of the same name overwrites), and the filters are built per
         request (FAB fills one shared object, which concurrent requests would mix)."""
-        joined: Filters = self._base_filters.copy()
+        joined = light_copy(self._base_filters)
         for item in rison_args.get(API_FILTERS_RIS_KEY, []):
             flt = self._search_filter(item["col"], item["opr"])
             try:
@@ -113,7 +116,7 @@ class KinerjaModelApi(ModelRestApi):
         return joined
 
     def _search_filter(self, column: str, operator: str) -> BaseFilter:
-        filters = self._filters.get_search_filters().get(column)
+        filters = self._filters.get_search_filters().get(column) or self.extra_filters.get(column)
         if filters is None:
             raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
         for flt in filters:  # FAB keeps a view's ``search_filters`` as classes

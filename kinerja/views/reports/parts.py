@@ -25,6 +25,7 @@ from kinerja.views.api_errors import error_response
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import MANAGEABLE, READABLE
 from kinerja.views.params import parse_pk
+from kinerja.views.period_filters import EVALUATION_FILTERS
 from kinerja.views.reports.files import evidence_file
 from kinerja.views.reports.schemas import EvidenceSchema, NoteSchema, RealizationSchema
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
@@ -203,6 +204,7 @@ class EvaluationApi(KinerjaModelApi):
     ]
     show_columns = list_columns
     search_columns = ["report", "employee", "predikat", "decided_at", "updated_at"]
+    extra_filters = EVALUATION_FILTERS  # period, sub_period (through the report)
     order_columns = ["id", "decided_at", "updated_at"]
     base_order = ("id", "asc")
 

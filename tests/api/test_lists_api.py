@@ -82,7 +82,7 @@ def test_a_page_larger_than_the_cap_is_a_400_naming_page_size(client, org: Org) 
     headers = api_token(client, "admin")
     refused = _list(client, "employee", headers, page_size=501)
     assert refused.status_code == 400
-    assert "page_size" in refused.get_json()["message"]
+    assert "page_size" in refused.get_json()["fields"]
     assert _list(client, "employee", headers, page_size=500).status_code == 200
 
 
@@ -110,7 +110,7 @@ def test_a_cursor_that_is_not_one_is_a_400_naming_after(client, org: Org) -> Non
     ):
         refused = _list(client, "employee", headers, **query)
         assert refused.status_code == 400, query
-        assert "after" in refused.get_json()["message"]
+        assert "after" in refused.get_json()["fields"]
 
 
 def test_count_is_left_out_when_not_wanted(client, org: Org) -> None:
@@ -148,7 +148,7 @@ def test_expanding_what_a_resource_does_not_offer_is_a_400_naming_expand(client,
     headers = api_token(client, "admin")
     refused = _list(client, "employee", headers, expand=["user"])
     assert refused.status_code == 400
-    assert "expand" in refused.get_json()["message"]
+    assert "expand" in refused.get_json()["fields"]
 
 
 def test_an_employees_rank_id_resolves_through_the_rank_resource(client, org: Org) -> None:

@@ -27,6 +27,9 @@ IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
 OUTGOING_EMAIL = "OutgoingEmail"
+CHANGE = "Change"  # the change feed: every role reads it, each within its policies
+WEBHOOK = "Webhook"  # subscriptions and deliveries: the Admin's alone
+WEBHOOK_DELIVERY = "WebhookDelivery"
 EMAIL_SETTINGS = "EmailSettings"
 PERIOD = "Period"
 WORK_PLAN = "WorkPlan"
@@ -56,7 +59,8 @@ SURVEY_RESPONSE = "SurveyResponse"
 SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
 # Read by every role too, but only the Admin's and the Operator's policy reach any email
 # (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
-EVERYONE_READS = (OUTGOING_EMAIL,)
+# The change feed shows each role the changes of the rows its policies let it read.
+EVERYONE_READS = (OUTGOING_EMAIL, CHANGE)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -132,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
         *_grants(OUTGOING_EMAIL, (READ, "can_resend")),  # to the people of their units
+        (CHANGE, READ),
         *_grants(PERIOD, (READ, "can_compute_ratings")),
         *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],

@@ -8,6 +8,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.changes import ChangesApi
 from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
@@ -218,6 +219,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         RatingRunApi,
         UnitRatingApi,
         OutgoingEmailApi,
+        ChangesApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(

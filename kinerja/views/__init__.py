@@ -57,6 +57,12 @@ from kinerja.views.survey_results import register_survey_results
 from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
 from kinerja.views.surveys_api import ServiceApi, SurveyApi, SurveyResponseApi
 from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
+from kinerja.views.webhooks import (
+    WebhookApi,
+    WebhookDeliveryApi,
+    WebhookDeliveryView,
+    WebhookView,
+)
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -111,6 +117,20 @@ def register_views(appbuilder: AppBuilder) -> None:
         roles.MENU_OUTGOING_EMAIL,
         label=_l("Outgoing email"),
         icon="fa-envelope",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        WebhookView,
+        roles.MENU_WEBHOOKS,
+        label=_l("Webhooks"),
+        icon="fa-plug",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        WebhookDeliveryView,
+        roles.MENU_WEBHOOK_DELIVERIES,
+        label=_l("Webhook deliveries"),
+        icon="fa-paper-plane",
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)
@@ -220,6 +240,8 @@ def register_views(appbuilder: AppBuilder) -> None:
         UnitRatingApi,
         OutgoingEmailApi,
         ChangesApi,
+        WebhookApi,
+        WebhookDeliveryApi,
     ):
         appbuilder.add_api(api)
     appbuilder.add_link(

@@ -28,7 +28,7 @@ DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
 OUTGOING_EMAIL = "OutgoingEmail"
 CHANGE = "Change"  # the change feed: every role reads it, each within its policies
-WEBHOOK = "Webhook"  # subscriptions and deliveries: the Admin's alone
+WEBHOOK = "Webhook"  # subscriptions and deliveries: their policy reaches the Admin only
 WEBHOOK_DELIVERY = "WebhookDelivery"
 EMAIL_SETTINGS = "EmailSettings"
 PERIOD = "Period"
@@ -59,8 +59,9 @@ SURVEY_RESPONSE = "SurveyResponse"
 SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
 # Read by every role too, but only the Admin's and the Operator's policy reach any email
 # (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
-# The change feed shows each role the changes of the rows its policies let it read.
-EVERYONE_READS = (OUTGOING_EMAIL, CHANGE)
+# The change feed shows each role the changes of the rows its policies let it read; the
+# webhooks' policy reaches nothing but for the Admin (the others' lists are empty).
+EVERYONE_READS = (OUTGOING_EMAIL, CHANGE, WEBHOOK, WEBHOOK_DELIVERY)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -138,7 +139,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
         *_grants(OUTGOING_EMAIL, (READ, "can_resend")),  # to the people of their units
-        (CHANGE, READ),
+        *[(resource, READ) for resource in (CHANGE, WEBHOOK, WEBHOOK_DELIVERY)],
         *_grants(PERIOD, (READ, "can_compute_ratings")),
         *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],

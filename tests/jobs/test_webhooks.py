@@ -11,7 +11,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -87,6 +87,16 @@ def _verified(secret: str, headers: dict[str, str], body: bytes) -> dict[str, An
     return event
 
 
+def _documented_verify() -> Callable[[str, bytes, str], dict[str, Any]]:
+    """The ``verify`` snippet of the integrator guide, run as it is written there."""
+    guide = (ROOT / "docs/api-feed.md").read_text()
+    (code,) = [block for block in guide.split("```python")[1:] if "def verify" in block]
+    namespace: dict[str, Any] = {}
+    exec(code.split("```")[0], namespace)  # noqa: S102 - our own documentation
+    verify: Callable[[str, bytes, str], dict[str, Any]] = namespace["verify"]
+    return verify
+
+
 def _deliveries() -> list[WebhookDelivery]:
     db.session.expire_all()
     return list(db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
@@ -146,6 +156,10 @@ def test_a_real_worker_delivers_a_signed_event(org: Org, receiver: Receiver) -> 
         "occurred_at": delivery.occurred_at.isoformat(),
         "data": delivery.data,
     }
+    verify = _documented_verify()
+    assert verify(secret, body, headers["X-Kinerja-Signature"]) == event
+    with pytest.raises(ValueError, match="bad signature"):
+        verify(secret, body.replace(b"employee", b"employe_"), headers["X-Kinerja-Signature"])
     assert headers["X-Kinerja-Event"] == "employee.changed"
     assert headers["Content-Type"] == "application/json"
     assert (delivery.status, delivery.attempts, delivery.response_code) == (

@@ -13,7 +13,7 @@ from flask import Response, request
 from flask_appbuilder import ModelRestApi
 from flask_appbuilder.api import BaseApi, expose, protect
 from flask_babel import gettext
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from kinerja.models.changes import RESOURCES
 from kinerja.security import roles
@@ -123,8 +123,7 @@ class ChangesApi(BaseApi):
 def _entry(entry: feed.Entry, api: ModelRestApi) -> dict[str, Any]:
     data = None
     if entry.row is not None:
-        dumped = api.show_model_schema.dump(entry.row, many=False)
-        data = {key: value for key, value in dumped.items() if key in own_columns(api)}
+        data = own_schema(api).dump(entry.row, many=False)
     return {
         "seq": entry.seq,
         "resource": entry.resource,
@@ -138,3 +137,16 @@ def _entry(entry: feed.Entry, api: ModelRestApi) -> dict[str, Any]:
 def own_columns(api: ModelRestApi) -> set[str]:
     """The fields of ``api``'s detail that belong to the row itself (no related names)."""
     return {column for column in api.show_columns if "." not in column}
+
+
+_OWN_SCHEMAS: dict[str, Schema] = {}
+
+
+def own_schema(api: ModelRestApi) -> Schema:
+    """``api``'s detail schema limited to :func:`own_columns` (built once per resource): a
+    page of entries loads no related row."""
+    schema = _OWN_SCHEMAS.get(api.resource_name)
+    if schema is None:
+        schema = type(api.show_model_schema)(only=sorted(own_columns(api)))
+        _OWN_SCHEMAS[api.resource_name] = schema
+    return schema

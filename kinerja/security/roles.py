@@ -27,6 +27,9 @@ IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
 OUTGOING_EMAIL = "OutgoingEmail"
+CHANGE = "Change"  # the change feed: every role reads it, each within its policies
+WEBHOOK = "Webhook"  # subscriptions and deliveries: their policy reaches the Admin only
+WEBHOOK_DELIVERY = "WebhookDelivery"
 EMAIL_SETTINGS = "EmailSettings"
 PERIOD = "Period"
 WORK_PLAN = "WorkPlan"
@@ -56,8 +59,10 @@ SURVEY_RESPONSE = "SurveyResponse"
 SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
 # Read by every role too, but only the Admin's and the Operator's policy reach any email
 # (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
-EVERYONE_READS = (OUTGOING_EMAIL,)
 RANK = "Rank"  # reference data (golongan), read by every role over the API
+# The change feed shows each role the changes of the rows its policies let it read; the
+# webhooks' policy reaches nothing but for the Admin (the others' lists are empty).
+EVERYONE_READS = (OUTGOING_EMAIL, CHANGE, WEBHOOK, WEBHOOK_DELIVERY)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -68,6 +73,8 @@ MENU_IMPORT = "Import"
 MENU_DATA_QUALITY = "Data quality"
 MENU_JOBS = "Background jobs"
 MENU_OUTGOING_EMAIL = "Outgoing email"
+MENU_WEBHOOKS = "Webhooks"
+MENU_WEBHOOK_DELIVERIES = "Webhook deliveries"
 MENU_PLANNING = "Performance planning"
 MENU_WORK_PLANS = "Work plans"
 MENU_QUEUE = "Approval queue"
@@ -134,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
         *_grants(OUTGOING_EMAIL, (READ, "can_resend")),  # to the people of their units
+        *[(resource, READ) for resource in (CHANGE, WEBHOOK, WEBHOOK_DELIVERY)],
         *_grants(PERIOD, (READ, "can_compute_ratings")),
         *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],

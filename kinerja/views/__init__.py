@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
 from kinerja.views.bench_stock import StockEmployeeApi
+from kinerja.views.changes import ChangesApi
 from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
@@ -59,6 +60,12 @@ from kinerja.views.survey_results import register_survey_results
 from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
 from kinerja.views.surveys_api import ServiceApi, SurveyApi, SurveyResponseApi
 from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
+from kinerja.views.webhooks import (
+    WebhookApi,
+    WebhookDeliveryApi,
+    WebhookDeliveryView,
+    WebhookView,
+)
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -113,6 +120,20 @@ def register_views(appbuilder: AppBuilder) -> None:
         roles.MENU_OUTGOING_EMAIL,
         label=_l("Outgoing email"),
         icon="fa-envelope",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        WebhookView,
+        roles.MENU_WEBHOOKS,
+        label=_l("Webhooks"),
+        icon="fa-plug",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        WebhookDeliveryView,
+        roles.MENU_WEBHOOK_DELIVERIES,
+        label=_l("Webhook deliveries"),
+        icon="fa-paper-plane",
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)
@@ -223,6 +244,9 @@ def register_views(appbuilder: AppBuilder) -> None:
         UnitRatingApi,
         OutgoingEmailApi,
         RankApi,
+        ChangesApi,
+        WebhookApi,
+        WebhookDeliveryApi,
     ):
         appbuilder.add_api(api)
     if current_app.config.get("KINERJA_BENCH_STOCK_API"):

@@ -188,7 +188,7 @@ def test_bad_parameters_are_named(client: FlaskClient, org: Org) -> None:
         headers=headers,
     )
     assert answer.status_code == 422
-    assert set(answer.get_json()["message"]) == {"cursor", "limit", "resources", "colour"}
+    assert set(answer.get_json()["fields"]) == {"cursor", "limit", "resources", "colour"}
     assert client.get("/api/v1/changes").status_code == 401
 
 

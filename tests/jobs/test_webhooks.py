@@ -264,7 +264,7 @@ def test_bad_subscriptions_are_refused_by_field(client: FlaskClient, org: Org) -
         "/api/v1/webhook/", json={"url": "file:///etc/passwd", "events": ["x"]}, headers=headers
     )
     assert answer.status_code == 422
-    assert set(answer.get_json()["message"]) == {"url", "events"}
+    assert set(answer.get_json()["fields"]) == {"url", "events"}
 
 
 def test_webhooks_are_the_admins_alone(client: FlaskClient, org: Org) -> None:

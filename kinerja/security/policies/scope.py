@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, any_, bindparam, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from psycopg import adapters, postgres
+from psycopg.adapt import Dumper
+from sqlalchemy import ColumnElement, any_, bindparam, select
+from sqlalchemy.types import NullType
 
 from kinerja.extensions import db
 from kinerja.models.org import Employee
@@ -87,10 +89,28 @@ def employee_scope(employee_id: int) -> Scope:
     return Scope(user_id=None, role_names=frozenset({roles.EMPLOYEE}), employee_id=employee_id)
 
 
+class IdArray(list[int]):
+    """Ids bound as one ``int4[]`` parameter, written by :class:`_IdArrayDumper`."""
+
+
+class _IdArrayDumper(Dumper):
+    """The text of an array of ids at once: the driver's own list dumper checks every
+    element with a regular expression and took 1.6 ms for an Operator's 1,500 units, on
+    every list request (the type stays ``int4[]``, so PostgreSQL still plans with it)."""
+
+    oid = postgres.types["int4"].array_oid
+
+    def dump(self, obj: IdArray) -> bytes:
+        return ("{" + ",".join(str(int(i)) for i in obj) + "}").encode()
+
+
+adapters.register_dumper(IdArray, _IdArrayDumper)
+
+
 def one_of(column: Any, ids: tuple[int, ...]) -> ColumnElement[bool]:
     """``column`` is one of ``ids``: on PostgreSQL ``= ANY(:ids)``, one array parameter (an
     ``IN`` of hundreds of parameters costs more to build and send than the query takes)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return column.in_(ids)  # type: ignore[no-any-return]
-    listed = bindparam(None, list(ids), type_=ARRAY(Integer))
+    listed = bindparam(None, IdArray(ids), type_=NullType())
     return column == any_(listed)  # type: ignore[no-any-return]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_appbuilder import AppBuilder
+from flask_appbuilder.api.manager import SwaggerView
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -13,6 +14,7 @@ from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
 from kinerja.views.mail import OutgoingEmailApi, OutgoingEmailView
+from kinerja.views.openapi import KinerjaOpenApi
 from kinerja.views.org import (
     EmployeeApi,
     EmployeeView,
@@ -220,6 +222,9 @@ def register_views(appbuilder: AppBuilder) -> None:
         OutgoingEmailApi,
     ):
         appbuilder.add_api(api)
+    if current_app.config.get("FAB_API_SWAGGER_UI"):
+        appbuilder.add_api(KinerjaOpenApi)
+        appbuilder.add_view_no_menu(SwaggerView)
     appbuilder.add_link(
         roles.MENU_API_DOCS,
         label=_l("API documentation"),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, ClassVar
 
+from apispec import APISpec
 from flask import Response, request
 from flask_appbuilder import ModelRestApi
 from flask_appbuilder.const import API_FILTERS_RIS_KEY
@@ -28,6 +29,7 @@ from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
+from kinerja.views.openapi import DocumentedResource, document_resource
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
 from kinerja.views.schemas import translated_messages
@@ -47,7 +49,10 @@ class InvalidFilterValue(FABException):
     """A filter's value that its column cannot hold (FAB answers its exceptions with 400)."""
 
 
-class KinerjaModelApi(ModelRestApi):
+WRITE_METHODS = ("post", "put", "delete")
+
+
+class KinerjaModelApi(DocumentedResource, ModelRestApi):
     """A REST resource scoped by its model's policy, saving through a use case."""
 
     base_filters = READABLE
@@ -57,6 +62,21 @@ class KinerjaModelApi(ModelRestApi):
     # FAB's own attributes, typed here (FAB ships no type information)
     add_query_rel_fields: dict[str, Any] | None = None
     edit_query_rel_fields: dict[str, Any] | None = None
+
+    def __init__(self) -> None:
+        """A verb the resource does not offer is not routed (405) nor described."""
+        offered = {
+            method
+            for method in WRITE_METHODS
+            if self.base_permissions is None or self.offers(method)
+        }
+        excluded: set[str] = set(getattr(type(self), "exclude_route_methods", ()))
+        self.exclude_route_methods = excluded | (set(WRITE_METHODS) - offered)
+        super().__init__()
+
+    def add_api_spec(self, api_spec: APISpec) -> None:
+        super().add_api_spec(api_spec)
+        document_resource(self, api_spec)
 
     def _init_properties(self) -> None:
         super()._init_properties()

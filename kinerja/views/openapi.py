@@ -153,10 +153,40 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
     return {"application/json": {"schema": schema}}
 
 
+FIELD_INFO = {"type": "array", "items": {"type": "object"}}
+
+
+def _answer(operation: dict[str, Any] | None, status: str = "200") -> dict[str, Any]:
+    """The JSON schema of an operation's answer (an empty dict when there is none)."""
+    if operation is None:
+        return {}
+    content = operation.get("responses", {}).get(status, {}).get("content", {})
+    schema: dict[str, Any] = content.get("application/json", {}).get("schema", {})
+    return schema
+
+
+def _document_reads(api: Any, paths: dict[str, Any]) -> None:
+    """FAB documents ids as strings and ``_info``'s field lists as objects; they are
+    integers and arrays."""
+    listing = _answer(paths.get(f"{api.route_base}/", {}).get("get"))
+    if "properties" in listing:
+        listing["properties"]["ids"]["items"] = {"type": "integer"}
+        listing["required"] = ["count", "ids", "result"]
+    shown = _answer(paths.get(f"{api.route_base}/{{pk}}", {}).get("get"))
+    if "properties" in shown:
+        shown["properties"]["id"] = {"type": "integer"}
+        shown["required"] = ["id", "result"]
+    info = _answer(paths.get(f"{api.route_base}/_info", {}).get("get"))
+    if "properties" in info:
+        info["properties"]["add_columns"] = FIELD_INFO
+        info["properties"]["edit_columns"] = FIELD_INFO
+
+
 def document_resource(api: Any, api_spec: APISpec) -> None:
-    """Make one resource's POST and PUT say what they read and answer, and put its
+    """Make one resource's reads, POST and PUT say what they read and answer, and put its
     examples on its schemas."""
     paths = api_spec._paths
+    _document_reads(api, paths)
     post = paths.get(f"{api.route_base}/", {}).get("post")
     if post is not None:
         content = _json(_component(api, api_spec, api.post_body or "post"))
@@ -209,6 +239,10 @@ def refine(spec: dict[str, Any]) -> dict[str, Any]:
     paths = spec.get("paths", {})
     if "post" in paths.get(f"{SECURITY_PATHS}login", {}):
         paths[f"{SECURITY_PATHS}login"]["post"].update(LOGIN)
+    menu = _answer(paths.get("/api/v1/menu/", {}).get("get"))
+    if "properties" in menu:  # FAB's menu lists a separator as the text "-"
+        items = menu["properties"]["result"]["items"]["properties"]["childs"]
+        items["items"] = {"oneOf": [{"type": "object"}, {"type": "string"}]}
     for path, operations in paths.items():
         for method, operation in operations.items():
             if method in METHODS:
@@ -245,12 +279,16 @@ def _field_properties(
     a nested list is an array, an enum column that may be empty is nullable."""
     if isinstance(field, RowId | Related):
         return {"type": "integer"}
+    if isinstance(field, fields.Decimal):  # the JSON answer writes a decimal as text
+        return {"type": "string", "format": "decimal"}
     if isinstance(field, RelatedList):
         return {"type": "array", "items": {"type": "integer"}}
     nested = isinstance(field, fields.Nested) and not isinstance(field, fields.Pluck)
     if nested and getattr(field, "many", False) and ret.get("type") != "array":
         items = {"$ref": ret.pop("$ref")} if "$ref" in ret else ret.pop("allOf", [{}])[0]
         return {"type": "array", "items": items}
+    if nested and not field.required and "$ref" in ret:  # a relation that may be empty
+        return {"allOf": [{"$ref": ret.pop("$ref")}], "nullable": True}
     if isinstance(field, fields.Enum) and not field.required and "enum" in ret:
         return {"nullable": True, "enum": [*ret["enum"], None]}
     return {}

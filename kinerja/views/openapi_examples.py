@@ -18,14 +18,14 @@ EXAMPLES: dict[str, dict[str, dict[str, Any]]] = {
             "id": 5,
             "code": "DINKES",
             "name": "Dinas Kesehatan",
-            "kind": "dinas",
+            "kind": "opd",
             "parent_id": 1,
             "active": True,
             "path": "Pemerintah Kota Sibolga / Dinas Kesehatan",
             "created_at": _STAMP,
             "updated_at": _STAMP,
         },
-        "post": {"code": "DINKES-P2P", "name": "Bidang P2P", "kind": "bidang", "parent": 5},
+        "post": {"code": "DINKES.P2P", "name": "Bidang P2P", "kind": "bidang", "parent": 5},
     },
     "employee": {
         "get": {

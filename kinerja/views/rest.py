@@ -105,6 +105,9 @@ class KinerjaModelApi(DocumentedResource, ModelRestApi):
         fields: list[dict[str, Any]] = super()._get_fields_info(
             cols, model_schema, filter_rel_fields, **kwargs
         )
+        for field in fields:  # FAB translates a missing description: gettext("") is the
+            if field.get("description") == gettext(""):  # catalogue's header
+                field["description"] = ""
         return fields
 
     def _manageable(self, pk: Any) -> Any | None:

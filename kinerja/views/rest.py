@@ -23,6 +23,7 @@ from flask_appbuilder.exceptions import (
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError
+from sqlalchemy import inspect as sa_inspect
 
 from kinerja.domain.errors import DomainError
 from kinerja.extensions import db
@@ -43,6 +44,13 @@ API_METHOD_PERMISSIONS = {
     "put": "edit",
     "delete": "delete",
 }
+
+
+def _names_no_row(value: Any) -> bool:
+    """Whether a loaded relation holds a row that is not in the database: marshmallow-
+    sqlalchemy makes a new, empty row of an id it does not find."""
+    rows = value if isinstance(value, list) else [value]
+    return any(row is not None and not sa_inspect(row).has_identity for row in rows)
 
 
 class InvalidFilterValue(FABException):
@@ -73,6 +81,14 @@ class KinerjaModelApi(DocumentedResource, ModelRestApi):
         excluded: set[str] = set(getattr(type(self), "exclude_route_methods", ()))
         self.exclude_route_methods = excluded | (set(WRITE_METHODS) - offered)
         super().__init__()
+
+    def _register_urls(self) -> None:
+        """FAB routes ``GET /<int:pk>``: any other key (``-1``, ``abc``) would match only
+        PUT/DELETE and answer 405; it names no row, 404 (see ``refuse_unreadable_ids``)."""
+        super()._register_urls()
+        self.blueprint.add_url_rule(
+            "/<pk>", "get_no_row", lambda pk: self.response_404(), methods=["GET"]
+        )
 
     def add_api_spec(self, api_spec: APISpec) -> None:
         super().add_api_spec(api_spec)
@@ -210,6 +226,11 @@ class KinerjaModelApi(DocumentedResource, ModelRestApi):
                 item = schema.load(data, **kwargs)
         except ValidationError as err:
             return self.response_422(message={**translated_messages(err), **errors})  # type: ignore[arg-type]
+        errors |= {
+            column: [gettext("Not a valid choice.")]
+            for column in data
+            if self.datamodel.is_relation(column) and _names_no_row(getattr(item, column, None))
+        }
         if errors:
             return self.response_422(message=errors)
         return item

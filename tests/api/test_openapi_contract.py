@@ -196,7 +196,7 @@ def test_sign_in_is_documented(client, org: Org, spec) -> None:
 
 def test_undocumented_methods_answer_405(client, world, admin, spec) -> None:
     """``PUT /unit/_info`` names a row ``_info`` (the path is a ``{pk}`` path too for the
-    methods ``/{pk}`` offers): there is no such row, 404."""
+    methods ``/{pk}`` offers): there is no such row, 404. Any other method: 405."""
     wrong = []
     for path, operations in spec["paths"].items():
         url = path.replace("{version}", "v1").replace("{token}", world.survey.token)
@@ -205,7 +205,9 @@ def test_undocumented_methods_answer_405(client, world, admin, spec) -> None:
         for method in METHODS:
             if method in operations:
                 continue
-            expected = 404 if path.endswith("/_info") and method in row_path else 405
+            last = path.rsplit("/", 1)[-1]
+            names_a_row = last and not last.startswith("{") and method in row_path
+            expected = 404 if names_a_row else 405
             answer = client.open(url, method=method.upper(), headers=admin, json={})
             if answer.status_code != expected:
                 wrong.append((method, path, answer.status_code))
@@ -271,3 +273,24 @@ def test_info_describes_fields_without_the_catalogues_header(client, org: Org, a
     fields = client.get("/api/v1/employee/_info", headers=admin).get_json()["add_columns"]
     assert fields
     assert not any("Project-Id-Version" in f.get("description", "") for f in fields)
+
+
+def test_a_related_id_without_its_row_is_refused_naming_the_field(client, world, admin) -> None:
+    service = world.survey.service_id
+    answer = client.post(
+        "/api/v1/survey/",
+        headers=admin,
+        json={
+            "service": service,
+            "period": 99999,
+            "opens_on": "2026-02-01",
+            "closes_on": "2026-02-20",
+        },
+    )
+    assert answer.status_code == 422
+    assert "period" in answer.get_json()["message"]
+
+
+def test_a_key_that_cannot_be_an_id_answers_404(client, org: Org, admin) -> None:
+    for key in ("-1569", "abc", "0"):
+        assert client.get(f"/api/v1/unit/{key}", headers=admin).status_code == 404

@@ -33,6 +33,7 @@ from kinerja.views.filters import READABLE
 from kinerja.views.openapi import DocumentedResource, document_resource
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
+from kinerja.views.rest_exports import ApiExportMixin
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
 
@@ -43,6 +44,7 @@ API_METHOD_PERMISSIONS = {
     "post": "add",
     "put": "edit",
     "delete": "delete",
+    "export": "read",
 }
 
 
@@ -60,7 +62,7 @@ class InvalidFilterValue(FABException):
 WRITE_METHODS = ("post", "put", "delete")
 
 
-class KinerjaModelApi(DocumentedResource, ModelRestApi):
+class KinerjaModelApi(ApiExportMixin, DocumentedResource, ModelRestApi):
     """A REST resource scoped by its model's policy, saving through a use case."""
 
     base_filters = READABLE

@@ -169,6 +169,7 @@ def test_every_documented_operation_answers_as_documented(client, world, admin, 
         url = path.replace("{version}", "v1")
         if "{pk}" in url:
             url = url.replace("{pk}", str(_first_id(client, admin, url.split("{pk}")[0])))
+        url = url.replace("{kind}", "csv")
         if "{token}" in url:
             url = url.replace("{token}", world.survey.token)
         body = None if method in ("get", "delete") else {}
@@ -200,7 +201,7 @@ def test_undocumented_methods_answer_405(client, world, admin, spec) -> None:
     wrong = []
     for path, operations in spec["paths"].items():
         url = path.replace("{version}", "v1").replace("{token}", world.survey.token)
-        url = url.replace("{pk}", "1")
+        url = url.replace("{pk}", "1").replace("{kind}", "xlsx")
         row_path = spec["paths"].get(path.rsplit("/", 1)[0] + "/{pk}", {})
         for method in METHODS:
             if method in operations:

@@ -295,3 +295,12 @@ def test_a_related_id_without_its_row_is_refused_naming_the_field(client, world,
 def test_a_key_that_cannot_be_an_id_answers_404(client, org: Org, admin) -> None:
     for key in ("-1569", "abc", "0"):
         assert client.get(f"/api/v1/unit/{key}", headers=admin).status_code == 404
+
+
+def test_evaluation_labels_speak_one_language(client, org: Org, admin) -> None:
+    english = ("Suggested", "Results", "Behaviour", "Created", "Updated", "Decided", "Evaluator")
+    for locale, foreign in (("id", english), ("en", ("Saran", "Dibuat", "Diubah"))):
+        answer = client.get(f"/api/v1/evaluation/?_l_={locale}", headers=admin).get_json()
+        labels = answer["label_columns"]
+        assert set(labels) == set(answer["list_columns"])
+        assert not [label for label in labels.values() if label.startswith(foreign)], locale

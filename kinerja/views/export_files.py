@@ -33,6 +33,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
@@ -102,7 +103,8 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
 
 def _xlsx_cell(sheet: Any, value: Any, text: bool) -> WriteOnlyCell:
     if text or isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=inert(str(value)))
+        # control characters other than tab, LF and CR cannot be stored in a worksheet
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", inert(str(value))))
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if text:
             cell.number_format = "@"

@@ -81,6 +81,14 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(client, org: Org) -> None:
     assert all(cell.data_type != "f" for row in screen.iter_rows() for cell in row)
 
 
+def test_control_characters_do_not_break_the_workbook(client, org: Org) -> None:
+    make_unit("CTRL", org.units.dinkes, UnitKind.DIVISION, "Bidang\x19 Uji\x01")
+    db.session.commit()
+    headers = api_token(client, "admin")
+    sheet = _sheet(client.get("/api/v1/unit/export.xlsx", headers=headers))
+    assert "Bidang Uji" in {cell.value for cell in _column(sheet, "name")}
+
+
 def test_the_api_export_honours_the_lists_filters_and_order(client, org: Org) -> None:
     headers = api_token(client, "admin")
     q = "(filters:!((col:name,opr:ct,value:Epidemiolog)),order_column:name,order_direction:desc)"

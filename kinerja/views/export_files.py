@@ -173,7 +173,7 @@ def file_response(
     )
 
 
-RAW_TYPES = (datetime, date, int, float, Decimal, Enum)
+RAW_TYPES = (datetime, date)  # written as local dates, whatever a screen shows
 
 
 def query_rows(
@@ -186,8 +186,8 @@ def query_rows(
     """The rows of ``datamodel`` that ``filters`` (the caller's scope among them) let
     through, in ``order``, as the values of ``columns``. The query is built now, in the
     request; it runs when the body is sent, through a session of its own, closed after
-    the last row. A screen's ``formatters`` (links, labels) apply to values that are not
-    dates, numbers or choices, which the file keeps as such."""
+    the last row. A screen's ``formatters`` (links, labels) apply as on the screen, but
+    to dates, which the file keeps as dates in local time."""
     session = Session(bind=db.engine)
     query = datamodel.apply_all(session.query(datamodel.obj), filters, *order)
     shown = formatters or {}

@@ -79,6 +79,7 @@ class Config:
     )
     KINERJA_MAIL_BATCH = env_int("KINERJA_MAIL_BATCH", 200)  # emails per SMTP connection
     KINERJA_MAIL_LEASE_SECONDS = env_int("KINERJA_MAIL_LEASE_SECONDS", 600)
+    KINERJA_WEBHOOK_TIMEOUT = env_int("KINERJA_WEBHOOK_TIMEOUT", 10)  # seconds per delivery
     # Notices: the supervisors' weekly digest on this weekday (a name or ISO number, 1 =
     # Monday); reminders this many days before a deadline, then an overdue notice, then an
     # escalation to the supervisor and later to the unit's Operator while still overdue.
@@ -128,6 +129,13 @@ class Config:
     FAB_ADD_OPENAPI_VIEWS = False  # kinerja.views.openapi serves the refined spec instead
     FAB_BASE_TEMPLATE = "kinerja/baselayout.html"
     FAB_API_MAX_PAGE_SIZE = env_int("FAB_API_MAX_PAGE_SIZE", 100)
+    # API keys of service accounts (FAB's ``ab_api_key``): ``Authorization: Bearer knj_…``.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["knj_"]
+    # Authenticated API requests per account per minute, counted in Redis (0: no limit).
+    API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600")
+    # `kinerja bench api` only: a stock FAB list of employees beside ours, to compare.
+    KINERJA_BENCH_STOCK_API = env_bool("KINERJA_BENCH_STOCK_API", False)
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
@@ -137,6 +145,7 @@ class Config:
     AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # a refused sign-in says when to try again (Retry-After)
     JWT_ACCESS_TOKEN_EXPIRES = env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600)
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True
@@ -160,6 +169,7 @@ class DevelopmentConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    KINERJA_BENCH_STOCK_API = False  # never in production, whatever the environment says
 
     @classmethod
     def check(cls) -> None:

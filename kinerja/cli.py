@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 
@@ -10,20 +11,24 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from kinerja.bench import bench_import, bench_org
+from kinerja.bench.api import bench_api
 from kinerja.bench.email import bench_email
 from kinerja.bench.ratings import bench_ratings
 from kinerja.bench.survey import bench_survey
-from kinerja.demo import load_demo
+from kinerja.demo import load_demo, load_organisation
 from kinerja.domain.errors import DomainError
 from kinerja.jobs.worker import run_worker
 from kinerja.security.policies import SYSTEM
 from kinerja.services.outbox import dispatch_pending
 from kinerja.services.ratings.requests import request_ratings
+from kinerja.services.service_accounts import issue_key_for_username
 from kinerja.services.setup import initialise
 
 kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
 ratings_cli = AppGroup("ratings", help="Period ratings.")
 kinerja_cli.add_command(ratings_cli)
+apikey_cli = AppGroup("apikey", help="API keys of service accounts.")
+kinerja_cli.add_command(apikey_cli)
 
 
 def register_cli(app: Flask) -> None:
@@ -107,7 +112,9 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 
 @kinerja_cli.command("bench")
 @click.argument(
-    "name", type=click.Choice(["org", "import", "ratings", "survey", "email"]), default="org"
+    "name",
+    type=click.Choice(["org", "import", "ratings", "survey", "email", "api"]),
+    default="org",
 )
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option(
@@ -129,7 +136,15 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
     default=100_000,
     show_default=True,
     type=click.IntRange(1, 2_000_000),
-    help="ratings: the employees of the year generated (use a scratch database).",
+    help="ratings: the employees of the year generated; api: the employees loaded "
+    "(use a scratch database).",
+)
+@click.option(
+    "--seconds",
+    default=20.0,
+    show_default=True,
+    type=click.FloatRange(0.5, 600),
+    help="api: how long each list is driven.",
 )
 @click.option(
     "--responses",
@@ -161,13 +176,18 @@ def bench_command(
     responses: int,
     submissions: int,
     recipients: int,
+    seconds: float,
 ) -> None:
     """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
     checks a synthetic file of --rows units; ratings: generates its own year of --employees
     (the last line of import and ratings is a JSON summary); email: --recipients emails on a
-    local SMTP server, bare smtplib then the product's path (last line JSON)."""
+    local SMTP server, bare smtplib then the product's path (last line JSON); api: the
+    employee list over HTTP against stock FAB's, on --employees (last line JSON)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     lines: Iterable[str]
+    if name == "api":
+        click.echo(json.dumps(bench_api(app, load_organisation, employees, seconds, click.echo)))
+        return
     if name == "import":
         lines = bench_import(app, rows, min(baseline_rows, rows))
     elif name == "ratings":
@@ -180,3 +200,17 @@ def bench_command(
         lines = bench_org(app, repeat=repeat)
     for line in lines:
         click.echo(line)
+
+
+@apikey_cli.command("create")
+@click.option("--user", "username", required=True, help="The service account's username.")
+@click.option("--role", default=None, help="Its role when the account is new (Integrator).")
+@click.option("--name", default=None, help="A label for the key (who uses it, where).")
+def apikey_create_command(username: str, role: str | None, name: str | None) -> None:
+    """Issue an API key to a service account (created when missing) and print it once."""
+    try:
+        issued = issue_key_for_username(username, role, name)
+    except DomainError as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"API key {issued.name!r} for {username} (shown once, store it now):")
+    click.echo(issued.key)

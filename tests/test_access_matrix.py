@@ -25,7 +25,12 @@ from flask_appbuilder import ModelRestApi
 from sqlalchemy import select
 
 from kinerja.extensions import db
+from kinerja.models.base import utcnow
 from kinerja.models.mail import OutgoingEmail
+from kinerja.models.org import Rank
+from kinerja.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from kinerja.security.policies import SYSTEM
+from kinerja.services.webhooks.subscriptions import save_subscription
 from tests.factories import (
     Org,
     Planning,
@@ -89,6 +94,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "survey_response": {"yankes", "surv"},  # the public's answers in their units
         # to the logins of the Dinkes people (and the feedback an approval there recorded)
         "outgoing_email": {"kabid_p2p", "epid1", "approved"},
+        "rank": ALL,
+        "webhook": set(),  # webhooks are the Admin's alone
+        "webhook_delivery": set(),
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -115,6 +123,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "survey": {"surv"},
         "survey_response": set(),  # responses are the Operator's, the Admin's, the Integrator's
         "outgoing_email": set(),  # email is the Admin's and the Operators' to follow
+        "rank": ALL,  # reference data (golongan)
+        "webhook": set(),
+        "webhook_delivery": set(),
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -141,6 +152,9 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "survey": {"surv"},
         "survey_response": set(),
         "outgoing_email": set(),
+        "rank": ALL,
+        "webhook": set(),
+        "webhook_delivery": set(),
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -148,6 +162,8 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
 NARROWER: dict[tuple[str, str], set[str]] = {
     ("integrator", "rating_run"): set(),
     ("integrator", "outgoing_email"): set(),  # emails are personal
+    ("integrator", "webhook"): set(),  # a subscription's URL and events are the Admin's
+    ("integrator", "webhook_delivery"): set(),
 }
 # A row outside everybody's reach but the Admin's and the Integrator's, one that could be
 # changed if it were within reach (drafts, today's activity); None: every row is readable.
@@ -175,6 +191,9 @@ OUTSIDE: dict[str, str | None] = {
     "survey": "dishub",
     "survey_response": "dishub",
     "outgoing_email": "penguji",
+    "rank": None,
+    "webhook": "tpp",
+    "webhook_delivery": "tpp",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -211,6 +230,9 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "survey": ({"post", "put", "delete"}, {"admin", "operator"}),
     "survey_response": (set(), set()),  # the public's answers are kept as given
     "outgoing_email": (set(), set()),  # recorded by the jobs; sent again in the screen
+    "rank": (set(), set()),  # reference data, kept by `kinerja init`
+    "webhook": ({"post", "put", "delete"}, {"admin"}),
+    "webhook_delivery": (set(), set()),  # recorded with the events; replayed by the Admin
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -315,6 +337,9 @@ POST_OUTSIDE: dict[str, Any] = {
     },
     "survey_response": lambda r: {"survey": r.one("survey", "dishub"), "a1": 4},
     "outgoing_email": lambda r: {"address": "x@uji.example", "subject": "X", "text_body": "X"},
+    "rank": lambda r: {"code": "X/x", "name": "X", "employment_type": "pns"},
+    "webhook": lambda r: {"url": "https://tpp.example/baru", "events": ["employee.changed"]},
+    "webhook_delivery": lambda r: {"event_type": "employee.changed"},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -341,6 +366,9 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "survey": {"closes_on": "2026-12-31"},
     "survey_response": {"comment": "Diubah"},
     "outgoing_email": {"status": "pending"},
+    "rank": {"name": "Diubah"},
+    "webhook": {"description": "Diubah"},
+    "webhook_delivery": {"status": "pending"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -455,6 +483,8 @@ NOT_OFFERED = {
             "rating_run",
             "survey_result",
             "outgoing_email",
+            "rank",
+            "webhook_delivery",
         )
         for form in ("add", "edit")
     ),
@@ -484,6 +514,23 @@ class Rows:
         }
 
 
+def build_webhook() -> tuple[WebhookSubscription, WebhookDelivery]:
+    """A subscription (made after the records: their events went to nobody) and a delivery."""
+    hook = WebhookSubscription(url="https://tpp.example/hook", events=["plan.approved"])
+    save_subscription(hook, SYSTEM)
+    delivered = WebhookDelivery(
+        subscription_id=hook.id,
+        event_id="00000000-0000-4000-8000-000000000001",
+        event_type="plan.approved",
+        occurred_at=utcnow(),
+        data={"work_plan": 1},
+        status=DeliveryStatus.DELIVERED,
+    )
+    db.session.add(delivered)
+    db.session.commit()
+    return hook, delivered
+
+
 def _recorded_by_approvals(made: object) -> set[int]:
     """The feedback emails that the records' approved evaluations recorded themselves."""
     ids = {row.id for row in vars(made).values()}
@@ -500,6 +547,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     surveyed = build_surveys(org, planning.period)
     survey_results = computed_results({n: s.id for n, s in vars(surveyed.surveys).items()})
     emails = build_emails(org)
+    hook, delivered = build_webhook()
     reports = vars(records.reports)
     return Rows(
         {
@@ -540,6 +588,9 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
                 **{name: {row.id} for name, row in vars(emails).items()},
                 "approved": _recorded_by_approvals(emails),
             },
+            "rank": {code: {id_} for code, id_ in db.session.execute(select(Rank.code, Rank.id))},
+            "webhook": {"tpp": {hook.id}},
+            "webhook_delivery": {"tpp": {delivered.id}},
         }
     )
 

@@ -209,7 +209,7 @@ def _listed(client: FlaskClient, username: str, period_id: int) -> set[int]:
     of_period = [{"col": "period", "opr": "rel_o_m", "value": period_id}]
     ids: set[int] = set()
     for page in range(20):
-        query = prison.dumps({"filters": of_period, "page_size": 100, "page": page})
+        query = prison.dumps({"filters": of_period, "page_size": 100, "page": page, "count": True})
         body = client.get(f"/api/v1/rating/?q={query}", headers=headers).get_json()
         ids |= {row["employee_id"] for row in body["result"]}
         if len(ids) >= body["count"]:

@@ -4,6 +4,7 @@ the served app answers and the demo admin can sign in."""
 from __future__ import annotations
 
 import http.cookiejar
+import importlib.util
 import os
 import re
 import sqlite3
@@ -95,9 +96,27 @@ def test_init_and_demo_on_sqlite_then_serve(tmp_path: Path) -> None:
         opener.open(base + "/login/", data=form, timeout=10)
         employees = _get(opener, base + "/employees/list/")
         assert "Pegawai" in employees and "Jumlah Data" in employees
+        _mirror_holds_every_row(base, database, tmp_path / "mirror.sqlite3")
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _mirror_holds_every_row(base: str, database: Path, path: Path) -> None:
+    """The change feed on SQLite: the example mirror, synced from cursor 0 after the demo
+    was loaded twice, holds exactly the rows of the database."""
+    spec = importlib.util.spec_from_file_location("mirror", ROOT / "docs/examples/mirror.py")
+    assert spec is not None and spec.loader is not None
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    mirror = example.Mirror(base, example.login(base, "integrator", "kinerja-demo"), str(path))
+    assert mirror.sync() > 300
+    held = mirror.rows()
+    mirror.close()
+    with sqlite3.connect(database) as connection:
+        for table in ("unit", "employee", "work_plan", "realization", "rating"):
+            ids = {row_id for (row_id,) in connection.execute(f"SELECT id FROM {table}")}  # noqa: S608
+            assert {i for resource, i in held if resource == table} == ids, table
 
 
 def _get(opener: urllib.request.OpenerDirector, url: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kinerja.demo.bulk import analyze
 from kinerja.demo.logins import DemoLogin, ensure_logins
 from kinerja.demo.org import demo_units, ensure_positions, ensure_units
 from kinerja.demo.people import ensure_employees
@@ -24,7 +25,7 @@ from kinerja.models.planning import Period
 from kinerja.services.boundary import transaction
 from kinerja.services.roles import sync_supervisor_roles
 
-__all__ = ["DemoReport", "load_demo"]
+__all__ = ["DemoReport", "load_demo", "load_organisation"]
 
 
 @dataclass
@@ -60,6 +61,19 @@ def load_demo(employees: int = 300) -> DemoReport:
         employees=count(Employee).count(),
         logins=[(login.username, login.password, login.description) for login in logins],
     )
+
+
+def load_organisation(employees: int) -> None:
+    """Only the organisation and the logins, grown to ``employees`` people (the API bench's
+    data: no plans, reports or previous year); idempotent like :func:`load_demo`."""
+    specs = demo_units(employees)
+    with transaction():
+        unit_ids = ensure_units(specs)
+        position_ids = ensure_positions(specs, unit_ids)
+        ensure_employees(specs, unit_ids, position_ids, employees)
+        ensure_logins(unit_ids, position_ids)
+        sync_supervisor_roles()
+        analyze([Unit.__table__, Position.__table__, Employee.__table__])  # planned for their size
 
 
 def _employee_of(logins: list[DemoLogin], username: str) -> int:

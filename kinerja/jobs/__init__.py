@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kinerja.jobs import imports, logins, mail, ratings, surveys
+from kinerja.jobs import imports, logins, mail, ratings, surveys, webhooks
 from kinerja.jobs.registry import REGISTRY, job
 from kinerja.jobs.runner import run_job
 
@@ -25,6 +25,7 @@ __all__ = [
     "ratings",
     "run_job",
     "surveys",
+    "webhooks",
 ]
 
 

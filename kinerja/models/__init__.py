@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from kinerja.models.changes import Change
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.models.mail import EmailKind, EmailStatus, OutgoingEmail
 from kinerja.models.org import Employee, Position, Rank, Unit
@@ -30,6 +31,7 @@ from kinerja.models.reports import (
     Report,
 )
 from kinerja.models.security import KinerjaUser
+from kinerja.models.service_accounts import ServiceAccount
 from kinerja.models.surveys import (
     Service,
     Survey,
@@ -37,8 +39,12 @@ from kinerja.models.surveys import (
     SurveyResult,
     UnitSurveyResult,
 )
+from kinerja.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "Change",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Service",
     "Survey",
     "SurveyResponse",
@@ -66,6 +72,7 @@ __all__ = [
     "JobRun",
     "JobStatus",
     "KinerjaUser",
+    "ServiceAccount",
     "Objective",
     "Period",
     "PlanTemplate",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, Index
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -62,3 +62,9 @@ def include_in_migrations(
     return not (
         type_ == "index" and reflected and (name or "").endswith(POSTGRESQL_ONLY_INDEX_SUFFIXES)
     )
+
+
+def keyset_index(table: str) -> Index:
+    """``(updated_at, id)``: the order of an integrator's sync, and the index that pages it by
+    keyset (``after``) when many rows share one ``updated_at`` (written in one statement)."""
+    return Index(f"ix_{table}_updated_at_id", "updated_at", "id")

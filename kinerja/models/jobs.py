@@ -40,6 +40,7 @@ class JobName(LabeledEnum):
     COMPUTE_PERIOD_RATINGS = "compute_period_ratings", N_("Period ratings")
     SEND_EMAILS = "send_emails", N_("Sending email")
     COMPUTE_SURVEY_INDICES = "compute_survey_indices", N_("Survey indices (IKM)")
+    DELIVER_WEBHOOKS = "deliver_webhooks", N_("Webhook deliveries")
 
 
 class JobStatus(StrEnum):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kinerja.domain.nip import InvalidNip, Nip, parse_nip
 from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, enum_column
+from kinerja.models.base import TimestampMixin, enum_column, keyset_index
 
 PATH_SEPARATOR = " › "
 
@@ -113,6 +113,7 @@ class Employee(TimestampMixin, BaseModel):
     """A civil servant (PNS or PPPK), placed in a unit and usually holding a position."""
 
     __tablename__ = "employee"
+    __table_args__ = (keyset_index("employee"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     nip: Mapped[str] = mapped_column(String(18), unique=True, nullable=False)

@@ -37,7 +37,7 @@ from kinerja.domain.planning import (
     plan_in_force,
 )
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
+from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column, keyset_index
 from kinerja.models.org import Employee, Position, Unit
 
 
@@ -138,6 +138,7 @@ class WorkPlan(TimestampMixin, BaseModel):
     __table_args__ = (
         UniqueConstraint("period_id", "employee_id", name="uq_work_plan_period_employee"),
         CheckConstraint("version >= 1", name="version_positive"),
+        keyset_index("work_plan"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja.domain.ratings import Level, Predikat, UnitPredikat
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
+from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column, keyset_index
 from kinerja.models.org import Employee, Unit
 from kinerja.models.planning import Period, WorkPlan
 
@@ -51,7 +51,10 @@ class Rating(TimestampMixin, BaseModel):
     explanation says which indicators drove it."""
 
     __tablename__ = "rating"
-    __table_args__ = (UniqueConstraint("employee_id", "period_id", name="uq_rating_period"),)
+    __table_args__ = (
+        UniqueConstraint("employee_id", "period_id", name="uq_rating_period"),
+        keyset_index("rating"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(

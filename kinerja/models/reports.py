@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kinerja.domain.ratings import Level, Predikat
 from kinerja.domain.reporting import EvidenceKind, ReportStatus
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column
+from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column, keyset_index
 from kinerja.models.org import Employee, Unit
 from kinerja.models.planning import BehaviourValue, Indicator, SubPeriod, WorkPlan
 
@@ -57,6 +57,7 @@ class Activity(TimestampMixin, BaseModel):
     __table_args__ = (
         CheckConstraint("duration_minutes BETWEEN 1 AND 1440", name="duration_range"),
         Index("ix_activity_employee_day", "employee_id", "day"),
+        keyset_index("activity"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -87,6 +88,7 @@ class Report(TimestampMixin, BaseModel):
     __tablename__ = "report"
     __table_args__ = (
         UniqueConstraint("work_plan_id", "sub_period_id", name="uq_report_plan_sub_period"),
+        keyset_index("report"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -163,6 +165,7 @@ class Realization(TimestampMixin, BaseModel):
     __table_args__ = (
         UniqueConstraint("report_id", "indicator_id", name="uq_realization_report_indicator"),
         CheckConstraint("value >= 0", name="value_not_negative"),
+        keyset_index("realization"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -222,6 +225,7 @@ class Evaluation(TimestampMixin, BaseModel):
     The suggested levels are kept beside the chosen ones (evidence for calibration)."""
 
     __tablename__ = "evaluation"
+    __table_args__ = (keyset_index("evaluation"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import current_app, g, has_request_context
 
+from kinerja.extensions import db
+from kinerja.models.trees import unit_subtree_ids
 from kinerja.security.policies.scope import SYSTEM, Scope, scope_for_user
 
 
@@ -18,3 +22,16 @@ def current_scope() -> Scope:
     scope = scope_for_user(user)
     g._kinerja_scope = scope
     return scope
+
+
+def with_units_listed() -> Scope:
+    """This request's scope with the Operator's units resolved into a list, once. Only for
+    requests that change nothing (a list): a unit added during the request would not be in
+    the list. With the list, PostgreSQL estimates the rows of an Operator's condition
+    (a recursive query it guesses at), and pages through a large unit tree by index."""
+    scope = current_scope()
+    if not scope.is_operator or scope.operator_subtree is not None:
+        return scope
+    units = tuple(db.session.scalars(unit_subtree_ids(scope.operator_unit_id)))
+    g._kinerja_scope = listed = replace(scope, operator_subtree=units)
+    return listed

@@ -27,6 +27,9 @@ IMPORT = "Import"
 DATA_QUALITY = "DataQuality"
 JOB_RUN = "JobRun"
 OUTGOING_EMAIL = "OutgoingEmail"
+CHANGE = "Change"  # the change feed: every role reads it, each within its policies
+WEBHOOK = "Webhook"  # subscriptions and deliveries: their policy reaches the Admin only
+WEBHOOK_DELIVERY = "WebhookDelivery"
 EMAIL_SETTINGS = "EmailSettings"
 PERIOD = "Period"
 WORK_PLAN = "WorkPlan"
@@ -56,7 +59,10 @@ SURVEY_RESPONSE = "SurveyResponse"
 SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
 # Read by every role too, but only the Admin's and the Operator's policy reach any email
 # (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
-EVERYONE_READS = (OUTGOING_EMAIL,)
+RANK = "Rank"  # reference data (golongan), read by every role over the API
+# The change feed shows each role the changes of the rows its policies let it read; the
+# webhooks' policy reaches nothing but for the Admin (the others' lists are empty).
+EVERYONE_READS = (OUTGOING_EMAIL, CHANGE, WEBHOOK, WEBHOOK_DELIVERY)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -67,6 +73,8 @@ MENU_IMPORT = "Import"
 MENU_DATA_QUALITY = "Data quality"
 MENU_JOBS = "Background jobs"
 MENU_OUTGOING_EMAIL = "Outgoing email"
+MENU_WEBHOOKS = "Webhooks"
+MENU_WEBHOOK_DELIVERIES = "Webhook deliveries"
 MENU_PLANNING = "Performance planning"
 MENU_WORK_PLANS = "Work plans"
 MENU_QUEUE = "Approval queue"
@@ -125,6 +133,7 @@ SURVEY_RESULTS_READ = [(SURVEY_RESULT, READ), *_menus(MENU_SURVEYS, MENU_SURVEY_
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OPERATOR: [
+        (RANK, READ),
         *_grants(UNIT, WRITE),
         *_grants(POSITION, WRITE),
         *_grants(EMPLOYEE_RESOURCE, (*WRITE, "can_create_logins")),
@@ -132,6 +141,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_grants(DATA_QUALITY, (READ,)),
         *_grants(JOB_RUN, (READ, "can_retry")),
         *_grants(OUTGOING_EMAIL, (READ, "can_resend")),  # to the people of their units
+        *[(resource, READ) for resource in (CHANGE, WEBHOOK, WEBHOOK_DELIVERY)],
         *_grants(PERIOD, (READ, "can_compute_ratings")),
         *_grants(WORK_PLAN, (READ, "can_write", "can_template")),
         *[(resource, p) for resource in PLAN_CONTENT for p in WRITE],
@@ -165,6 +175,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_SELF_SERVICE,
     ],
     SUPERVISOR: [
+        (RANK, READ),
         *_grants(EMPLOYEE_RESOURCE, (READ,)),
         *_grants(POSITION, (READ,)),
         *_grants(UNIT, (READ,)),
@@ -187,6 +198,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_SELF_SERVICE,
     ],
     EMPLOYEE: [
+        (RANK, READ),
         *_grants(EMPLOYEE_RESOURCE, (READ,)),
         *_grants(POSITION, (READ,)),
         *_grants(UNIT, (READ,)),
@@ -208,6 +220,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *_SELF_SERVICE,
     ],
     INTEGRATOR: [
+        (RANK, READ),
         *[(resource, READ) for resource in ORG_RESOURCES],
         *[(resource, READ) for resource in (PERIOD, WORK_PLAN, *PLAN_CONTENT)],
         *[(resource, READ) for resource in (ACTIVITY, REPORT, *REPORT_PARTS)],

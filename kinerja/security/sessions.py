@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, has_request_context, jsonify
+from flask import Response, g, has_request_context, jsonify
 from flask_babel import gettext
 from flask_login import current_user, login_user
+from sqlalchemy.orm import joinedload
 
 from kinerja.extensions import db
 from kinerja.models.security import KinerjaUser
@@ -25,11 +26,23 @@ VERSION_CLAIM = "ver"
 
 
 def _user(user_id: object) -> KinerjaUser | None:
-    """The login by id (from the session's identity map when already loaded this request)."""
+    """The login by id, read once per request: the token checks ask three times, and the
+    session's identity map alone forgets a row nobody holds on to."""
     try:
-        return db.session.get(KinerjaUser, int(str(user_id)))
+        key = int(str(user_id))
     except ValueError:
         return None
+    held: dict[int, KinerjaUser | None] | None = None
+    if has_request_context():
+        held = g.setdefault("_kinerja_logins", {})
+        if key in held:
+            return held[key]
+    # with its roles and groups, which the permission check reads next: one query, not three
+    options = [joinedload(KinerjaUser.roles), joinedload(KinerjaUser.groups)]
+    user = db.session.get(KinerjaUser, key, options=options)
+    if held is not None:
+        held[key] = user
+    return user
 
 
 def token_claims(identity: object) -> dict[str, Any]:

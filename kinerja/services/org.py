@@ -22,6 +22,7 @@ from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
 from kinerja.services.roles import sync_supervisor_roles
 from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require
+from kinerja.services.webhooks import announce
 
 
 def _check_code_name_kind(errors: Errors, item: Unit | Position, used: str) -> None:
@@ -205,9 +206,11 @@ def save_position(position: Position, scope: Scope) -> None:
 def save_employee(employee: Employee, scope: Scope) -> None:
     _check_existing(employees, employee, scope)
     validate_employee(employee, scope)
+    op = "update" if employee.id is not None else "create"
     db.session.add(employee)
     db.session.flush()
     sync_supervisor_roles()
+    announce.employee_changed(employee, op)
 
 
 @use_case
@@ -253,6 +256,7 @@ def delete_position(position: Position, scope: Scope) -> None:
 @use_case
 def delete_employee(employee: Employee, scope: Scope) -> None:
     employees.check_manage(scope, employee)
+    announce.employee_changed(employee, "delete")
     db.session.delete(employee)
     db.session.flush()
     sync_supervisor_roles()

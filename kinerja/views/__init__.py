@@ -9,6 +9,8 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.bench_stock import StockEmployeeApi
+from kinerja.views.changes import ChangesApi
 from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
@@ -39,6 +41,7 @@ from kinerja.views.plans.templates import (
     TemplateObjectiveView,
 )
 from kinerja.views.profile import EmailSettingsView
+from kinerja.views.ranks import RankApi
 from kinerja.views.ratings.api import DistributionCheckApi, RatingApi, RatingRunApi
 from kinerja.views.ratings.calibration import CalibrationView
 from kinerja.views.ratings.distribution import DistributionCheckView
@@ -53,11 +56,18 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.service_accounts import register_service_accounts
 from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
 from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
 from kinerja.views.surveys_api import ServiceApi, SurveyApi, SurveyResponseApi
 from kinerja.views.unit_ratings import UnitRatingApi, UnitRatingView
+from kinerja.views.webhooks import (
+    WebhookApi,
+    WebhookDeliveryApi,
+    WebhookDeliveryView,
+    WebhookView,
+)
 
 
 def register_views(appbuilder: AppBuilder) -> None:
@@ -112,6 +122,20 @@ def register_views(appbuilder: AppBuilder) -> None:
         roles.MENU_OUTGOING_EMAIL,
         label=_l("Outgoing email"),
         icon="fa-envelope",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        WebhookView,
+        roles.MENU_WEBHOOKS,
+        label=_l("Webhooks"),
+        icon="fa-plug",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        WebhookDeliveryView,
+        roles.MENU_WEBHOOK_DELIVERIES,
+        label=_l("Webhook deliveries"),
+        icon="fa-paper-plane",
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)
@@ -190,6 +214,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     register_ratings(appbuilder)
     register_surveys(appbuilder)
     register_survey_results(appbuilder)
+    register_service_accounts(appbuilder)
     for view in (
         ReportPageView,
         PlanView,
@@ -220,11 +245,17 @@ def register_views(appbuilder: AppBuilder) -> None:
         RatingRunApi,
         UnitRatingApi,
         OutgoingEmailApi,
+        RankApi,
+        ChangesApi,
+        WebhookApi,
+        WebhookDeliveryApi,
     ):
         appbuilder.add_api(api)
     if current_app.config.get("FAB_API_SWAGGER_UI"):
         appbuilder.add_api(KinerjaOpenApi)
         appbuilder.add_view_no_menu(SwaggerView)
+    if current_app.config.get("KINERJA_BENCH_STOCK_API"):
+        appbuilder.add_api(StockEmployeeApi)
     appbuilder.add_link(
         roles.MENU_API_DOCS,
         label=_l("API documentation"),

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, false
 
+from kinerja.extensions import db
 from kinerja.models.org import Unit
 from kinerja.models.trees import unit_subtree_ids, units_matching
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
-from kinerja.security.policies.scope import Scope
+from kinerja.security.policies.scope import Scope, one_of
 from kinerja.views.params import parse_pk
 
 Condition = Callable[[Scope], ColumnElement[bool]]
@@ -74,7 +76,20 @@ class FilterInUnitTree(BaseFilter):
         if unit_id is None:
             return query.filter(false())
         column = self.model.id if self.model is Unit else self.model.unit_id
-        return query.filter(column.in_(unit_subtree_ids(unit_id)))
+        return query.filter(one_of(column, subtree_listed(unit_id)))
+
+
+def subtree_listed(unit_id: int) -> tuple[int, ...]:
+    """The unit and its sub-units, listed (one query; the Operator's own tree is known
+    already): PostgreSQL plans a list of ids for the rows it really matches, where it can
+    only guess at a recursive query's."""
+    scope = current_scope()
+    if scope.operator_unit_id == unit_id and scope.operator_subtree is not None:
+        return scope.operator_subtree
+    listed: dict[int, tuple[int, ...]] = g.setdefault("_kinerja_subtrees", {})
+    if unit_id not in listed:  # the list's count and its page filter alike
+        listed[unit_id] = tuple(db.session.scalars(unit_subtree_ids(unit_id)))
+    return listed[unit_id]
 
 
 class FilterUnitText(BaseFilter):

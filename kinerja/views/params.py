@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 import prison
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_appbuilder.models.filters import BaseFilter, FilterRelation
 from flask_appbuilder.models.sqla.filters import (
@@ -124,6 +124,7 @@ def refuse_unreadable_query() -> Any:
         return _bad_query("q is nested too deeply")
     if not _pages_in_range(parsed):
         return _bad_query("page must be 0 to 10,000,000 and page_size 0 to 10,000")
+    g._kinerja_q = (value, parsed)  # the list reads it again (kinerja.views.rest_lists)
     return None
 
 

@@ -1,5 +1,7 @@
 """The REST resource every model gets: scoped like its screen, saving through the same use
-cases, refusals answered in FAB's JSON shape by :func:`kinerja.views.refusals.api_refusal`.
+cases, refusals answered in the API's one error shape by
+:func:`kinerja.views.refusals.api_refusal` (FAB's own answers are put in it by
+:mod:`kinerja.views.api_errors`).
 
 Custom endpoints read their bodies with a marshmallow schema (``unknown=RAISE``) through
 :meth:`KinerjaModelApi.body`, so a wrong field is named in a 422, never guessed at.
@@ -13,7 +15,6 @@ from typing import Any, ClassVar
 
 from apispec import APISpec
 from flask import Response, request
-from flask_appbuilder import ModelRestApi
 from flask_appbuilder.const import API_FILTERS_RIS_KEY
 from flask_appbuilder.exceptions import (
     FABException,
@@ -30,10 +31,12 @@ from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
+from kinerja.views.list_args import light_copy
 from kinerja.views.openapi import DocumentedResource, document_resource
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
 from kinerja.views.rest_exports import ApiExportMixin
+from kinerja.views.rest_lists import ListingApi
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
 
@@ -62,10 +65,12 @@ class InvalidFilterValue(FABException):
 WRITE_METHODS = ("post", "put", "delete")
 
 
-class KinerjaModelApi(ApiExportMixin, DocumentedResource, ModelRestApi):
+class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
     """A REST resource scoped by its model's policy, saving through a use case."""
 
     base_filters = READABLE
+    # filters on what is not a column of the model (an evaluation's period), by name
+    extra_filters: ClassVar[dict[str, list[type[BaseFilter]]]] = {}
     method_permission_name = API_METHOD_PERMISSIONS
     save_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
     delete_item: ClassVar[Callable[..., Any] | None] = None  # (row, scope), a use case
@@ -141,7 +146,7 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ModelRestApi):
         up among its own column's filters (FAB looks it up in one process-wide table that
         any filter class of the same name overwrites), and the filters are built per
         request (FAB fills one shared object, which concurrent requests would mix)."""
-        joined: Filters = self._base_filters.copy()
+        joined = light_copy(self._base_filters)
         for item in rison_args.get(API_FILTERS_RIS_KEY, []):
             flt = self._search_filter(item["col"], item["opr"])
             try:
@@ -152,7 +157,7 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ModelRestApi):
         return joined
 
     def _search_filter(self, column: str, operator: str) -> BaseFilter:
-        filters = self._filters.get_search_filters().get(column)
+        filters = self._filters.get_search_filters().get(column) or self.extra_filters.get(column)
         if filters is None:
             raise InvalidColumnFilterFABException(f"Filter column: {column} not allowed to filter")
         for flt in filters:  # FAB keeps a view's ``search_filters`` as classes

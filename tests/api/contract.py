@@ -24,17 +24,20 @@ from tests.factories import (
     build_unit_ratings,
 )
 from tests.survey_factories import computed_results, random_answers, surveyed
+from tests.test_access_matrix import build_webhook
 
 ERROR_KEYS = {"status", "error", "message"}
 
 
 def build_world(org: Org, planning: Planning, reporting: Reporting) -> SimpleNamespace:
-    """Rows in every resource: records, ratings, unit predikat, a computed survey."""
+    """Rows in every resource: records, ratings, unit predikat, a computed survey, a
+    webhook with a delivery."""
     records = build_records(org, planning, reporting)
     build_ratings(org, planning, records)
     build_unit_ratings(org, planning)
     survey = surveyed(org.units.p2p, planning.period, random_answers(12))
     computed_results({"p2p": survey.id})
+    build_webhook()
     db.session.commit()
     return SimpleNamespace(records=records, survey=survey)
 

@@ -289,7 +289,7 @@ def test_a_related_id_without_its_row_is_refused_naming_the_field(client, world,
         },
     )
     assert answer.status_code == 422
-    assert "period" in answer.get_json()["message"]
+    assert "period" in answer.get_json()["fields"]
 
 
 def test_a_key_that_cannot_be_an_id_answers_404(client, org: Org, admin) -> None:

@@ -52,6 +52,9 @@ def test_recorded_once_in_each_language_and_sent_by_the_job(
     assert kasi.startswith(f"Yth. {org.employees.kasi_surv.name}, rincian")
     assert by_address["kabid@uji.example"]["Subject"] == "Sent 3"
     assert "Dear" in by_address["kabid@uji.example"].get_body(("html",)).get_content()
+    # the sink takes 8BITMIME: the bodies travel as they are, not base64
+    encodings = {part["Content-Transfer-Encoding"] for part in mailbox.messages[0].walk()}
+    assert encodings - {None} <= {"7bit", "8bit"}, encodings
     rows = db.session.scalars(select(OutgoingEmail)).all()
     assert {r.status for r in rows} == {EmailStatus.SENT}
     assert all(r.message_id and r.sent_at for r in rows)
@@ -115,4 +118,26 @@ def test_names_are_escaped_in_html_and_long_or_non_ascii_content_arrives_whole(
     assert "Dear Zoë &lt;b&gt;Ülkü&lt;/b&gt;," in html and "<b>" not in html
     text = message.get_body(("plain",)).get_content()
     assert text.startswith("Dear Zoë <b>Ülkü</b>,") and detail.strip() in text
+    # a line longer than SMTP allows (998 bytes) goes base64 even to an 8BITMIME server
+    assert message.get_body(("plain",))["Content-Transfer-Encoding"] == "base64"
     assert message["Message-ID"] == db.session.scalars(select(OutgoingEmail.message_id)).one()
+
+
+def test_without_8bitmime_every_body_is_base64_and_decodes_to_the_same_text() -> None:
+    from email import message_from_bytes
+    from email.policy import default
+
+    from kinerja.services.mail import mime
+
+    text, html = "Yth. Zoë,\nCapaian: 95%\n", "<p>Yth. Zoë,</p>\n<p>95%</p>"
+    for eight_bit, expected in ((False, {"base64"}), (True, {"8bit"})):
+        _, data = mime.build("k@x.id", "z@x.id", "Umpan balik", text, html, eight_bit=eight_bit)
+        message = message_from_bytes(data, policy=default)
+        parts = [p for p in message.walk() if not p.is_multipart()]
+        assert {p["Content-Transfer-Encoding"] for p in parts} == expected
+        assert all(max(map(len, data.split(b"\r\n"))) <= 998 for _ in parts)
+        assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == text
+        assert "<p>95%</p>" in message.get_body(("html",)).get_content()
+        _, data = mime.build("k@x.id", "z@x.id", "Sandi", text, None, eight_bit=eight_bit)
+        alone = message_from_bytes(data, policy=default)
+        assert alone.get_content().replace("\r\n", "\n") == text

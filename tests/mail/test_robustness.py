@@ -236,6 +236,11 @@ def test_a_worker_killed_mid_batch_leaves_no_duplicate_and_nothing_missing(
     )
     try:
         assert scripted.reached.wait(BOUND), log.read_text()
+        # the marks follow the sender by a round trip (SentMarks): let the 7th land
+        wait_until(
+            lambda: [e.status for e in emails()].count(EmailStatus.SENT) == 7,
+            "the marks of the emails accepted",
+        )
         horse = _work_horse(worker.pid)
         assert horse is not None, log.read_text()
         os.kill(worker.pid, signal.SIGKILL)

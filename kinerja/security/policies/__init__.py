@@ -40,6 +40,7 @@ from kinerja.security.policies.surveys import (
     surveys,
     unit_survey_results,
 )
+from kinerja.security.policies.webhooks import webhook_deliveries, webhook_subscriptions
 
 POLICIES: dict[type[Any], Policy[Any]] = {
     policy.model: policy
@@ -72,6 +73,8 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         survey_results,
         unit_survey_results,
         outgoing_emails,
+        webhook_subscriptions,
+        webhook_deliveries,
     )
 }
 
@@ -121,4 +124,6 @@ __all__ = [
     "templates",
     "unit_ratings",
     "units",
+    "webhook_deliveries",
+    "webhook_subscriptions",
 ]

@@ -10,13 +10,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, or_, select, true
 
 from kinerja.models.org import Employee, Position, Rank, Unit
 from kinerja.models.trees import subordinate_position_ids, unit_subtree_ids
 from kinerja.security.policies.base import Policy, any_of
-from kinerja.security.policies.scope import Scope
+from kinerja.security.policies.scope import Scope, one_of
+
+
+def _in_subtree(column: Any, scope: Scope) -> ColumnElement[bool]:
+    """``column`` (a unit id) is within the Operator's units: a list when the request resolved
+    it ahead (the database then plans for the real number of rows), else a recursive query."""
+    assert scope.operator_unit_id is not None
+    if scope.operator_subtree is not None:
+        return one_of(column, scope.operator_subtree)
+    return column.in_(unit_subtree_ids(scope.operator_unit_id))  # type: ignore[no-any-return]
 
 
 def _subtree(scope: Scope) -> Select[tuple[int]]:
@@ -66,7 +76,7 @@ class UnitPolicy(Policy[Unit]):
     def read(self, scope: Scope) -> ColumnElement[bool]:
         return roles_add_up(
             scope,
-            operator=lambda s: Unit.id.in_(_subtree(s)),
+            operator=lambda s: _in_subtree(Unit.id, s),
             employee=lambda s: Unit.id == s.employee_unit_id,
             supervisor=lambda s: Unit.id.in_(
                 select(Employee.unit_id).where(Employee.position_id.in_(_supervised(s)))
@@ -83,7 +93,7 @@ class UnitPolicy(Policy[Unit]):
             return true()
         if not scope.is_operator:
             return false()
-        subtree = Unit.id.in_(_subtree(scope))
+        subtree = _in_subtree(Unit.id, scope)
         return subtree if include_root else subtree & (Unit.id != scope.operator_unit_id)
 
 
@@ -93,7 +103,7 @@ class PositionPolicy(Policy[Position]):
     def read(self, scope: Scope) -> ColumnElement[bool]:
         return roles_add_up(
             scope,
-            operator=lambda s: Position.unit_id.in_(_subtree(s)),
+            operator=lambda s: _in_subtree(Position.unit_id, s),
             employee=lambda s: Position.unit_id == s.employee_unit_id,
             supervisor=lambda s: Position.id.in_(_supervised(s)),
         )
@@ -105,7 +115,7 @@ class PositionPolicy(Policy[Position]):
             return true()
         if not scope.is_operator:
             return false()
-        return Position.unit_id.in_(_subtree(scope)) & _not_own_links(scope)
+        return _in_subtree(Position.unit_id, scope) & _not_own_links(scope)
 
     def supervisor_choices(self, scope: Scope) -> ColumnElement[bool]:
         """Positions that may supervise a managed position: those in the subtree, plus those
@@ -133,7 +143,7 @@ class EmployeePolicy(Policy[Employee]):
     def read(self, scope: Scope) -> ColumnElement[bool]:
         return roles_add_up(
             scope,
-            operator=lambda s: Employee.unit_id.in_(_subtree(s)),
+            operator=lambda s: _in_subtree(Employee.unit_id, s),
             employee=lambda s: Employee.id == s.employee_id,
             supervisor=lambda s: Employee.position_id.in_(_supervised(s)),
         )
@@ -145,7 +155,7 @@ class EmployeePolicy(Policy[Employee]):
             return true()
         if not scope.is_operator:
             return false()
-        subtree = Employee.unit_id.in_(_subtree(scope))
+        subtree = _in_subtree(Employee.unit_id, scope)
         return (
             subtree if scope.employee_id is None else subtree & (Employee.id != scope.employee_id)
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Integer, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from kinerja.extensions import db
 from kinerja.models.org import Employee
@@ -23,6 +24,9 @@ class Scope:
     employee_id: int | None = None
     employee_unit_id: int | None = None
     employee_position_id: int | None = None
+    # The Operator's units, listed, when the request resolved them ahead (read-only lists:
+    # see kinerja.security.current.with_units_listed); otherwise the policies ask SQL.
+    operator_subtree: tuple[int, ...] | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -81,3 +85,12 @@ def scope_for_user(user: Any | None) -> Scope:
 def employee_scope(employee_id: int) -> Scope:
     """An employee's own view (used when someone enters data on their behalf)."""
     return Scope(user_id=None, role_names=frozenset({roles.EMPLOYEE}), employee_id=employee_id)
+
+
+def one_of(column: Any, ids: tuple[int, ...]) -> ColumnElement[bool]:
+    """``column`` is one of ``ids``: on PostgreSQL ``= ANY(:ids)``, one array parameter (an
+    ``IN`` of hundreds of parameters costs more to build and send than the query takes)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return column.in_(ids)  # type: ignore[no-any-return]
+    listed = bindparam(None, list(ids), type_=ARRAY(Integer))
+    return column == any_(listed)  # type: ignore[no-any-return]

@@ -5,11 +5,12 @@ A batch is *claimed* first (``sending``, with the time: a lease) on a connection
 own, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL so that two jobs never take the same
 email (nor two lanes of one job: :func:`parallel` batches are sent at once, each over its
 own connection). The message bytes are written by :mod:`.mime`. Each accepted email is then
-marked ``sent`` in a statement of its own, autocommitted —
-asynchronously on PostgreSQL (``synchronous_commit off``: durable against a dying worker,
-which is the failure that matters here, at a fraction of the cost). A worker killed
-mid-batch therefore resends at most the one email it was handing over when it died; the
-rest of its claim expires after :data:`lease` and is sent by the next job.
+marked ``sent`` by :class:`.marks.SentMarks` while the next ones go out, at most
+:data:`.marks.MARKS_IN_FLIGHT` behind the sender (in practice the few accepted during one
+database round trip). A worker killed mid-batch therefore resends at most those few and
+the one it was handing over when it died; the rest of its claim expires after
+:data:`lease` and is sent by the next job. A job that ends, or fails and is retried,
+has written every mark first: a retry never sends an email twice.
 
 Failures: a refused address or message (5xx) fails that email for good; a transient one
 (4xx, the connection lost or refused) puts the email back with a delay growing with each
@@ -17,8 +18,8 @@ attempt (:func:`retry_delays`), until they are used up. Without an SMTP server
 (``KINERJA_MAIL_BACKEND=log``, the default of ``make run``) each email is written to the
 log and marked ``logged``.
 
-These status changes are bookkeeping of the sending, like the outbox's hand-over: they
-commit on their own connection and never touch the caller's session.
+These status changes are bookkeeping of the sending (:mod:`.marks`): they commit on
+their own connection and never touch the caller's session.
 """
 
 from __future__ import annotations
@@ -26,28 +27,23 @@ from __future__ import annotations
 import logging
 import smtplib
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import ARRAY, Connection, Integer, and_, any_, cast, or_, select, update
 
 from kinerja.extensions import db, mail
 from kinerja.models.base import utcnow
 from kinerja.models.mail import EmailStatus, OutgoingEmail
 from kinerja.services.mail import mime
+from kinerja.services.mail.marks import SentMarks, autocommit, fast_commits, mark
 
 log = logging.getLogger(__name__)
 
 ERROR_LENGTH = 2000
-MARK_SENT = (
-    "UPDATE outgoing_email SET status = %s, sent_at = %s, message_id = %s, error = NULL, "
-    "next_attempt_at = NULL, claimed_at = NULL, updated_at = %s WHERE id = %s"
-)
-
 table = OutgoingEmail.__table__
 
 
@@ -123,13 +119,21 @@ def due(now: datetime) -> Any:
     )
 
 
+def among(column: Any, ids: Sequence[int]) -> Any:
+    """``column`` is one of ``ids``: one array parameter on PostgreSQL (thousands of
+    bound parameters cost more to build than the query costs to run)."""
+    if db.engine.dialect.name == "postgresql":
+        return column == any_(cast(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
+
+
 def claim(limit: int, ids: Sequence[int] | None = None) -> list[int]:
     """Claim up to ``limit`` due emails (of ``ids`` if given) for this job; their ids."""
     now = utcnow()
     with db.engine.connect() as connection, connection.begin():
         query = select(table.c.id).where(due(now)).order_by(table.c.id).limit(limit)
         if ids is not None:
-            query = query.where(table.c.id.in_(ids))
+            query = query.where(among(table.c.id, ids))
         claimed = list(connection.scalars(query.with_for_update(skip_locked=True)))
         if claimed:
             connection.execute(
@@ -211,7 +215,7 @@ def _send_batches(
 
 def deliver(ids: Sequence[int], delivery: Delivery) -> None:
     """Send the claimed emails ``ids`` over one connection, recording each outcome."""
-    with db.engine.connect() as pooled, _fast_commits(_autocommit(pooled)) as connection:
+    with db.engine.connect() as pooled, fast_commits(autocommit(pooled)) as connection:
         rows = connection.execute(
             select(
                 table.c.id,
@@ -221,7 +225,7 @@ def deliver(ids: Sequence[int], delivery: Delivery) -> None:
                 table.c.html_body,
                 table.c.attempts,
             )
-            .where(table.c.id.in_(ids), table.c.status == EmailStatus.SENDING)
+            .where(among(table.c.id, ids), table.c.status == EmailStatus.SENDING)
             .order_by(table.c.id)
         ).all()
         connection.rollback()  # end the read: each outcome commits on its own
@@ -235,23 +239,31 @@ def _send_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) -
     header_from, envelope_from = mime.sender_of(current_app.config["MAIL_DEFAULT_SENDER"])
     remaining = list(rows)
     try:
-        with mail.connect() as smtp:
+        with mail.connect() as smtp, SentMarks(connection) as marks:
             host = smtp.host
             assert host is not None  # suppressed sending is logs_only(), never here
+            host.ehlo_or_helo_if_needed()
+            eight_bit = host.has_extn("8bitmime")
+            options = ["BODY=8BITMIME"] if eight_bit else []
             while remaining:
                 row = remaining[0]
                 message_id, data = mime.build(
-                    header_from, row.address, row.subject, row.text_body, row.html_body
+                    header_from,
+                    row.address,
+                    row.subject,
+                    row.text_body,
+                    row.html_body,
+                    eight_bit=eight_bit,
                 )
                 try:
-                    host.sendmail(envelope_from, [row.address], data)
+                    host.sendmail(envelope_from, [row.address], data, options)
                 except smtplib.SMTPRecipientsRefused as exc:
                     code, text = next(iter(exc.recipients.values()), (550, b""))
                     _refused(connection, row, code, text, delivery)
                 except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
                     _refused(connection, row, exc.smtp_code, exc.smtp_error, delivery)
                 else:
-                    _mark_sent(connection, row.id, message_id)
+                    marks.add(row.id, message_id)
                     delivery.sent += 1
                 remaining.pop(0)
     except (smtplib.SMTPException, OSError) as exc:
@@ -270,7 +282,7 @@ def _refused(
     if 400 <= code < 500:
         _transient(connection, row, reason, delivery)
         return
-    _mark(
+    mark(
         connection,
         row.id,
         status=EmailStatus.FAILED,
@@ -284,7 +296,7 @@ def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery
     """Try again later, or give up once the retry delays are used up."""
     delays = retry_delays()
     if row.attempts > len(delays):
-        _mark(
+        mark(
             connection,
             row.id,
             status=EmailStatus.FAILED,
@@ -294,7 +306,7 @@ def _transient(connection: Connection, row: Any, reason: str, delivery: Delivery
         delivery.failed += 1
         return
     delay = delays[max(row.attempts, 1) - 1]
-    _mark(
+    mark(
         connection,
         row.id,
         status=EmailStatus.RETRYING,
@@ -321,47 +333,3 @@ def _log_all(connection: Connection, rows: Sequence[Any], delivery: Delivery) ->
                 .values(status=EmailStatus.LOGGED, sent_at=now, error=None, updated_at=now)
             )
         delivery.logged += len(rows)
-
-
-def _mark_sent(connection: Connection, email_id: int, message_id: str) -> None:
-    """The one status change per email accepted. On PostgreSQL on the driver's cursor:
-    SQLAlchemy's own work per statement doubled its cost, and it runs once per email."""
-    now = utcnow()
-    if connection.dialect.name != "postgresql":
-        _mark(connection, email_id, status=EmailStatus.SENT, sent_at=now, message_id=message_id)
-        return
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(MARK_SENT, (EmailStatus.SENT.value, now, message_id, now, email_id))
-    finally:
-        cursor.close()
-
-
-def _mark(connection: Connection, email_id: int, **values: Any) -> None:
-    with connection.begin():
-        connection.execute(
-            update(table)
-            .where(table.c.id == email_id)
-            .values(**values, claimed_at=None, updated_at=utcnow())
-        )
-
-
-def _autocommit(connection: Connection) -> Connection:
-    """Each status change is a statement of its own: no BEGIN and COMMIT around it (one
-    round trip per email instead of three); the pool resets the connection after."""
-    return connection.execution_options(isolation_level="AUTOCOMMIT")
-
-
-@contextmanager
-def _fast_commits(connection: Connection) -> Iterator[Connection]:
-    """Asynchronous commits for this connection's status changes (PostgreSQL only), reset
-    before the connection goes back to the pool."""
-    if connection.dialect.name != "postgresql":
-        yield connection
-        return
-    connection.exec_driver_sql("SET synchronous_commit TO OFF")
-    try:
-        yield connection
-    finally:
-        connection.rollback()
-        connection.exec_driver_sql("RESET synchronous_commit")

@@ -19,6 +19,7 @@ from kinerja.services.plans.cascade import completeness_problems
 from kinerja.services.plans.history import record, snapshot
 from kinerja.services.plans.periods import check_open
 from kinerja.services.rows import lock
+from kinerja.services.webhooks import announce
 
 
 @use_case
@@ -56,6 +57,7 @@ def approve_plan(plan: WorkPlan, scope: Scope) -> WorkPlan:
         )
     )
     record(plan, "approved", scope)
+    announce.plan_approved(plan)
     return plan
 
 

@@ -15,6 +15,7 @@ from kinerja.models.ratings import DistributionCheck
 from kinerja.services.boundary import transaction
 from kinerja.services.mail import feedback, units
 from kinerja.services.ratings.distribution import warning_message
+from kinerja.services.webhooks import announce
 
 
 def after_run(
@@ -27,6 +28,7 @@ def after_run(
     """Record the emails of a finished run; the number recorded. ``run`` is the run's id
     and moment: one summary per run (a run without an id, from the CLI, by its moment)."""
     recorded = feedback.record_final_ratings(period_id, unit_ids)
+    announce.final_ratings(period_id, unit_ids, run[1])
     if not changed:
         return recorded
     run_id, now = run

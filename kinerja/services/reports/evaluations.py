@@ -39,6 +39,7 @@ from kinerja.services.reports.basis import BasisIndicator
 from kinerja.services.reports.reports import basis_by_id, evaluation_of, given_levels
 from kinerja.services.rows import lock
 from kinerja.services.validation import Errors
+from kinerja.services.webhooks import announce
 
 
 @dataclass
@@ -222,6 +223,7 @@ def approve_report(report: Report, ratings: Ratings, scope: Scope) -> Report:
     report.decided_by_id = scope.user_id
     marks = [feedback.IndicatorMark(p.indicator.text, p.achievement) for p in progress(report)]
     feedback.record_evaluation_feedback(evaluation, report, marks)
+    announce.evaluation_approved(evaluation, report)
     return report
 
 

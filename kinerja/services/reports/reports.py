@@ -47,6 +47,7 @@ from kinerja.services.reports.basis import BasisIndicator, basis, version_in_for
 from kinerja.services.reports.files import remove_after_commit, store_upload
 from kinerja.services.rows import lock
 from kinerja.services.validation import NOT_FOUND, Errors
+from kinerja.services.webhooks import announce
 
 
 @use_case
@@ -337,6 +338,7 @@ def submit_report(report: Report, scope: Scope) -> Report:
     report.return_reason = None
     evaluation = evaluation_of(report)
     evaluation.suggested_results = suggested_results(report, given_levels(evaluation))
+    announce.report_submitted(report)
     return report
 
 

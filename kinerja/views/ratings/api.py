@@ -19,6 +19,7 @@ from kinerja.security import roles
 from kinerja.services.ratings.queries import is_rating_run
 from kinerja.views.filters import READABLE, FilterInUnitTree, condition_filter
 from kinerja.views.jobs import JOB_LABELS
+from kinerja.views.period_filters import RATING_FILTERS
 from kinerja.views.ratings.distribution import CHECK_LABELS
 from kinerja.views.ratings.lists import RATING_LABELS
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
@@ -56,6 +57,7 @@ class RatingApi(KinerjaModelApi):
     show_columns = list_columns
     search_columns = ["period", "unit", "employee", "predikat", "final", "updated_at"]
     search_filters = {"unit": [FilterInUnitTree]}
+    extra_filters = RATING_FILTERS  # sub_period: the rating of the period it belongs to
     order_columns = ["id", "predikat", "computed_at", "updated_at"]
     base_order = ("id", "asc")
 

@@ -26,6 +26,7 @@ from flask_appbuilder.api.manager import OpenApi, resolver
 from marshmallow import Schema, fields
 from marshmallow_sqlalchemy.fields import Related, RelatedList
 
+from kinerja.views.api_errors import ERROR_CODES
 from kinerja.views.openapi_examples import EXAMPLES
 from kinerja.views.schemas import RowId
 
@@ -35,7 +36,11 @@ ERROR_SCHEMA: dict[str, Any] = {
     "required": ["status", "error", "message"],
     "properties": {
         "status": {"type": "integer", "description": "The HTTP status, repeated."},
-        "error": {"type": "string", "description": "A stable code, e.g. not_found."},
+        "error": {
+            "type": "string",
+            "enum": sorted(set(ERROR_CODES.values())),
+            "description": "A stable code per status (not_found, validation_error…).",
+        },
         "message": {"type": "string", "description": "In the caller's language."},
         "fields": {
             "type": "object",
@@ -45,8 +50,8 @@ ERROR_SCHEMA: dict[str, Any] = {
     },
     "example": {
         "status": 422,
-        "error": "validation",
-        "message": "Periksa isian.",
+        "error": "validation_error",
+        "message": "Beberapa kolom tidak valid: lihat fields.",
         "fields": {"nip": ["NIP harus 18 angka."]},
     },
 }

@@ -304,3 +304,9 @@ def test_evaluation_labels_speak_one_language(client, org: Org, admin) -> None:
         labels = answer["label_columns"]
         assert set(labels) == set(answer["list_columns"])
         assert not [label for label in labels.values() if label.startswith(foreign)], locale
+
+
+def test_the_error_example_fits_the_error_schema(spec) -> None:
+    error = spec["components"]["schemas"]["Error"]
+    schema = {"$ref": "#/components/schemas/Error"}
+    assert [e.message for e in validator(spec, schema).iter_errors(error["example"])] == []

@@ -125,7 +125,8 @@ class Config:
     FAB_INDEX_VIEW = "kinerja.views.home.HomeView"
     FAB_CREATE_DB = False  # Alembic owns the schema.
     FAB_UPDATE_PERMS = env_bool("FAB_UPDATE_PERMS", False)  # synced by `flask kinerja init`
-    FAB_API_SWAGGER_UI = True
+    FAB_API_SWAGGER_UI = True  # served from FAB's own static files, signed-in users only
+    FAB_ADD_OPENAPI_VIEWS = False  # kinerja.views.openapi serves the refined spec instead
     FAB_BASE_TEMPLATE = "kinerja/baselayout.html"
     FAB_API_MAX_PAGE_SIZE = env_int("FAB_API_MAX_PAGE_SIZE", 100)
     # API keys of service accounts (FAB's ``ab_api_key``): ``Authorization: Bearer knj_…``.

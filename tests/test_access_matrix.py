@@ -203,7 +203,7 @@ MANAGEABLE = {
 
 # Writes over REST: the verbs each resource offers and the roles holding the right to use
 # them (the Supervisor holds the Employee's rights too). Everybody else answers 403, an
-# anonymous caller 401 (403 for a verb the resource does not offer at all).
+# anonymous caller 401; a verb the resource does not offer at all answers 405 to anybody.
 WRITERS = {"admin", "operator", "supervisor", "employee"}
 WRITES: dict[str, tuple[set[str], set[str]]] = {
     "unit": ({"post", "put", "delete"}, {"admin", "operator"}),
@@ -867,7 +867,7 @@ def test_api_refuses_writes_without_the_right_or_outside_reach(
 ) -> None:
     """Without the right, every write answers 403 (401 anonymous) even on a readable row;
     with it, a row outside the manage scope answers 404 and a new row pointing outside
-    422; nothing changes either way."""
+    422; a verb not offered answers 405; nothing changes either way."""
     admin = api_token(client, "admin")
     headers = _headers(client, role)
     failures = []
@@ -876,9 +876,11 @@ def test_api_refuses_writes_without_the_right_or_outside_reach(
         may_write = role in writers
         before = _every_row(client, admin, resource)
         for verb in ("post", "put", "delete"):
-            if verb in offered and may_write:
+            if verb not in offered:
+                expected = 405  # not routed at all, whoever asks
+            elif may_write:
                 expected = 422 if verb == "post" else 404
-            elif verb in offered and role == "anonymous":
+            elif role == "anonymous":
                 expected = 401
             else:
                 expected = 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_appbuilder import AppBuilder
+from flask_appbuilder.api.manager import SwaggerView
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -15,6 +16,7 @@ from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
 from kinerja.views.mail import OutgoingEmailApi, OutgoingEmailView
+from kinerja.views.openapi import KinerjaOpenApi
 from kinerja.views.org import (
     EmployeeApi,
     EmployeeView,
@@ -249,6 +251,9 @@ def register_views(appbuilder: AppBuilder) -> None:
         WebhookDeliveryApi,
     ):
         appbuilder.add_api(api)
+    if current_app.config.get("FAB_API_SWAGGER_UI"):
+        appbuilder.add_api(KinerjaOpenApi)
+        appbuilder.add_view_no_menu(SwaggerView)
     if current_app.config.get("KINERJA_BENCH_STOCK_API"):
         appbuilder.add_api(StockEmployeeApi)
     appbuilder.add_link(

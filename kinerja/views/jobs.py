@@ -26,6 +26,7 @@ from kinerja.models.jobs import JobName, JobRun, Message, job_label
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services import job_runs
+from kinerja.views.exports import ExportMixin
 from kinerja.views.fields import TranslatedEnumField
 from kinerja.views.formatters import local_datetime
 from kinerja.views.refusals import flash_refusal, tr
@@ -77,7 +78,7 @@ JOB_LABELS = {
 }
 
 
-class JobRunView(KinerjaModelView):
+class JobRunView(ExportMixin, KinerjaModelView):
     route_base = "/jobs"
     datamodel = SQLAInterface(JobRun)
     class_permission_name = roles.JOB_RUN

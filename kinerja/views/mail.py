@@ -17,6 +17,7 @@ from kinerja.models.mail import OutgoingEmail
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.mail.resend import resend_email
+from kinerja.views.exports import ExportMixin
 from kinerja.views.jobs import or_blank
 from kinerja.views.refusals import flash_refusal, tr
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
@@ -61,7 +62,7 @@ SEARCH_COLUMNS = ["kind", "status", "address", "subject", "created_at", "sent_at
 ORDER_COLUMNS = ["id", "created_at", "address", "attempts", "sent_at"]
 
 
-class OutgoingEmailView(KinerjaModelView):
+class OutgoingEmailView(ExportMixin, KinerjaModelView):
     """Read-only but for *Kirim ulang*, which goes through :func:`resend_email`."""
 
     route_base = "/outgoing-email"

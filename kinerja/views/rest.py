@@ -13,6 +13,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any, ClassVar
 
+from apispec import APISpec
 from flask import Response, request
 from flask_appbuilder.const import API_FILTERS_RIS_KEY
 from flask_appbuilder.exceptions import (
@@ -23,6 +24,7 @@ from flask_appbuilder.exceptions import (
 from flask_appbuilder.models.filters import BaseFilter, Filters
 from flask_babel import gettext
 from marshmallow import Schema, ValidationError
+from sqlalchemy import inspect as sa_inspect
 
 from kinerja.domain.errors import DomainError
 from kinerja.extensions import db
@@ -30,8 +32,10 @@ from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.views.filters import READABLE
 from kinerja.views.list_args import light_copy
+from kinerja.views.openapi import DocumentedResource, document_resource
 from kinerja.views.params import filter_value, parse_pk
 from kinerja.views.refusals import api_refusal
+from kinerja.views.rest_exports import ApiExportMixin
 from kinerja.views.rest_lists import ListingApi
 from kinerja.views.schemas import translated_messages
 from kinerja.views.screens import readable_choices
@@ -43,14 +47,25 @@ API_METHOD_PERMISSIONS = {
     "post": "add",
     "put": "edit",
     "delete": "delete",
+    "export": "read",
 }
+
+
+def _names_no_row(value: Any) -> bool:
+    """Whether a loaded relation holds a row that is not in the database: marshmallow-
+    sqlalchemy makes a new, empty row of an id it does not find."""
+    rows = value if isinstance(value, list) else [value]
+    return any(row is not None and not sa_inspect(row).has_identity for row in rows)
 
 
 class InvalidFilterValue(FABException):
     """A filter's value that its column cannot hold (FAB answers its exceptions with 400)."""
 
 
-class KinerjaModelApi(ListingApi):
+WRITE_METHODS = ("post", "put", "delete")
+
+
+class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
     """A REST resource scoped by its model's policy, saving through a use case."""
 
     base_filters = READABLE
@@ -62,6 +77,29 @@ class KinerjaModelApi(ListingApi):
     # FAB's own attributes, typed here (FAB ships no type information)
     add_query_rel_fields: dict[str, Any] | None = None
     edit_query_rel_fields: dict[str, Any] | None = None
+
+    def __init__(self) -> None:
+        """A verb the resource does not offer is not routed (405) nor described."""
+        offered = {
+            method
+            for method in WRITE_METHODS
+            if self.base_permissions is None or self.offers(method)
+        }
+        excluded: set[str] = set(getattr(type(self), "exclude_route_methods", ()))
+        self.exclude_route_methods = excluded | (set(WRITE_METHODS) - offered)
+        super().__init__()
+
+    def _register_urls(self) -> None:
+        """FAB routes ``GET /<int:pk>``: any other key (``-1``, ``abc``) would match only
+        PUT/DELETE and answer 405; it names no row, 404 (see ``refuse_unreadable_ids``)."""
+        super()._register_urls()
+        self.blueprint.add_url_rule(
+            "/<pk>", "get_no_row", lambda pk: self.response_404(), methods=["GET"]
+        )
+
+    def add_api_spec(self, api_spec: APISpec) -> None:
+        super().add_api_spec(api_spec)
+        document_resource(self, api_spec)
 
     def _init_properties(self) -> None:
         super()._init_properties()
@@ -90,6 +128,9 @@ class KinerjaModelApi(ListingApi):
         fields: list[dict[str, Any]] = super()._get_fields_info(
             cols, model_schema, filter_rel_fields, **kwargs
         )
+        for field in fields:  # FAB translates a missing description: gettext("") is the
+            if field.get("description") == gettext(""):  # catalogue's header
+                field["description"] = ""
         return fields
 
     def _manageable(self, pk: Any) -> Any | None:
@@ -192,6 +233,11 @@ class KinerjaModelApi(ListingApi):
                 item = schema.load(data, **kwargs)
         except ValidationError as err:
             return self.response_422(message={**translated_messages(err), **errors})  # type: ignore[arg-type]
+        errors |= {
+            column: [gettext("Not a valid choice.")]
+            for column in data
+            if self.datamodel.is_relation(column) and _names_no_row(getattr(item, column, None))
+        }
         if errors:
             return self.response_422(message=errors)
         return item

@@ -27,7 +27,7 @@ from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import positions, services, surveys, units
 from kinerja.services.surveys import catalogue
-from kinerja.views.exports import CsvExportMixin
+from kinerja.views.exports import CsvExportMixin, ExportMixin
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import FilterRelatedName, FilterUnitText, condition_filter
 from kinerja.views.params import parse_pk
@@ -170,7 +170,7 @@ SURVEY_SEARCH_COLUMNS = ["service", "period", "opens_on", "closes_on", "closed_a
 SURVEY_REL_FIELDS = {"service": condition_filter(services.manage)}
 
 
-class SurveyView(KinerjaModelView):
+class SurveyView(ExportMixin, KinerjaModelView):
     route_base = "/surveys"
     datamodel = EagerInterface(
         Survey,
@@ -282,7 +282,7 @@ def answers_text(answers: Any) -> str:
     return " ".join(str(answer) for answer in answers or ())
 
 
-class SurveyResponseView(KinerjaModelView):
+class SurveyResponseView(ExportMixin, KinerjaModelView):
     """Read-only: the public's answers are kept as given. Comments are approved (or
     withdrawn) for the transparency page by the actions."""
 

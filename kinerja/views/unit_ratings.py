@@ -173,6 +173,9 @@ class UnitRatingApi(KinerjaModelApi):
     base_order = ("id", "asc")
     add_query_rel_fields = {"unit": condition_filter(unit_ratings.settable_units)}
     save_item = staticmethod(units.save_unit_rating)
+    post_body = UnitRatingSchema
+    post_result = "get"
+    post_may_update = True
 
     def post_headless(self) -> Any:
         if not request.is_json:

@@ -46,6 +46,14 @@ class NewPlanSchema(StrictSchema):
     )
 
 
+class PlanStateSchema(Schema):
+    """What a plan's creation and state changes answer: ``{"id", "status", "version"}``."""
+
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in PlanStatus]))
+    version = fields.Integer(required=True)
+
+
 Step = Callable[[WorkPlan, dict[str, Any]], WorkPlan]
 
 
@@ -80,6 +88,8 @@ class WorkPlanApi(KinerjaModelApi):
         "period": condition_filter(periods.open_for_planning),
     }
     delete_item = staticmethod(lifecycle.delete_plan)
+    post_body = NewPlanSchema
+    post_result = PlanStateSchema
 
     def post_headless(self) -> Any:
         """Create a plan: ``{"period": id, "employee": id, "source": "blank"|"previous"}``."""

@@ -23,6 +23,7 @@ from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.plans import periods as planning
 from kinerja.services.ratings import requests as ratings
+from kinerja.views.exports import ExportMixin
 from kinerja.views.formatters import enum_formatter
 from kinerja.views.refusals import api_refusal, flash_refusal
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
@@ -76,7 +77,7 @@ class SubPeriodView(KinerjaModelView):
     save_item = staticmethod(planning.save_sub_period)
 
 
-class PeriodView(KinerjaModelView):
+class PeriodView(ExportMixin, KinerjaModelView):
     route_base = "/periods"
     datamodel = SQLAInterface(Period)
     class_permission_name = roles.PERIOD

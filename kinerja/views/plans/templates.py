@@ -19,6 +19,7 @@ from kinerja.security.current import current_scope
 from kinerja.security.policies import positions, template_objectives, templates
 from kinerja.services.plans import periods
 from kinerja.services.plans import templates as planning
+from kinerja.views.exports import ExportMixin
 from kinerja.views.plans.objectives import (
     INDICATOR_DESCRIPTIONS,
     INDICATOR_FIELDS,
@@ -97,7 +98,7 @@ class TemplateObjectiveView(KinerjaModelView):
         return url_for("PlanTemplateView.show", pk=item.template_id)
 
 
-class PlanTemplateView(KinerjaModelView):
+class PlanTemplateView(ExportMixin, KinerjaModelView):
     route_base = "/plan-templates"
     datamodel = SQLAInterface(PlanTemplate)
     class_permission_name = roles.PLAN_TEMPLATE

@@ -11,7 +11,7 @@ from flask import Response
 from flask_appbuilder import expose
 from flask_appbuilder.api import safe
 from flask_appbuilder.security.decorators import permission_name, protect
-from marshmallow import Schema
+from marshmallow import Schema, fields, validate
 
 from kinerja.domain.reporting import ReportStatus
 from kinerja.extensions import db
@@ -36,6 +36,16 @@ REPORT_API_METHODS = {
     "approve": "decide",
     "return_report": "decide",
 }
+
+
+class ReportStateSchema(Schema):
+    """What a report's creation, note and state changes answer; ``predikat`` once the
+    evaluation is decided."""
+
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf([s.value for s in ReportStatus]))
+    predikat = fields.String(allow_none=True)
+
 
 Step = Callable[[Report, dict[str, Any]], Any]
 
@@ -70,6 +80,10 @@ class ReportApi(KinerjaModelApi):
     base_order = ("id", "asc")
     add_query_rel_fields = {"work_plan": MANAGEABLE}
     delete_item = staticmethod(reporting.delete_report)
+    post_body = NewReportSchema
+    post_result = ReportStateSchema
+    put_body = ReportNoteSchema
+    put_result = ReportStateSchema
 
     def post_headless(self) -> Any:
         data = self.body(NewReportSchema())

@@ -11,6 +11,7 @@ from flask_appbuilder.api import safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound, RequestEntityTooLarge
@@ -27,11 +28,34 @@ from kinerja.views.filters import MANAGEABLE, READABLE
 from kinerja.views.params import parse_pk
 from kinerja.views.period_filters import EVALUATION_FILTERS
 from kinerja.views.reports.files import evidence_file
-from kinerja.views.reports.schemas import EvidenceSchema, NoteSchema, RealizationSchema
+from kinerja.views.reports.schemas import (
+    EvidenceSchema,
+    EvidenceUploadSchema,
+    NoteSchema,
+    RealizationSchema,
+)
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
 from kinerja.views.schemas import translated_messages
 
 NOT_A_CHOICE = "Not a valid choice."
+
+EVALUATION_LABELS = {
+    "id": _l("ID"),
+    "report_id": _l("Performance report"),
+    "employee_id": _l("Employee"),
+    "results": _l("Results"),
+    "suggested_results": _l("Suggested results"),
+    "behaviour": _l("Behaviour"),
+    "suggested_behaviour": _l("Suggested behaviour"),
+    "predikat": _l("Performance rating"),
+    "feedback": _l("Feedback"),
+    "indicator_levels.indicator_id": _l("Indicator (IKI)"),
+    "indicator_levels.level": _l("Level"),
+    "evaluator_id": _l("Evaluator"),
+    "decided_at": _l("Decided"),
+    "created_at": _l("Created"),
+    "updated_at": _l("Changed"),
+}
 
 
 class RealizationApi(KinerjaModelApi):
@@ -49,6 +73,8 @@ class RealizationApi(KinerjaModelApi):
     search_columns = ["report", "indicator", "updated_at"]
     order_columns = ["id", "updated_at"]
     base_order = ("id", "asc")
+    put_body = RealizationSchema
+    put_result = "get"
 
     def put_headless(self, pk: Any) -> Any:
         line = self._manageable(pk)
@@ -118,6 +144,9 @@ class EvidenceApi(KinerjaModelApi):
     base_order = ("id", "asc")
     add_query_rel_fields = {"report": MANAGEABLE, "indicator": READABLE}
     delete_item = staticmethod(reporting.delete_evidence)
+    post_body = EvidenceSchema
+    post_form = EvidenceUploadSchema
+    post_result = "get"
 
     def post_headless(self) -> Any:
         upload = None
@@ -185,6 +214,7 @@ class EvaluationApi(KinerjaModelApi):
     class_permission_name = roles.EVALUATION
     method_permission_name = API_METHOD_PERMISSIONS
     base_permissions = ["can_read"]
+    label_columns = EVALUATION_LABELS
     list_columns = [
         "id",
         "report_id",
@@ -225,6 +255,8 @@ class DialogueNoteApi(KinerjaModelApi):
     order_columns = ["id", "created_at"]
     base_order = ("id", "asc")
     add_query_rel_fields = {"report": READABLE}
+    post_body = NoteSchema
+    post_result = "get"
 
     def post_headless(self) -> Any:
         if not request.is_json:

@@ -74,6 +74,12 @@ class EvidenceSchema(StrictSchema):
     description = fields.String(allow_none=True, load_default=None)
 
 
+class EvidenceUploadSchema(EvidenceSchema):
+    """The multipart form of a file as evidence (``url`` left empty)."""
+
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
 class NoteSchema(StrictSchema):
     """``{"report": id, "text": "…"}``."""
 

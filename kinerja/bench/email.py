@@ -192,6 +192,18 @@ def sent(ids: list[int]) -> int:
     return done or 0
 
 
+def vacuum_emails() -> None:
+    """Leave the table as the bench found it: each run writes and deletes N rows, and where
+    autovacuum is off (a test server) the dead ones pile up, and every later run's claims
+    wade through them (ten runs of 10,000 made the sending three times slower)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE outgoing_email"
+        )
+
+
 def bench_email(app: Flask, recipients: int) -> Iterator[str]:
     """Lines to print, the JSON line last (see the module's docstring)."""
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
@@ -238,6 +250,7 @@ def bench_email(app: Flask, recipients: int) -> Iterator[str]:
             delete(OutgoingEmail).where(OutgoingEmail.id.between(min(ids), max(ids)))
         )
         db.session.commit()
+        vacuum_emails()
     finally:
         if worker is not None:
             worker.terminate()

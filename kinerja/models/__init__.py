@@ -1,5 +1,16 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from kinerja.models.competency import (
+    Assessment,
+    Competency,
+    CompetencyLevel,
+    PositionCompetency,
+    Recommendation,
+    RewardCandidate,
+    Training,
+    TrainingCompetency,
+    TrainingRecord,
+)
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.models.mail import EmailKind, EmailStatus, OutgoingEmail
 from kinerja.models.org import Employee, Position, Rank, Unit
@@ -39,6 +50,15 @@ from kinerja.models.surveys import (
 )
 
 __all__ = [
+    "Assessment",
+    "Competency",
+    "CompetencyLevel",
+    "PositionCompetency",
+    "Recommendation",
+    "RewardCandidate",
+    "Training",
+    "TrainingCompetency",
+    "TrainingRecord",
     "Service",
     "Survey",
     "SurveyResponse",

@@ -40,6 +40,7 @@ class JobName(LabeledEnum):
     COMPUTE_PERIOD_RATINGS = "compute_period_ratings", N_("Period ratings")
     SEND_EMAILS = "send_emails", N_("Sending email")
     COMPUTE_SURVEY_INDICES = "compute_survey_indices", N_("Survey indices (IKM)")
+    COMPUTE_RECOMMENDATIONS = "compute_recommendations", N_("Training recommendations")
 
 
 class JobStatus(StrEnum):

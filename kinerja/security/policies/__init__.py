@@ -10,6 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja.security.policies.base import Policy, is_within
+from kinerja.security.policies.competency import (
+    assessments,
+    competencies,
+    competency_levels,
+    position_competencies,
+    recommendations,
+    reward_candidates,
+    training_competencies,
+    training_records,
+    trainings,
+)
 from kinerja.security.policies.jobs import job_runs
 from kinerja.security.policies.mail import outgoing_emails
 from kinerja.security.policies.org import employees, positions, ranks, units
@@ -72,6 +83,15 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         survey_results,
         unit_survey_results,
         outgoing_emails,
+        competencies,
+        competency_levels,
+        trainings,
+        training_competencies,
+        position_competencies,
+        assessments,
+        training_records,
+        recommendations,
+        reward_candidates,
     )
 }
 
@@ -85,6 +105,15 @@ def policy_for(model: type[Any]) -> Policy[Any]:
 
 
 __all__ = [
+    "assessments",
+    "competencies",
+    "competency_levels",
+    "position_competencies",
+    "recommendations",
+    "reward_candidates",
+    "training_competencies",
+    "training_records",
+    "trainings",
     "services",
     "survey_responses",
     "survey_results",

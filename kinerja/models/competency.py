@@ -224,17 +224,16 @@ class Recommendation(TimestampMixin, BaseModel):
     it closes (written by the recommendation job; a re-run replaces the year's rows)."""
 
     __tablename__ = "recommendation"
-    __table_args__ = (
-        UniqueConstraint("employee_id", "year", "training_id"),
-        Index("ix_recommendation_year_rank", "year", "employee_id", "rank"),
-    )
+    # Few indexes: the job writes half a million rows a year at once (one training per
+    # rank is enough to keep a training from being recommended twice to a person).
+    __table_args__ = (UniqueConstraint("year", "employee_id", "rank"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employee_id: Mapped[int] = mapped_column(
         ForeignKey("employee.id", ondelete="CASCADE"), nullable=False
     )
     training_id: Mapped[int] = mapped_column(
-        ForeignKey("training.id", ondelete="CASCADE"), nullable=False, index=True
+        ForeignKey("training.id", ondelete="CASCADE"), nullable=False
     )
     year: Mapped[int] = mapped_column(SmallInteger, nullable=False)
     rank: Mapped[int] = mapped_column(SmallInteger, nullable=False)

@@ -2,7 +2,7 @@
 
 Revision ID: e8ceca8aaf16
 Revises: b21fb9814d03
-Create Date: 2026-12-05 07:56:39.608460
+Create Date: 2026-12-05 08:09:49.831886
 
 """
 from alembic import op
@@ -149,13 +149,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_recommendation_employee_id_employee'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['training_id'], ['training.id'], name=op.f('fk_recommendation_training_id_training'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation')),
-    sa.UniqueConstraint('employee_id', 'year', 'training_id', name=op.f('uq_recommendation_employee_id'))
+    sa.UniqueConstraint('year', 'employee_id', 'rank', name=op.f('uq_recommendation_year'))
     )
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendation_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_recommendation_training_id'), ['training_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recommendation_updated_at'), ['updated_at'], unique=False)
-        batch_op.create_index('ix_recommendation_year_rank', ['year', 'employee_id', 'rank'], unique=False)
 
     op.create_table('reward_candidate',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -222,9 +220,7 @@ def downgrade():
 
     op.drop_table('reward_candidate')
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
-        batch_op.drop_index('ix_recommendation_year_rank')
         batch_op.drop_index(batch_op.f('ix_recommendation_updated_at'))
-        batch_op.drop_index(batch_op.f('ix_recommendation_training_id'))
         batch_op.drop_index(batch_op.f('ix_recommendation_created_at'))
 
     op.drop_table('recommendation')

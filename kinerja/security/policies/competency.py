@@ -41,6 +41,9 @@ class _ReferencePolicy(Policy[Any]):
     def manage(self, scope: Scope) -> ColumnElement[bool]:
         return true() if scope.manages_all else false()
 
+    def may_add(self, scope: Scope) -> bool:
+        return scope.manages_all
+
 
 class CompetencyPolicy(_ReferencePolicy):
     model = Competency

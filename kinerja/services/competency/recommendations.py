@@ -17,14 +17,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select, text
 
 from kinerja.domain.competency import MAX_LEVEL, needs_development_first, reward_candidate
 from kinerja.domain.errors import N_, AccessDenied
@@ -80,8 +81,16 @@ class Standards:
 
     @classmethod
     def load(cls, employees: ColumnElement[bool]) -> Standards:
-        rows = db.session.execute(standard_lines(employees)).all()
-        data = np.array([(e, c, r, a or 0) for e, c, r, a in rows], dtype=np.int64).reshape(-1, 4)
+        lines = standard_lines(employees).subquery("lines")
+        data = fetch_array(
+            select(
+                lines.c.employee_id,
+                lines.c.competency_id,
+                lines.c.required,
+                func.coalesce(lines.c.assessed, 0),
+            ),
+            columns=4,
+        )
         return cls(data[:, 0], data[:, 1], data[:, 2], data[:, 3])
 
     def matches(self) -> dict[int, Decimal]:
@@ -105,6 +114,8 @@ def compute_recommendations(
         raise AccessDenied()
     started = time.perf_counter()
     with transaction():
+        if db.session.connection().dialect.name == "postgresql":  # sorts and hashes in memory
+            db.session.execute(text("SET LOCAL work_mem = '128MB'"))
         people = Employee.active.is_(True) & policy.computable_employees(scope)
         standards = Standards.load(people)
         training_ids, raises = _trainings()
@@ -118,14 +129,14 @@ def compute_recommendations(
         )
         latest = {e: history[0] or history[1] for e, history in predikats.items()}
         priority = {e for e, predikat in latest.items() if needs_development_first(predikat)}
-        rows = list(_ranked(standards, training_ids, raises, year, latest, now))
-        _insert(Recommendation, rows)
+        ranked = _ranked(standards, training_ids, raises)
+        _write(ranked, year, latest, now)
         candidates = _candidates(year, people, predikats, standards.matches(), now)
     employees = len(np.unique(standards.employee))
     return RecommendationRun(
         year=year,
         employees=employees,
-        recommended=len(rows),
+        recommended=len(ranked),
         priority=len(priority),
         candidates=candidates,
         trainings=len(training_ids),
@@ -165,59 +176,66 @@ def _trainings() -> tuple[np.ndarray, dict[int, np.ndarray]]:
     return training_ids, raises
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """The recommendations, one element per row: who, which training, its rank, the levels
+    it closes of the person's gaps and those gaps in all."""
+
+    employee: np.ndarray
+    training: np.ndarray
+    rank: np.ndarray
+    closed: np.ndarray
+    gap_total: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.employee)
+
+
 def _ranked(
-    standards: Standards,
-    training_ids: np.ndarray,
-    raises: dict[int, np.ndarray],
-    year: int,
-    latest: dict[int, Any],
-    now: Any,
-) -> Iterator[dict[str, Any]]:
+    standards: Standards, training_ids: np.ndarray, raises: dict[int, np.ndarray]
+) -> Ranked:
     gaps = np.maximum(standards.required - standards.assessed, 0)
     people, person_at = np.unique(standards.employee, return_inverse=True)
     competencies, competency_at = np.unique(standards.competency, return_inverse=True)
     gap_total = np.bincount(person_at, weights=gaps, minlength=len(people)).astype(np.int64)
-    if not len(training_ids) or not len(people):
-        return
-    matrix = np.zeros((len(competencies), len(training_ids)), dtype=np.int8)
-    for n, competency in enumerate(competencies):
-        if int(competency) in raises:
-            matrix[n] = raises[int(competency)]
-    levels = [(matrix >= k).astype(np.float32) for k in range(1, MAX_LEVEL + 1)]
-    order = np.arange(len(training_ids))[::-1].astype(np.float32)  # earlier wins a tie
-    for start in range(0, len(people), CHUNK):
-        stop = min(start + CHUNK, len(people))
-        chosen = (person_at >= start) & (person_at < stop)
-        grid = np.zeros((stop - start, len(competencies)), dtype=np.int8)
-        grid[person_at[chosen] - start, competency_at[chosen]] = gaps[chosen]
-        closed = np.zeros((stop - start, len(training_ids)), dtype=np.float32)
-        for k, reached in enumerate(levels, start=1):
-            closed += (grid >= k).astype(np.float32) @ reached
-        key = closed * len(training_ids) + order
+    parts: list[tuple[np.ndarray, ...]] = []
+    if len(training_ids) and len(people):
+        matrix = np.zeros((len(competencies), len(training_ids)), dtype=np.int8)
+        for n, competency in enumerate(competencies):
+            matrix[n] = raises.get(int(competency), 0)
+        levels = [(matrix >= k).astype(np.float32) for k in range(1, MAX_LEVEL + 1)]
+        order = np.arange(len(training_ids))[::-1].astype(np.float32)  # earlier wins a tie
         top = min(TOP, len(training_ids))
-        best = np.argpartition(-key, top - 1, axis=1)[:, :top]
-        best = np.take_along_axis(
-            best, np.argsort(-np.take_along_axis(key, best, axis=1), axis=1), axis=1
-        )
-        for offset, columns in enumerate(best):
-            employee_id = int(people[start + offset])
-            for rank, column in enumerate(columns, start=1):
-                amount = int(closed[offset, column])
-                if amount <= 0:
-                    break
-                yield {
-                    "employee_id": employee_id,
-                    "training_id": int(training_ids[column]),
-                    "year": year,
-                    "rank": rank,
-                    "gap_closed": amount,
-                    "gap_total": int(gap_total[start + offset]),
-                    "priority": needs_development_first(latest.get(employee_id)),
-                    "predikat": latest.get(employee_id),
-                    "computed_at": now,
-                    "created_at": now,
-                    "updated_at": now,
-                }
+        for start in range(0, len(people), CHUNK):
+            stop = min(start + CHUNK, len(people))
+            chosen = (person_at >= start) & (person_at < stop)
+            grid = np.zeros((stop - start, len(competencies)), dtype=np.int8)
+            grid[person_at[chosen] - start, competency_at[chosen]] = gaps[chosen]
+            closed = np.zeros((stop - start, len(training_ids)), dtype=np.float32)
+            for k, reached in enumerate(levels, start=1):
+                closed += (grid >= k).astype(np.float32) @ reached
+            key = closed * len(training_ids) + order
+            best = np.argpartition(-key, top - 1, axis=1)[:, :top]
+            best = np.take_along_axis(
+                best, np.argsort(-np.take_along_axis(key, best, axis=1), axis=1), axis=1
+            )
+            amount = np.take_along_axis(closed, best, axis=1).astype(np.int64)
+            kept = amount > 0  # best first: what closes nothing ends each row
+            person = np.repeat(np.arange(start, stop), top).reshape(-1, top)
+            rank = np.broadcast_to(np.arange(1, top + 1), best.shape)
+            parts.append(
+                (
+                    people[person[kept]],
+                    training_ids[best[kept]],
+                    rank[kept],
+                    amount[kept],
+                    gap_total[person[kept]],
+                )
+            )
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Ranked(empty, empty, empty, empty, empty)
+    return Ranked(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
 def _predikats(year: int, people: ColumnElement[bool]) -> dict[int, list[Any]]:
@@ -268,19 +286,75 @@ def _candidates(
     return len(rows)
 
 
+def _write(ranked: Ranked, year: int, latest: dict[int, Any], now: datetime) -> None:
+    """The recommendations: on PostgreSQL one COPY of text written from the arrays (half a
+    million rows for 100,000 people), elsewhere inserts of a few thousand rows each."""
+    people = ranked.employee.tolist()
+    predikats = [latest.get(e) for e in people]
+    columns = zip(
+        people,
+        ranked.training.tolist(),
+        ranked.rank.tolist(),
+        ranked.closed.tolist(),
+        ranked.gap_total.tolist(),
+        predikats,
+        strict=True,
+    )
+    if db.session.connection().dialect.name != "postgresql":
+        rows = [
+            {
+                "employee_id": e,
+                "training_id": t,
+                "year": year,
+                "rank": r,
+                "gap_closed": c,
+                "gap_total": g,
+                "priority": needs_development_first(p),
+                "predikat": p,
+                "computed_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for e, t, r, c, g, p in columns
+        ]
+        _insert(Recommendation, rows)
+        return
+    stamp = now.isoformat()
+    data = "".join(
+        f"{e}\t{t}\t{year}\t{r}\t{c}\t{g}\t{'t' if needs_development_first(p) else 'f'}\t"
+        f"{p.value if p is not None else NULL}\t{stamp}\t{stamp}\t{stamp}\n"
+        for e, t, r, c, g, p in columns
+    )
+    names = (
+        "employee_id, training_id, year, rank, gap_closed, gap_total, priority, predikat, "
+        "computed_at, created_at, updated_at"
+    )
+    cursor = _driver_cursor()
+    with cursor.copy(f"COPY recommendation ({names}) FROM STDIN") as copy:
+        copy.write(data)
+
+
+NULL = "\\N"
+
+
 def _insert(model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Many rows in few statements (COPY on PostgreSQL: a year's recommendations for
-    100,000 people are half a million rows)."""
-    if not rows:
-        return
-    bind = db.session.connection()
-    if bind.dialect.name != "postgresql":
-        for start in range(0, len(rows), 5000):
-            db.session.execute(insert(model), rows[start : start + 5000])
-        return
-    columns = list(rows[0])
-    cursor = bind.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    statement = f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
-    with cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(model), rows[start : start + 5000])
+
+
+def _driver_cursor() -> Any:
+    """A cursor of the session's own connection (its transaction), below SQLAlchemy."""
+    return db.session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def fetch_array(statement: Any, columns: int) -> np.ndarray:
+    """The integer rows of ``statement`` as an array: on PostgreSQL straight from the
+    driver's cursor (a million rows as SQLAlchemy rows cost more than the query)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        rows = db.session.execute(statement).all()
+        return np.array([tuple(row) for row in rows], dtype=np.int64).reshape(-1, columns)
+    compiled = statement.compile(dialect=connection.dialect)
+    cursor = _driver_cursor()
+    cursor.execute(str(compiled), compiled.params)
+    return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, columns)

@@ -8,6 +8,26 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.competency import (
+    AssessmentView,
+    CompetencyLevelView,
+    CompetencyView,
+    PositionCompetencyView,
+    RecommendationView,
+    RewardCandidateView,
+    TrainingCompetencyView,
+    TrainingRecordView,
+    TrainingView,
+)
+from kinerja.views.competency_api import (
+    AssessmentApi,
+    CompetencyApi,
+    PositionCompetencyApi,
+    RecommendationApi,
+    RewardCandidateApi,
+    TrainingApi,
+    TrainingRecordApi,
+)
 from kinerja.views.data_quality import DataQualityView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
@@ -186,6 +206,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=reporting,
     )
     register_ratings(appbuilder)
+    register_development(appbuilder)
     register_surveys(appbuilder)
     register_survey_results(appbuilder)
     for view in (
@@ -309,3 +330,54 @@ def register_ratings(appbuilder: AppBuilder) -> None:
         icon="fa-balance-scale",
         category=ratings,
     )
+
+
+def register_development(appbuilder: AppBuilder) -> None:
+    """The *Pengembangan Kompetensi* menu and its REST resources."""
+    category = roles.MENU_DEVELOPMENT
+    entries = (
+        (
+            RecommendationView,
+            roles.MENU_RECOMMENDATIONS,
+            _l("Training recommendations"),
+            "fa-lightbulb-o",
+        ),
+        (
+            TrainingRecordView,
+            roles.MENU_TRAINING_RECORDS,
+            _l("Training records"),
+            "fa-graduation-cap",
+        ),
+        (AssessmentView, roles.MENU_ASSESSMENTS, _l("Assessments"), "fa-check-square-o"),
+        (
+            PositionCompetencyView,
+            roles.MENU_POSITION_STANDARDS,
+            _l("Position standards"),
+            "fa-id-card-o",
+        ),
+        (CompetencyView, roles.MENU_COMPETENCIES, _l("Competency dictionary"), "fa-book"),
+        (TrainingView, roles.MENU_TRAININGS, _l("Training catalogue"), "fa-calendar-check-o"),
+        (RewardCandidateView, roles.MENU_REWARD_CANDIDATES, _l("Reward candidates"), "fa-trophy"),
+    )
+    for view, name, label, icon in entries:
+        appbuilder.add_view(
+            view,
+            name,
+            label=label,
+            icon=icon,
+            category=category,
+            category_label=_l("Competency development"),
+            category_icon="fa-graduation-cap",
+        )
+    for related in (CompetencyLevelView, TrainingCompetencyView):
+        appbuilder.add_view_no_menu(related)
+    for api in (
+        CompetencyApi,
+        TrainingApi,
+        PositionCompetencyApi,
+        AssessmentApi,
+        TrainingRecordApi,
+        RecommendationApi,
+        RewardCandidateApi,
+    ):
+        appbuilder.add_api(api)

@@ -29,6 +29,7 @@ from kinerja.views.competency_api import (
     TrainingRecordApi,
 )
 from kinerja.views.data_quality import DataQualityView
+from kinerja.views.development import DevelopmentView
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
@@ -335,6 +336,21 @@ def register_ratings(appbuilder: AppBuilder) -> None:
 def register_development(appbuilder: AppBuilder) -> None:
     """The *Pengembangan Kompetensi* menu and its REST resources."""
     category = roles.MENU_DEVELOPMENT
+    appbuilder.add_view_no_menu(DevelopmentView)
+    for name, label, href, icon in (
+        (roles.MENU_MY_DEVELOPMENT, _l("My development"), "/development/mine/", "fa-user"),
+        (roles.MENU_JP_TALLY, _l("Lesson hours (20 JP)"), "/development/jp/", "fa-clock-o"),
+        (roles.MENU_TALENT, _l("Talent 9-box"), "/development/talent/", "fa-th"),
+    ):
+        appbuilder.add_link(
+            name,
+            label=label,
+            href=href,
+            icon=icon,
+            category=category,
+            category_label=_l("Competency development"),
+            category_icon="fa-graduation-cap",
+        )
     entries = (
         (
             RecommendationView,

@@ -132,6 +132,11 @@ class Config:
     FAB_API_SWAGGER_UI = True
     FAB_BASE_TEMPLATE = "kinerja/baselayout.html"
     FAB_API_MAX_PAGE_SIZE = env_int("FAB_API_MAX_PAGE_SIZE", 100)
+    # API keys of service accounts (FAB's ``ab_api_key``): ``Authorization: Bearer knj_…``.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_KEY_PREFIXES = ["knj_"]
+    # Authenticated API requests per account per minute, counted in Redis (0: no limit).
+    API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600")
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
@@ -141,6 +146,7 @@ class Config:
     AUTH_RATE_LIMIT = env_str("AUTH_RATE_LIMIT", "10 per 20 second")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # a refused sign-in says when to try again (Retry-After)
     JWT_ACCESS_TOKEN_EXPIRES = env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600)
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, jsonify, redirect, request
+from flask import Flask, current_app, flash, redirect, request
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.security.api import SecurityApi
@@ -23,6 +23,8 @@ from kinerja.extensions import csrf, db, mail, migrate, talisman
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
 from kinerja.views import register_views
+from kinerja.views.api_errors import register_api_errors
+from kinerja.views.api_errors import too_large as api_too_large
 from kinerja.views.params import BoundedJSONProvider
 
 
@@ -52,6 +54,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         register_views(appbuilder)
         _exempt_token_apis_from_csrf(appbuilder)
         _limit_api_sign_in(appbuilder)
+    register_api_errors(app)
     register_cli(app)
     app.register_error_handler(413, _too_large)
     return app
@@ -100,7 +103,7 @@ def _too_large(error: Exception) -> Any:
     request's own path (never the ``Referer``, which another site chooses)."""
     message = gettext("The file is too large.")
     if request.path.startswith("/api/"):
-        return jsonify(message={"file": [message]}), 413
+        return api_too_large(message)
     flash(message, "danger")
     return redirect(_nearest_page(request.path))
 

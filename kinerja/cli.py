@@ -20,11 +20,14 @@ from kinerja.jobs.worker import run_worker
 from kinerja.security.policies import SYSTEM
 from kinerja.services.outbox import dispatch_pending
 from kinerja.services.ratings.requests import request_ratings
+from kinerja.services.service_accounts import issue_key_for_username
 from kinerja.services.setup import initialise
 
 kinerja_cli = AppGroup("kinerja", help="Kinerja administration.")
 ratings_cli = AppGroup("ratings", help="Period ratings.")
 kinerja_cli.add_command(ratings_cli)
+apikey_cli = AppGroup("apikey", help="API keys of service accounts.")
+kinerja_cli.add_command(apikey_cli)
 
 
 def register_cli(app: Flask) -> None:
@@ -186,3 +189,17 @@ def bench_command(
         lines = bench_org(app, repeat=repeat)
     for line in lines:
         click.echo(line)
+
+
+@apikey_cli.command("create")
+@click.option("--user", "username", required=True, help="The service account's username.")
+@click.option("--role", default=None, help="Its role when the account is new (Integrator).")
+@click.option("--name", default=None, help="A label for the key (who uses it, where).")
+def apikey_create_command(username: str, role: str | None, name: str | None) -> None:
+    """Issue an API key to a service account (created when missing) and print it once."""
+    try:
+        issued = issue_key_for_username(username, role, name)
+    except DomainError as refusal:
+        raise click.ClickException(str(refusal)) from None
+    click.echo(f"API key {issued.name!r} for {username} (shown once, store it now):")
+    click.echo(issued.key)

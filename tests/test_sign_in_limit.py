@@ -55,8 +55,25 @@ def _server() -> Iterator[str]:
 def test_api_sign_in_is_refused_after_too_many_attempts(app) -> None:
     with _server() as base:
         statuses = [_attempt(base) for _ in range(12)]
+        refused = _refused_answer(base)
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429, 429]
+    status, retry_after, body = refused
+    assert status == 429 and int(retry_after) >= 1
+    assert (body["status"], body["error"], body["fields"]) == (429, "rate_limited", {})
+
+
+def _refused_answer(base: str) -> tuple[int, str, dict[str, object]]:
+    """One more attempt, its status, Retry-After header and JSON body."""
+    body = json.dumps({"username": "nobody", "password": "wrong", "provider": "db"}).encode()
+    request = urllib.request.Request(
+        f"{base}/api/v1/security/login", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        urllib.request.urlopen(request, timeout=10)
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Retry-After", ""), json.loads(error.read())
+    raise AssertionError("the attempt was not refused")
 
 
 def test_guessing_the_current_password_is_refused_after_too_many_attempts(app, org: Org) -> None:

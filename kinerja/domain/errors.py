@@ -44,7 +44,7 @@ class AccessDenied(DomainError, PermissionError):
 class FieldErrors(DomainError):
     """Errors keyed by field name, each a list of :class:`DomainError`.
 
-    Raised by validation of a use case so that API (422 ``{"message": {field: [...]}}``),
+    Raised by validation of a use case so that API (422 with ``"fields": {field: [...]}``),
     forms and imports can all say which field is wrong.
     """
 

@@ -41,6 +41,7 @@ from kinerja.models.reports import (
     Report,
 )
 from kinerja.models.security import KinerjaUser
+from kinerja.models.service_accounts import ServiceAccount
 from kinerja.models.surveys import (
     Service,
     Survey,
@@ -86,6 +87,7 @@ __all__ = [
     "JobRun",
     "JobStatus",
     "KinerjaUser",
+    "ServiceAccount",
     "Objective",
     "Period",
     "PlanTemplate",

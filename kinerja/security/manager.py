@@ -13,7 +13,8 @@ from flask_jwt_extended import JWTManager
 from flask_login import current_user
 
 from kinerja.models.security import KinerjaUser
-from kinerja.security import sessions
+from kinerja.models.service_accounts import service_account_of
+from kinerja.security import api_limits, apikeys, sessions
 from kinerja.security.account_views import (
     AdminPasswordView,
     KinerjaUserDBModelView,
@@ -69,6 +70,22 @@ class KinerjaSecurityManager(SecurityManager):
         user = sessions.token_user(jwt_data)
         if user is not None:
             g.user = user  # as FAB does: JWT requests have no session user
+            api_limits.count_request(user.id)
+        return user
+
+    def validate_api_key(self, api_key_string: str) -> KinerjaUser | None:
+        """An API key's account (``kinerja.security.apikeys``), counted by the API's rate
+        limit like a JWT's."""
+        user = apikeys.authenticate(api_key_string)
+        if user is not None:
+            api_limits.count_request(user.id)
+        return user
+
+    def auth_user_db(self, username: str, password: str) -> KinerjaUser | None:
+        """Service accounts sign in with their API keys only, never with a password."""
+        user = super().auth_user_db(username, password)
+        if user is not None and service_account_of(user.id) is not None:
+            return None
         return user
 
     def reset_password(self, userid: Any, password: str) -> None:

@@ -72,6 +72,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.service_accounts import register_service_accounts
 from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
 from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
@@ -210,6 +211,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     register_development(appbuilder)
     register_surveys(appbuilder)
     register_survey_results(appbuilder)
+    register_service_accounts(appbuilder)
     for view in (
         ReportPageView,
         PlanView,

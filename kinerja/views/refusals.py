@@ -1,7 +1,7 @@
 """A use case's refusal, said to the person: as form messages on a screen, or as one JSON
 answer on the API. The mapping is the same everywhere:
 
-* :class:`FieldErrors` → 422 ``{"message": {field: [...]}}``, or messages beside the fields;
+* :class:`FieldErrors` → 422 with ``fields`` named, or messages beside the fields;
 * :class:`ConflictError` (the state does not allow it) → 409, or a flashed message;
 * :class:`AccessDenied` → 403; :class:`NotFoundError` → 404 (ids cannot be probed).
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, flash, jsonify, make_response, redirect
+from flask import Response, abort, flash, redirect
 from flask_babel import gettext
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from kinerja.domain.errors import AccessDenied, DomainError, FieldErrors, NotFoundError
 from kinerja.domain.org import LabeledEnum
+from kinerja.views.api_errors import error_response
 
 
 def tr(error: DomainError) -> str:
@@ -43,19 +44,15 @@ def status_of(refusal: DomainError) -> int:
 
 
 def api_refusal(refusal: DomainError) -> Response:
-    """The JSON answer to a refusal, in FAB's own shape ``{"message": …}``."""
+    """The JSON answer to a refusal, in the API's one error shape
+    (:mod:`kinerja.views.api_errors`): field errors named, a conflict said, a step outside
+    one's role or reach answered generically (ids cannot be probed)."""
     status = status_of(refusal)
     if isinstance(refusal, FieldErrors):
-        body: Any = error_messages(refusal)
-    elif status == 403:
-        body = "Forbidden"
-    elif status == 404:
-        body = "Not found"
-    else:
-        body = tr(refusal)
-    response = make_response(jsonify(message=body), status)
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
-    return response
+        return error_response(status, None, error_messages(refusal))
+    if status in (403, 404):
+        return error_response(status)
+    return error_response(status, tr(refusal))
 
 
 def flash_refusal(refusal: DomainError) -> None:

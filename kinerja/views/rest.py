@@ -1,5 +1,7 @@
 """The REST resource every model gets: scoped like its screen, saving through the same use
-cases, refusals answered in FAB's JSON shape by :func:`kinerja.views.refusals.api_refusal`.
+cases, refusals answered in the API's one error shape by
+:func:`kinerja.views.refusals.api_refusal` (FAB's own answers are put in it by
+:mod:`kinerja.views.api_errors`).
 
 Custom endpoints read their bodies with a marshmallow schema (``unknown=RAISE``) through
 :meth:`KinerjaModelApi.body`, so a wrong field is named in a 422, never guessed at.

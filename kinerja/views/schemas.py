@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext
 from marshmallow import RAISE, Schema, ValidationError, fields
 
-from kinerja.domain.errors import N_, DomainError, FieldErrors
+from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.views.params import parse_pk
+from kinerja.views.schema_messages import translate_message
 
 
 class StrictSchema(Schema):
@@ -49,22 +49,9 @@ class EmptySchema(StrictSchema):
     """A state change that takes no input: an empty object (or no body)."""
 
 
-# marshmallow's own messages, marked for the catalogues: the answers speak the reader's
-# language like every other message (see :func:`translated_messages`).
-MARSHMALLOW_MESSAGES = (
-    N_("Unknown field."),
-    N_("Not a valid string."),
-    N_("Not a valid integer."),
-    N_("Not a valid mapping type."),
-    N_("Missing data for required field."),
-    N_("Field may not be null."),
-    N_("Not a valid choice."),
-    N_("This field is required."),
-)
-
-
 def translated_messages(err: ValidationError) -> dict[str, Any]:
-    """A schema's complaints, each message in the reader's language, keyed by field."""
+    """A schema's complaints, each message in the reader's language (marshmallow's own
+    included: :mod:`kinerja.views.schema_messages`), keyed by field."""
     messages = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
     return {field: _translated(found) for field, found in messages.items()}
 
@@ -74,7 +61,7 @@ def _translated(found: Any) -> Any:
         return {key: _translated(value) for key, value in found.items()}
     if isinstance(found, list):
         return [_translated(value) for value in found]
-    return gettext(str(found))
+    return translate_message(str(found))
 
 
 def field_errors(err: ValidationError) -> FieldErrors:

@@ -263,7 +263,7 @@ class PublicSurveyApi(BaseApi):
             404: {description: No survey has this token}
             409: {description: The survey is not open, or this key already answered it}
             413: {description: The body is larger than a submission needs}
-            422: {description: 'Wrong input: {"message": {field: [reasons]}}'}
+            422: {description: 'Wrong input, the fields named in "fields": {field: [reasons]}'}
             429: {description: Too many submissions from this address; see Retry-After}
         """
         if body_too_large():

@@ -41,7 +41,7 @@ def test_employee_with_invalid_nip_is_refused_naming_the_field(client, org: Org)
         },
     )
     assert response.status_code == 422
-    assert "birth date" in response.get_json()["message"]["nip"][0]
+    assert "birth date" in response.get_json()["fields"]["nip"][0]
     assert _count(Employee) == before
 
 
@@ -58,7 +58,7 @@ def test_employee_with_duplicate_nip_is_refused(client, org: Org) -> None:
         },
     )
     assert response.status_code == 422
-    assert list(response.get_json()["message"]) == ["nip"]
+    assert list(response.get_json()["fields"]) == ["nip"]
 
 
 def test_employee_is_created_with_the_printed_nip_form(client, org: Org) -> None:
@@ -87,9 +87,9 @@ def test_messages_are_indonesian_by_default_and_english_on_request(client, org: 
     body = {"nip": "123", "name": "X", "unit": org.units.p2p.id, "employment_type": "pns"}
     indonesian = client.post("/api/v1/employee/", headers=headers, json=body).get_json()
     english = client.post("/api/v1/employee/?_l_=en", headers=headers, json=body).get_json()
-    assert english["message"]["nip"] == ["NIP must have 18 digits, not 3."]
-    assert indonesian["message"]["nip"] != english["message"]["nip"]
-    assert "18" in indonesian["message"]["nip"][0]
+    assert english["fields"]["nip"] == ["NIP must have 18 digits, not 3."]
+    assert indonesian["fields"]["nip"] != english["fields"]["nip"]
+    assert "18" in indonesian["fields"]["nip"][0]
 
 
 def test_unit_cycle_is_refused(client, org: Org) -> None:
@@ -98,7 +98,7 @@ def test_unit_cycle_is_refused(client, org: Org) -> None:
         f"/api/v1/unit/{org.units.dinkes.id}", headers=headers, json={"parent": org.units.surv.id}
     )
     assert response.status_code == 422
-    assert list(response.get_json()["message"]) == ["parent"]
+    assert list(response.get_json()["fields"]) == ["parent"]
     db.session.expire_all()
     assert db.session.get(Unit, org.units.dinkes.id).parent_id == org.units.pemkot.id
 
@@ -109,7 +109,7 @@ def test_unit_cannot_be_its_own_parent(client, org: Org) -> None:
         f"/api/v1/unit/{org.units.p2p.id}", headers=headers, json={"parent": org.units.p2p.id}
     )
     assert response.status_code == 422
-    assert "parent" in response.get_json()["message"]
+    assert "parent" in response.get_json()["fields"]
 
 
 def test_supervisor_cycle_is_refused(client, org: Org) -> None:
@@ -120,7 +120,7 @@ def test_supervisor_cycle_is_refused(client, org: Org) -> None:
         json={"supervisor": org.positions.epid.id},
     )
     assert response.status_code == 422
-    assert list(response.get_json()["message"]) == ["supervisor"]
+    assert list(response.get_json()["fields"]) == ["supervisor"]
     db.session.expire_all()
     assert (
         db.session.get(Position, org.positions.kadinkes.id).supervisor_id == org.positions.sekda.id
@@ -141,7 +141,7 @@ def test_unknown_unit_id_is_refused(client, org: Org) -> None:
         },
     )
     assert response.status_code == 422
-    assert "unit" in response.get_json()["message"]
+    assert "unit" in response.get_json()["fields"]
     assert _count(Position) == before
 
 
@@ -159,7 +159,7 @@ def test_text_in_a_number_field_is_refused(client, org: Org) -> None:
         },
     )
     assert response.status_code == 422
-    assert "grade" in response.get_json()["message"]
+    assert "grade" in response.get_json()["fields"]
 
 
 def test_grade_out_of_range_is_refused(client, org: Org) -> None:
@@ -176,7 +176,7 @@ def test_grade_out_of_range_is_refused(client, org: Org) -> None:
         },
     )
     assert response.status_code == 422
-    assert "grade" in response.get_json()["message"]
+    assert "grade" in response.get_json()["fields"]
 
 
 def test_unknown_kind_is_refused(client, org: Org) -> None:
@@ -192,7 +192,7 @@ def test_unknown_kind_is_refused(client, org: Org) -> None:
         },
     )
     assert response.status_code == 422
-    assert "kind" in response.get_json()["message"]
+    assert "kind" in response.get_json()["fields"]
 
 
 def test_body_that_is_not_json_is_a_400(client, org: Org) -> None:
@@ -217,7 +217,7 @@ def test_operator_cannot_place_an_employee_outside_their_unit(client, org: Org) 
         },
     )
     assert response.status_code == 422
-    assert list(response.get_json()["message"]) == ["unit"]
+    assert list(response.get_json()["fields"]) == ["unit"]
     assert _count(Employee) == before
 
 
@@ -241,7 +241,7 @@ def test_position_must_belong_to_the_employees_unit(client, org: Org) -> None:
         json={"position": org.positions.epid.id},
     )
     assert response.status_code == 422
-    assert list(response.get_json()["message"]) == ["position"]
+    assert list(response.get_json()["fields"]) == ["position"]
 
 
 def test_deleting_a_unit_that_still_has_sub_units_is_a_conflict(client, org: Org) -> None:
@@ -315,7 +315,7 @@ def test_a_related_row_must_be_named_by_its_id(client, org: Org) -> None:
             json={"code": "X", "name": "X", "kind": "seksi", "parent": parent},
         )
         assert response.status_code == 422, (parent, response.get_json())
-        assert "parent" in response.get_json()["message"]
+        assert "parent" in response.get_json()["fields"]
 
 
 def test_an_unreadable_query_is_a_400(client, org: Org) -> None:

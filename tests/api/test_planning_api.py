@@ -63,7 +63,7 @@ def test_admin_opens_a_monthly_period_and_moves_it_to_closed(client, org: Org) -
     assert [s.annual for s in period.sub_periods] == [False] * 12 + [True]
     assert period.sub_periods[-1].name == "Akhir" and period.sub_periods[-1].number == 13
     duplicate = client.post("/api/v1/period/", headers=headers, json={"year": 2027})
-    assert duplicate.status_code == 422 and "year" in duplicate.get_json()["message"]
+    assert duplicate.status_code == 422 and "year" in duplicate.get_json()["fields"]
     statuses = [
         client.post(f"/api/v1/period/{period.id}/advance", headers=headers) for _ in range(4)
     ]
@@ -83,7 +83,7 @@ def test_a_second_plan_for_the_same_period_is_refused(client, org: Org, planning
         json={"employee": org.employees.epid1.id, "period": planning.period.id},
     )
     assert again.status_code == 422
-    assert list(again.get_json()["message"]) == ["period"]
+    assert list(again.get_json()["fields"]) == ["period"]
     assert _count(WorkPlan) == 3
 
 
@@ -95,7 +95,7 @@ def test_an_employee_cannot_start_someone_elses_plan(client, org: Org, planning:
         json={"employee": org.employees.epid2.id, "period": planning.period.id},
     )
     assert response.status_code == 422
-    assert list(response.get_json()["message"]) == ["employee"]
+    assert list(response.get_json()["fields"]) == ["employee"]
 
 
 def test_objectives_cascade_only_from_the_direct_supervisors_objectives(
@@ -114,7 +114,7 @@ def test_objectives_cascade_only_from_the_direct_supervisors_objectives(
         },
     )
     assert wrong.status_code == 422
-    assert list(wrong.get_json()["message"]) == ["parent"]
+    assert list(wrong.get_json()["fields"]) == ["parent"]
     assert _count(Objective) == 3
     _objective(client, headers, plan_id, planning.kasi_plan.objectives[1].id)
 
@@ -145,7 +145,7 @@ def test_indicator_bad_input_and_default_direction(client, org: Org, planning: P
     objective = _objective(client, headers, plan_id, planning.kasi_plan.objectives[0].id)
     for target in (0, -5):
         response = _indicator(client, headers, objective, target=target)
-        assert response.status_code == 422 and list(response.get_json()["message"]) == ["target"]
+        assert response.status_code == 422 and list(response.get_json()["fields"]) == ["target"]
     assert _indicator(client, headers, objective, target="banyak").status_code == 422
     timed = _indicator(client, headers, objective, aspect="time", target=2, unit="hari")
     assert timed.status_code == 201, timed.get_json()
@@ -171,7 +171,7 @@ def test_workflow_submit_approve_revise_with_versions(client, org: Org, planning
     employee, kasi, kabid = (api_token(client, u) for u in ("employee", "kasi", "supervisor"))
     plan_id = _new_plan(client, employee, org.employees.epid1.id, planning.period.id)
     incomplete = client.post(f"/api/v1/work_plan/{plan_id}/submit", headers=employee)
-    assert incomplete.status_code == 422 and "objectives" in incomplete.get_json()["message"]
+    assert incomplete.status_code == 422 and "objectives" in incomplete.get_json()["fields"]
     objective = _objective(client, employee, plan_id, planning.kasi_plan.objectives[0].id)
     indicator = _indicator(client, employee, objective).get_json()["id"]
     assert client.post(f"/api/v1/work_plan/{plan_id}/approve", headers=kasi).status_code == 409
@@ -217,7 +217,7 @@ def test_return_needs_a_reason_and_the_plan_comes_back(
     plan_id = _complete_plan(client, employee, org, planning)
     client.post(f"/api/v1/work_plan/{plan_id}/submit", headers=employee)
     no_reason = client.post(f"/api/v1/work_plan/{plan_id}/return", headers=kasi, json={})
-    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["message"]
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["fields"]
     returned = client.post(
         f"/api/v1/work_plan/{plan_id}/return",
         headers=kasi,
@@ -320,4 +320,4 @@ def test_a_year_out_of_range_is_a_field_error(client, org: Org) -> None:
             headers=headers,
             json={"year": year, "planning_deadline": "2026-01-31"},
         )
-        assert response.status_code == 422 and "year" in response.get_json()["message"], year
+        assert response.status_code == 422 and "year" in response.get_json()["fields"], year

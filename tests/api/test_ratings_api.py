@@ -72,7 +72,7 @@ def test_an_operator_asks_for_their_units_only(client, org: Org, period: Any, ru
         URL.format(period.id), headers=headers, json={"unit": org.units.dishub.id}
     )
     assert outside.status_code == 422
-    assert set(outside.get_json()["message"]) == {"unit"}
+    assert set(outside.get_json()["fields"]) == {"unit"}
     answer = client.post(URL.format(period.id), headers=headers)
     assert answer.status_code == 202
     assert answer.get_json()["result"] == {"period": period.id, "unit": org.units.dinkes.id}
@@ -95,9 +95,9 @@ def test_bad_requests_are_named(client, org: Org, period: Any) -> None:
     assert client.post(URL.format(period.id)).status_code == 401
     assert client.post(URL.format(period.id + 100), headers=headers).status_code == 404
     unknown = client.post(URL.format(period.id), headers=headers, json={"units": 3})
-    assert (unknown.status_code, set(unknown.get_json()["message"])) == (422, {"units"})
+    assert (unknown.status_code, set(unknown.get_json()["fields"])) == (422, {"units"})
     wrong = client.post(URL.format(period.id), headers=headers, json={"unit": "DINKES"})
-    assert (wrong.status_code, set(wrong.get_json()["message"])) == (422, {"unit"})
+    assert (wrong.status_code, set(wrong.get_json()["fields"])) == (422, {"unit"})
     period.status = PeriodStatus.CLOSED
     db.session.commit()
     assert client.post(URL.format(period.id), headers=headers).status_code == 409

@@ -86,7 +86,7 @@ def test_employee_reports_and_the_supervisor_evaluates(
     )
     assert incomplete.status_code == 422
     # the supervisor decides the behaviour overall too: it is never taken silently
-    assert {"values", "behaviour", "feedback"} <= set(incomplete.get_json()["message"])
+    assert {"values", "behaviour", "feedback"} <= set(incomplete.get_json()["fields"])
     approved = client.post(
         f"/api/v1/report/{report_id}/approve",
         headers=kasi,
@@ -132,7 +132,7 @@ def test_invalid_transitions_answer_409(
     )
     assert draft_approval.status_code == 409
     empty = client.post(f"/api/v1/report/{report_id}/submit", headers=employee)
-    assert empty.status_code == 422 and "realizations" in empty.get_json()["message"]
+    assert empty.status_code == 422 and "realizations" in empty.get_json()["fields"]
     _fill(client, employee, report_id)
     assert client.post(f"/api/v1/report/{report_id}/submit", headers=employee).status_code == 200
     again = client.post(f"/api/v1/report/{report_id}/submit", headers=employee)
@@ -144,7 +144,7 @@ def test_invalid_transitions_answer_409(
     locked = client.put(f"/api/v1/realization/{line['id']}", headers=employee, json={"value": 9})
     assert locked.status_code == 409
     no_reason = client.post(f"/api/v1/report/{report_id}/return", headers=kasi, json={})
-    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["message"]
+    assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["fields"]
     returned = client.post(
         f"/api/v1/report/{report_id}/return", headers=kasi, json={"reason": "Lampirkan bukti."}
     )
@@ -169,13 +169,13 @@ def test_bad_input_names_the_field(
         headers=employee,
         json={"work_plan": reporting.plan.id, "sub_period": reporting.q1.id},
     )
-    assert twice.status_code == 422 and "sub_period" in twice.get_json()["message"]
+    assert twice.status_code == 422 and "sub_period" in twice.get_json()["fields"]
     foreign = client.post(
         "/api/v1/report/",
         headers=employee,
         json={"work_plan": reporting.plan2.id, "sub_period": reporting.q1.id},
     )
-    assert foreign.status_code == 422 and "work_plan" in foreign.get_json()["message"]
+    assert foreign.status_code == 422 and "work_plan" in foreign.get_json()["fields"]
     line = client.get(
         f"/api/v1/realization/?q=(filters:!((col:report,opr:rel_o_m,value:{report_id})))",
         headers=employee,
@@ -185,13 +185,13 @@ def test_bad_input_names_the_field(
             f"/api/v1/realization/{line['id']}", headers=employee, json={"value": bad}
         )
         assert response.status_code == 422, bad
-        assert "value" in response.get_json()["message"]
+        assert "value" in response.get_json()["fields"]
     bad_link = client.post(
         "/api/v1/evidence/",
         headers=employee,
         json={"report": report_id, "url": "javascript:alert(1)"},
     )
-    assert bad_link.status_code == 422 and "url" in bad_link.get_json()["message"]
+    assert bad_link.status_code == 422 and "url" in bad_link.get_json()["fields"]
     bad_values = client.post(
         f"/api/v1/report/{report_id}/approve",
         headers=api_token(client, "kasi"),
@@ -350,7 +350,7 @@ def test_dialogue_between_employee_and_supervisor(
         headers=api_token(client, "employee"),
         json={"report": report.id, "text": "  "},
     )
-    assert empty.status_code == 422 and "text" in empty.get_json()["message"]
+    assert empty.status_code == 422 and "text" in empty.get_json()["fields"]
     texts = [n.text for n in db.session.scalars(select(DialogueNote).order_by(DialogueNote.id))]
     assert texts == ["Mohon arahan.", "Fokus pada ketepatan waktu."]
 
@@ -372,7 +372,7 @@ def test_evidence_files_are_checked_by_content_and_downloaded_by_readers_only(
     storage = Path(app.config["KINERJA_STORAGE_DIR"])
     before = {p for p in storage.rglob("*") if p.is_file()}  # other tests' files
     disguised = _upload(client, employee, report_id, b"MZ\x90\x00" + b"\x00" * 200, "laporan.pdf")
-    assert disguised.status_code == 422 and "file" in disguised.get_json()["message"]
+    assert disguised.status_code == 422 and "file" in disguised.get_json()["fields"]
     app.config["KINERJA_MAX_UPLOAD_MB"] = 1
     try:
         big = _upload(client, employee, report_id, b"%PDF-1.4\n" + b"0" * (2**20), "besar.pdf")
@@ -445,7 +445,7 @@ def test_activities_are_personal_and_lock_after_the_window(
         }
         response = client.post("/api/v1/activity/", headers=employee, json=payload)
         assert response.status_code == 422, (body, response.get_json())
-        assert field in response.get_json()["message"], response.get_json()
+        assert field in response.get_json()["fields"], response.get_json()
     activity_id = created.get_json()["id"]
     assert (
         client.get(f"/api/v1/activity/{activity_id}", headers=api_token(client, "kasi")).status_code
@@ -506,7 +506,7 @@ def test_a_body_over_the_request_limit_is_refused_with_the_field_named(
     finally:
         app.config["MAX_CONTENT_LENGTH"] = limit
     assert response.status_code == 413
-    assert "file" in response.get_json()["message"]
+    assert "file" in response.get_json()["fields"]
     assert _count(Evidence) == 0
 
 
@@ -534,6 +534,6 @@ def test_body_errors_name_the_field_in_the_readers_language(
     report_id = _start(client, employee, reporting)
     unknown = client.put(f"/api/v1/report/{report_id}", headers=employee, json={"catatan": "x"})
     assert unknown.status_code == 422
-    assert unknown.get_json()["message"] == {"catatan": ["Kolom tidak dikenal."]}
+    assert unknown.get_json()["fields"] == {"catatan": ["Kolom tidak dikenal."]}
     wrong = client.put(f"/api/v1/report/{report_id}", headers=employee, json={"note": 5})
-    assert wrong.get_json()["message"] == {"note": ["Bukan teks yang valid."]}
+    assert wrong.get_json()["fields"] == {"note": ["Bukan teks yang valid."]}

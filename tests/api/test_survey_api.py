@@ -74,7 +74,7 @@ def test_a_service_without_people_served_is_refused_naming_the_field(client, org
         headers=headers,
     )
     assert refused.status_code == 422
-    assert set(refused.get_json()["message"]) == {"yearly_population"}
+    assert set(refused.get_json()["fields"]) == {"yearly_population"}
 
 
 def test_closing_a_survey_over_the_api(app: Flask, client, org: Org, surveyed, monkeypatch):
@@ -137,7 +137,7 @@ def test_the_public_endpoint_without_a_key_sets_a_cookie(client, surveyed) -> No
 def test_the_public_endpoint_names_the_wrong_field(client, surveyed, body, field) -> None:
     refused = _submit(client, surveyed.surveys.yankes.token, {"browser_key": KEY, **body})
     assert refused.status_code == 422
-    assert field in refused.get_json()["message"]
+    assert field in refused.get_json()["fields"]
     assert _count() == 3
 
 

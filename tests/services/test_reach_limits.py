@@ -43,7 +43,7 @@ def test_an_operator_cannot_put_a_position_under_their_own(client, org: Org) -> 
     answer = client.put(
         f"/api/v1/position/{target.id}", headers=headers, json={"supervisor": own.id}
     )
-    assert answer.status_code == 422 and "supervisor" in answer.get_json()["message"]
+    assert answer.status_code == 422 and "supervisor" in answer.get_json()["fields"]
     db.session.expire_all()
     assert db.session.get(Position, target.id).supervisor_id == org.positions.kasi_surv.id
     # the positions hanging under their own are not theirs to change either

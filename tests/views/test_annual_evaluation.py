@@ -52,7 +52,7 @@ def test_this_years_annual_report_waits_for_the_last_quarter_to_end(
         json={"work_plan": reporting.plan.id, "sub_period": annual.id},
     )
     assert refused.status_code == 422
-    assert refused.get_json()["message"] == {
+    assert refused.get_json()["fields"] == {
         "sub_period": ["The annual report starts once Triwulan IV has ended."]
     }
     login(client, "employee")
@@ -116,7 +116,7 @@ def test_the_annual_report_is_submitted_complete(client, org: Org, planning: Pla
     report_id = started.get_json()["id"]
     refused = client.post(f"/api/v1/report/{report_id}/submit?_l_=en", headers=headers)
     assert refused.status_code == 422
-    problems = refused.get_json()["message"]["realizations"]
+    problems = refused.get_json()["fields"]["realizations"]
     assert problems == [
         "“Indikator Laporan surveilans mingguan” has no realization in the periodic reports: "
         "enter it in a periodic report first.",
@@ -128,7 +128,7 @@ def test_the_annual_report_is_submitted_complete(client, org: Org, planning: Pla
     line = next(r for r in report.realizations if r.indicator_id == year.measured[0].id)
     typed = client.put(f"/api/v1/realization/{line.id}?_l_=en", headers=headers, json={"value": 9})
     assert typed.status_code == 422
-    assert typed.get_json()["message"] == {
+    assert typed.get_json()["fields"] == {
         "value": [
             "The annual realization is accumulated from the periodic reports: enter it there."
         ]

@@ -73,13 +73,13 @@ def test_the_unit_rating_resource(client, org: Org, planning: Planning) -> None:
     own_unit = client.post(
         "/api/v1/unit_rating/", headers=kabid, json={**body, "unit": org.units.p2p.id}
     )
-    assert own_unit.status_code == 422 and list(own_unit.get_json()["message"]) == ["unit"]
+    assert own_unit.status_code == 422 and list(own_unit.get_json()["fields"]) == ["unit"]
     unknown = client.post(
         "/api/v1/unit_rating/", headers=kabid, json={**body, "predikat": "luar_biasa"}
     )
-    assert unknown.status_code == 422 and list(unknown.get_json()["message"]) == ["predikat"]
+    assert unknown.status_code == 422 and list(unknown.get_json()["fields"]) == ["predikat"]
     extra = client.post("/api/v1/unit_rating/", headers=kabid, json={**body, "score": 1})
-    assert extra.status_code == 422 and "score" in extra.get_json()["message"]
+    assert extra.status_code == 422 and "score" in extra.get_json()["fields"]
     for login_name in ("operator", "employee", "integrator"):
         headers = api_token(client, login_name)
         assert client.post("/api/v1/unit_rating/", headers=headers, json=body).status_code == 403

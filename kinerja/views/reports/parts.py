@@ -21,6 +21,7 @@ from kinerja.security.current import current_scope
 from kinerja.security.policies import reports
 from kinerja.services.reports import dialogue
 from kinerja.services.reports import reports as reporting
+from kinerja.views.api_errors import error_response
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import MANAGEABLE, READABLE
 from kinerja.views.params import parse_pk
@@ -74,10 +75,10 @@ def _per_line(refused: Response) -> Response:
     """A realization's own errors are about its ``value`` (the report names them per
     indicator)."""
     body = refused.get_json(silent=True) or {}
-    message = body.get("message")
-    if refused.status_code == 422 and isinstance(message, dict):
-        renamed = {"value" if k.startswith("value_") else k: v for k, v in message.items()}
-        return KinerjaModelApi.response(422, message=renamed)
+    fields = body.get("fields")
+    if refused.status_code == 422 and isinstance(fields, dict):
+        renamed = {"value" if k.startswith("value_") else k: v for k, v in fields.items()}
+        return error_response(422, body.get("message"), renamed)
     return refused
 
 

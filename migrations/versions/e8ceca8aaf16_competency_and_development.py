@@ -1,7 +1,7 @@
 """competency and development
 
 Revision ID: e8ceca8aaf16
-Revises: b21fb9814d03
+Revises: e7a2c4f81b90
 Create Date: 2026-12-05 08:09:49.831886
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e8ceca8aaf16'
-down_revision = 'b21fb9814d03'
+down_revision = 'e7a2c4f81b90'
 branch_labels = None
 depends_on = None
 

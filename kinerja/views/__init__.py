@@ -30,7 +30,7 @@ from kinerja.views.competency_api import (
 )
 from kinerja.views.data_quality import DataQualityView
 from kinerja.views.development import DevelopmentView
-from kinerja.views.imports import ImportView
+from kinerja.views.imports import AssessmentImportView, ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
 from kinerja.views.mail import OutgoingEmailApi, OutgoingEmailView
@@ -367,6 +367,7 @@ def register_development(appbuilder: AppBuilder) -> None:
             "fa-graduation-cap",
         ),
         (AssessmentView, roles.MENU_ASSESSMENTS, _l("Assessments"), "fa-check-square-o"),
+        (AssessmentImportView, roles.MENU_ASSESSMENT_IMPORT, _l("Import assessments"), "fa-upload"),
         (
             PositionCompetencyView,
             roles.MENU_POSITION_STANDARDS,

@@ -41,6 +41,7 @@ from kinerja.models.reports import (
     Report,
 )
 from kinerja.models.security import KinerjaUser
+from kinerja.models.self_evaluations import SelfEvaluation
 from kinerja.models.service_accounts import ServiceAccount
 from kinerja.models.surveys import (
     Service,
@@ -80,6 +81,7 @@ __all__ = [
     "Evidence",
     "Realization",
     "Report",
+    "SelfEvaluation",
     "BehaviourExpectation",
     "BehaviourValue",
     "Employee",

@@ -72,6 +72,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.reports.self_evaluation import SelfEvaluationView
 from kinerja.views.service_accounts import register_service_accounts
 from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
@@ -214,6 +215,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     register_service_accounts(appbuilder)
     for view in (
         ReportPageView,
+        SelfEvaluationView,
         PlanView,
         ObjectiveView,
         IndicatorView,

@@ -44,6 +44,7 @@ from kinerja.security.policies.reports import (
     reports,
 )
 from kinerja.security.policies.scope import SYSTEM, Scope, employee_scope, scope_for_user
+from kinerja.security.policies.self_evaluations import self_evaluations
 from kinerja.security.policies.surveys import (
     services,
     survey_responses,
@@ -72,6 +73,7 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         evidence,
         dialogue_notes,
         evaluations,
+        self_evaluations,
         activities,
         job_runs,
         ratings,
@@ -129,6 +131,7 @@ __all__ = [
     "employee_scope",
     "employees",
     "evaluations",
+    "self_evaluations",
     "evidence",
     "indicators",
     "is_within",

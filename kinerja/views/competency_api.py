@@ -153,10 +153,9 @@ class PositionCompetencyApi(KinerjaModelApi):
         """Set the required levels of competencies for many positions at once
         ---
         post:
-          description: >-
-            ``{"positions": [ids], "levels": {"<competency id>": level or null}}``; a null
-            level removes the competency from those positions' standards. All positions must
-            be within reach, or nothing changes.
+          description: "The body names positions (a list of ids) and levels (competency
+            id to level 1-5, or null to remove the competency from those standards); all
+            positions must be within reach, or nothing changes."
           responses:
             200:
               description: How many standard lines were written
@@ -177,7 +176,7 @@ class PositionCompetencyApi(KinerjaModelApi):
         """Give positions the standard of another position
         ---
         post:
-          description: ``{"source": id, "positions": [ids]}``; their standards are replaced.
+          description: 'Body {"source": id, "positions": [ids]}: their standards are replaced.'
           responses:
             200:
               description: How many standard lines were written
@@ -286,7 +285,7 @@ class RecommendationApi(KinerjaModelApi):
         """Compute a year's recommendations and reward candidates in the background
         ---
         post:
-          description: ``{"year": 2026}``; the Admin only. Answers the job run.
+          description: 'Body {"year": 2026}; the Admin only. Answers the job run.'
           responses:
             202:
               description: The job run that computes them

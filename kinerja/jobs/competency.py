@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kinerja.jobs.registry import job
 from kinerja.services import job_runs
-from kinerja.services.competency import recommendations
+from kinerja.services.competency import recommendations, requests
 from kinerja.services.job_runs import JobOutcome
 
 
@@ -17,3 +17,8 @@ def compute_recommendations(year: int, run_id: int | None = None) -> JobOutcome:
     )
     message, params = recommendations.summary(run)
     return JobOutcome(message, params, run.as_json())
+
+
+def request_nightly_recommendations() -> int:
+    """Ask for this year's recommendations (run by the schedule each night)."""
+    return requests.request_nightly_recommendations()

@@ -17,6 +17,7 @@ from kinerja.domain.ratings import Level
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
 from kinerja.models.competency import Recommendation, Training
+from kinerja.models.jobs import JobRun
 from kinerja.models.mail import EmailKind, OutgoingEmail
 from kinerja.security import roles
 from kinerja.security.policies import SYSTEM, scope_for_user
@@ -197,6 +198,10 @@ def test_final_ratings_mail_each_employee_in_their_language_and_a_summary_once(
     assert "Final: 2 of 3." in operator
     assert "Jumlah: 3" in _text(mail["admin@uji.example"])
 
+    asked = db.session.scalars(
+        select(JobRun.args).where(JobRun.name == "compute_recommendations")
+    ).all()
+    assert [list(args) for args in asked] == [[period.year]]  # ratings became final
     before = len(mailbox.messages)
     compute_period_ratings(period.id, None, SYSTEM)  # nothing changed: nothing new
     run_jobs()

@@ -23,10 +23,12 @@ from kinerja.models.competency import (
     Training,
     TrainingCompetency,
 )
+from kinerja.models.jobs import JobRun
 from kinerja.models.org import Employee
 from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services.boundary import transaction
 from kinerja.services.competency.recommendations import TOP, compute_recommendations
+from kinerja.services.competency.requests import request_nightly_recommendations
 from kinerja.services.reference import seed_competencies
 from tests.factories import Org, approved_plan, make_employee, make_rating
 
@@ -199,3 +201,14 @@ def test_only_the_admin_computes_recommendations(org: Org) -> None:
         with pytest.raises(AccessDenied):
             compute_recommendations(YEAR, scope_for_user(user))
     compute_recommendations(YEAR, scope_for_user(org.users.admin))
+
+
+def test_the_nightly_request_asks_once_for_this_years_recommendations(org: Org) -> None:
+    first = request_nightly_recommendations(date(2026, 5, 1))
+    assert request_nightly_recommendations(date(2026, 5, 1)) == first  # still waiting
+    run = db.session.get(JobRun, first)
+    assert (run.name, list(run.args), run.requested_by_id) == (
+        "compute_recommendations",
+        [2026],
+        None,
+    )

@@ -115,6 +115,7 @@ MENU_DEVELOPMENT = "Development"
 MENU_COMPETENCIES = "Competencies"
 MENU_POSITION_STANDARDS = "Position standards"
 MENU_ASSESSMENTS = "Assessments"
+MENU_STANDARDS_TOOLS = "Position standards in bulk"  # those who edit standards
 MENU_ASSESSMENT_IMPORT = "Assessment import"  # the Admin's and the Operator's (Import rights)
 MENU_TRAININGS = "Trainings"
 MENU_TRAINING_RECORDS = "Training records"
@@ -211,6 +212,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_EMPLOYEES,
             MENU_IMPORT,
             MENU_ASSESSMENT_IMPORT,
+            MENU_STANDARDS_TOOLS,
             MENU_DATA_QUALITY,
             MENU_JOBS,
             MENU_OUTGOING_EMAIL,

@@ -74,6 +74,7 @@ from kinerja.views.reports.parts import (
 )
 from kinerja.views.reports.self_evaluation import SelfEvaluationView
 from kinerja.views.service_accounts import register_service_accounts
+from kinerja.views.standards import PositionStandardsToolsView
 from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
 from kinerja.views.surveys import ServiceView, SurveyResponseView, SurveyView
@@ -375,6 +376,12 @@ def register_development(appbuilder: AppBuilder) -> None:
             roles.MENU_POSITION_STANDARDS,
             _l("Position standards"),
             "fa-id-card-o",
+        ),
+        (
+            PositionStandardsToolsView,
+            roles.MENU_STANDARDS_TOOLS,
+            _l("Position standards in bulk"),
+            "fa-clone",
         ),
         (CompetencyView, roles.MENU_COMPETENCIES, _l("Competency dictionary"), "fa-book"),
         (TrainingView, roles.MENU_TRAININGS, _l("Training catalogue"), "fa-calendar-check-o"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import flash, redirect, url_for
+from flask import flash, g, redirect, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext
@@ -36,9 +36,11 @@ from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import assessments, employees, position_competencies
 from kinerja.services.competency import catalogue, requests
+from kinerja.services.competency.certificates import readable_certificate
 from kinerja.views.exports import CsvExportMixin
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import FilterRelatedName, condition_filter
+from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal
 from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
@@ -279,6 +281,7 @@ class TrainingRecordView(CsvExportMixin, KinerjaModelView):
         eager=[selectinload(TrainingRecord.employee), selectinload(TrainingRecord.training)],
     )
     class_permission_name = roles.TRAINING_RECORD
+    show_template = "kinerja/competency/training_record_show.html"  # with its certificate
     list_title = _l("Training records")
     show_title = _l("Training record")
     add_title = _l("Record completed training")
@@ -300,6 +303,13 @@ class TrainingRecordView(CsvExportMixin, KinerjaModelView):
     base_order = ("completed_on", "desc")
     save_item = staticmethod(catalogue.save_training_record)
     delete_item = staticmethod(catalogue.delete_training_record)
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk: Any) -> Any:
+        """The record with its certificate (read through the record's policy)."""
+        g.certificate = readable_certificate(current_scope(), parse_pk(pk))
+        return super().show(pk)
 
 
 class RecommendationView(CsvExportMixin, KinerjaModelView):

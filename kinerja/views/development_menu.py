@@ -6,6 +6,7 @@ from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.certificates import CertificateView
 from kinerja.views.competency import (
     AssessmentView,
     CompetencyLevelView,
@@ -90,7 +91,7 @@ def register_development(appbuilder: AppBuilder) -> None:
             category_label=_l("Competency development"),
             category_icon="fa-graduation-cap",
         )
-    for related in (CompetencyLevelView, TrainingCompetencyView):
+    for related in (CompetencyLevelView, TrainingCompetencyView, CertificateView):
         appbuilder.add_view_no_menu(related)
     for api in (
         CompetencyApi,

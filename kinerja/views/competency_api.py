@@ -159,6 +159,10 @@ class PositionCompetencyApi(KinerjaModelApi):
           responses:
             200:
               description: How many standard lines were written
+            400: {$ref: '#/components/responses/400'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
         """
         body = self.body(StandardsSchema())
         if isinstance(body, Response):
@@ -180,6 +184,10 @@ class PositionCompetencyApi(KinerjaModelApi):
           responses:
             200:
               description: How many standard lines were written
+            400: {$ref: '#/components/responses/400'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
         """
         body = self.body(CopySchema())
         if isinstance(body, Response):
@@ -289,6 +297,10 @@ class RecommendationApi(KinerjaModelApi):
           responses:
             202:
               description: The job run that computes them
+            400: {$ref: '#/components/responses/400'}
+            403: {$ref: '#/components/responses/403'}
+            404: {$ref: '#/components/responses/404'}
+            422: {$ref: '#/components/responses/422'}
         """
         body = self.body(ComputeSchema())
         if isinstance(body, Response):

@@ -92,6 +92,11 @@ class Config:
     # Seconds before the 2nd, 3rd… attempt after a transient SMTP failure; then it fails.
     KINERJA_MAIL_RETRY_DELAYS = env_floats("KINERJA_MAIL_RETRY_DELAYS", (60, 300, 900, 3600, 14400))
 
+    # Development: reward candidates from Sangat Baik, and from Baik two years in a row; the
+    # 9-box's potential is medium from this job-person match (%), high from the second.
+    KINERJA_REWARD_TWO_GOOD_YEARS = env_bool("KINERJA_REWARD_TWO_GOOD_YEARS", True)
+    KINERJA_POTENTIAL_BANDS = env_floats("KINERJA_POTENTIAL_BANDS", (70, 90))
+
     KINERJA_DEMO_PASSWORD = env_str("KINERJA_DEMO_PASSWORD", "kinerja-demo")
     KINERJA_BASE_URL = env_str("KINERJA_BASE_URL", "http://127.0.0.1:5000")
     KINERJA_UPLOAD_DIR = env_str("KINERJA_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))

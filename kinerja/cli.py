@@ -14,6 +14,7 @@ from kinerja.bench import bench_import, bench_org
 from kinerja.bench.api import bench_api
 from kinerja.bench.email import bench_email
 from kinerja.bench.ratings import bench_ratings
+from kinerja.bench.recommendations import bench_recommendations
 from kinerja.bench.survey import bench_survey
 from kinerja.demo import load_demo, load_organisation
 from kinerja.domain.errors import DomainError
@@ -113,7 +114,7 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 @kinerja_cli.command("bench")
 @click.argument(
     "name",
-    type=click.Choice(["org", "import", "ratings", "survey", "email", "api"]),
+    type=click.Choice(["org", "import", "ratings", "survey", "email", "api", "recommendations"]),
     default="org",
 )
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
@@ -136,8 +137,8 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
     default=100_000,
     show_default=True,
     type=click.IntRange(1, 2_000_000),
-    help="ratings: the employees of the year generated; api: the employees loaded "
-    "(use a scratch database).",
+    help="ratings: the employees of the year generated; api: the employees loaded; "
+    "recommendations: the employees generated (use a scratch database).",
 )
 @click.option(
     "--seconds",
@@ -182,7 +183,9 @@ def bench_command(
     checks a synthetic file of --rows units; ratings: generates its own year of --employees
     (the last line of import and ratings is a JSON summary); email: --recipients emails on a
     local SMTP server, bare smtplib then the product's path (last line JSON); api: the
-    employee list over HTTP against stock FAB's, on --employees (last line JSON)."""
+    employee list over HTTP against stock FAB's, on --employees (last line JSON);
+    recommendations: --employees with 12 assessed competencies each and 500 trainings (last
+    line JSON)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     lines: Iterable[str]
     if name == "api":
@@ -196,6 +199,8 @@ def bench_command(
         lines = bench_survey(app, responses, submissions)
     elif name == "email":
         lines = bench_email(app, recipients)  # printed as it goes
+    elif name == "recommendations":
+        lines = bench_recommendations(employees)  # printed as it goes
     else:
         lines = bench_org(app, repeat=repeat)
     for line in lines:

@@ -31,6 +31,7 @@ from kinerja.models.org import Rank
 from kinerja.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from kinerja.security.policies import SYSTEM
 from kinerja.services.webhooks.subscriptions import save_subscription
+from tests.development_factories import build_development
 from tests.factories import (
     Org,
     Planning,
@@ -97,6 +98,13 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rank": ALL,
         "webhook": set(),  # webhooks are the Admin's alone
         "webhook_delivery": set(),
+        "competency": ALL,
+        "training": ALL,
+        "position_competency": {"epid", "perawat", "kabid_p2p"},
+        "assessment": {"epid1", "epid2", "kabid_p2p", "perawat"},
+        "training_record": {"epid1", "kabid_p2p", "perawat"},
+        "recommendation": {"epid1", "epid2", "kabid_p2p", "perawat"},
+        "reward_candidate": {"epid1", "kabid_p2p", "perawat", "kabid_p2p_2026"},
     },
     # Kepala Bidang P2P (Supervisor + Employee): themself and everyone below them.
     "supervisor": {
@@ -126,6 +134,13 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rank": ALL,  # reference data (golongan)
         "webhook": set(),
         "webhook_delivery": set(),
+        "competency": ALL,
+        "training": ALL,
+        "position_competency": {"epid", "kabid_p2p"},  # the positions they read
+        "assessment": {"epid1", "epid2", "kabid_p2p"},
+        "training_record": {"epid1", "kabid_p2p"},
+        "recommendation": {"epid1", "epid2", "kabid_p2p"},
+        "reward_candidate": {"epid1", "kabid_p2p", "kabid_p2p_2026"},
     },
     # Epidemiolog Satu (Employee): their own records, their unit and its positions.
     "employee": {
@@ -155,6 +170,13 @@ VISIBLE: dict[str, dict[str, set[str] | None]] = {
         "rank": ALL,
         "webhook": set(),
         "webhook_delivery": set(),
+        "competency": ALL,
+        "training": ALL,
+        "position_competency": {"epid"},  # the positions of their unit
+        "assessment": {"epid1"},
+        "training_record": {"epid1"},
+        "recommendation": {"epid1"},
+        "reward_candidate": {"epid1"},
     },
 }
 # Where a role that reads everything reads less: job runs are the Admin's and their
@@ -194,6 +216,13 @@ OUTSIDE: dict[str, str | None] = {
     "rank": None,
     "webhook": "tpp",
     "webhook_delivery": "tpp",
+    "competency": None,
+    "training": None,
+    "position_competency": "penguji",
+    "assessment": "penguji",
+    "training_record": "penguji",
+    "recommendation": "penguji",
+    "reward_candidate": "penguji",
 }
 # A row each role may change (None: none), for the screens and the API of the organisation.
 MANAGEABLE = {
@@ -233,6 +262,13 @@ WRITES: dict[str, tuple[set[str], set[str]]] = {
     "rank": (set(), set()),  # reference data, kept by `kinerja init`
     "webhook": ({"post", "put", "delete"}, {"admin"}),
     "webhook_delivery": (set(), set()),  # recorded with the events; replayed by the Admin
+    "competency": ({"post", "put", "delete"}, {"admin"}),  # reference data
+    "training": ({"post", "put", "delete"}, {"admin"}),
+    "position_competency": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "assessment": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "training_record": ({"post", "put", "delete"}, {"admin", "operator"}),
+    "recommendation": (set(), set()),  # computed by the recommendation job
+    "reward_candidate": (set(), set()),
 }
 # Rows a writer may read but not change: changing them answers 404 like OUTSIDE's.
 READ_ONLY_FOR = {
@@ -340,6 +376,34 @@ POST_OUTSIDE: dict[str, Any] = {
     "rank": lambda r: {"code": "X/x", "name": "X", "employment_type": "pns"},
     "webhook": lambda r: {"url": "https://tpp.example/baru", "events": ["employee.changed"]},
     "webhook_delivery": lambda r: {"event_type": "employee.changed"},
+    "competency": lambda r: {"code": "T.BARU", "category": "technical", "name": "Baru"},
+    "training": lambda r: {"title": "Pelatihan Baru", "mode": "classical", "jp": 8},
+    "position_competency": lambda r: {
+        "position": r.one("position", "penguji"),
+        "competency": r.one("competency", "m05"),
+        "required_level": 3,
+    },
+    "assessment": lambda r: {
+        "employee": r.one("employee", "penguji"),
+        "competency": r.one("competency", "m05"),
+        "level": 3,
+        "assessed_on": _yesterday(),
+        "source": "supervisor",
+    },
+    "training_record": lambda r: {
+        "employee": r.one("employee", "penguji"),
+        "title": "Pelatihan Baru",
+        "mode": "classical",
+        "jp": 8,
+        "completed_on": _yesterday(),
+    },
+    "recommendation": lambda r: {
+        "employee": r.one("employee", "penguji"),
+        "training": r.one("training", "kerja_sama"),
+        "year": 2026,
+        "rank": 9,
+    },
+    "reward_candidate": lambda r: {"employee": r.one("employee", "penguji"), "year": 2026},
 }
 # A change that would be saved if the row were within reach.
 PUT_BODY: dict[str, dict[str, Any]] = {
@@ -369,6 +433,13 @@ PUT_BODY: dict[str, dict[str, Any]] = {
     "rank": {"name": "Diubah"},
     "webhook": {"description": "Diubah"},
     "webhook_delivery": {"status": "pending"},
+    "competency": {"name": "Nama Baru"},
+    "training": {"title": "Judul Baru"},
+    "position_competency": {"required_level": 2},
+    "assessment": {"level": 1},
+    "training_record": {"jp": 3},
+    "recommendation": {"rank": 9},
+    "reward_candidate": {"predikat": "baik"},
 }
 
 # Related-field choices that ``_info`` offers, by the rule of each field: (related
@@ -460,9 +531,19 @@ CHOICES: dict[tuple[str, str], tuple[str, dict[str, set[str] | None]]] = {
     ("service", "positions"): ("position", offered(operator=DINKES_POSITIONS)),
     ("survey", "service"): ("service", offered(operator={"yankes", "surv"})),
     ("survey", "period"): ("period", dict.fromkeys(ROLES, ALL)),
+    ("position_competency", "position"): ("position", offered(operator=DINKES_POSITIONS)),
+    ("assessment", "employee"): ("employee", offered(operator=DINKES_PEOPLE)),
+    ("training_record", "employee"): ("employee", offered(operator=DINKES_PEOPLE)),
 }
 # Reference rows every signed-in person may read: offered whole, by design.
-REFERENCE_CHOICES = {("employee", "rank"), ("report", "sub_period"), ("sub_period", "period")}
+REFERENCE_CHOICES = {
+    ("employee", "rank"),
+    ("report", "sub_period"),
+    ("sub_period", "period"),
+    ("position_competency", "competency"),
+    ("assessment", "competency"),
+    ("training_record", "training"),
+}
 # Forms of verbs a resource does not offer: ``_info`` describes no field of them at all (it
 # once listed every related row of every default column there, to anybody).
 NOT_OFFERED = {
@@ -485,6 +566,8 @@ NOT_OFFERED = {
             "outgoing_email",
             "rank",
             "webhook_delivery",
+            "recommendation",
+            "reward_candidate",
         )
         for form in ("add", "edit")
     ),
@@ -548,6 +631,7 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
     survey_results = computed_results({n: s.id for n, s in vars(surveyed.surveys).items()})
     emails = build_emails(org)
     hook, delivered = build_webhook()
+    development = build_development(org)
     reports = vars(records.reports)
     return Rows(
         {
@@ -591,6 +675,21 @@ def rows(org: Org, planning: Planning, reporting: Reporting) -> Rows:
             "rank": {code: {id_} for code, id_ in db.session.execute(select(Rank.code, Rank.id))},
             "webhook": {"tpp": {hook.id}},
             "webhook_delivery": {"tpp": {delivered.id}},
+            "competency": {name: {pk} for name, pk in development.competencies.items()},
+            "training": {name: {pk} for name, pk in development.trainings.items()},
+            "position_competency": {
+                name: set(lines) for name, lines in development.standards.items()
+            },
+            "assessment": {name: {pk} for name, pk in development.assessments.items()},
+            "training_record": {name: {pk} for name, pk in development.records.items()},
+            "recommendation": development.recommendations,
+            "reward_candidate": {
+                name: {pk}
+                for name, pk in {
+                    **development.candidates,
+                    **development.computed_candidates,
+                }.items()
+            },
         }
     )
 

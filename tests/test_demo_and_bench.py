@@ -23,6 +23,13 @@ from kinerja.domain.nip import parse_nip
 from kinerja.domain.planning import PeriodStatus, PlanStatus
 from kinerja.domain.ratings import Predikat
 from kinerja.extensions import BaseModel, db
+from kinerja.models.competency import (
+    Assessment,
+    PositionCompetency,
+    Recommendation,
+    Training,
+    TrainingRecord,
+)
 from kinerja.models.org import Employee, Position, Unit
 from kinerja.models.planning import Period, WorkPlan
 from kinerja.models.ratings import DistributionCheck, Rating, UnitRating
@@ -254,3 +261,24 @@ def test_the_previous_year_gives_the_ratings_screens_warnings_and_calibration(
         select(DistributionCheck).where(DistributionCheck.period_id == period.id)
     ).all()
     assert 0 < sum(1 for check in checks if check.warnings) < len(checks)
+
+
+def test_the_demo_has_standards_assessments_trainings_and_recommendations(app) -> None:
+    load_demo(employees=300)
+    positions = db.session.scalar(select(func.count()).select_from(Position))
+    standardised = db.session.scalar(select(func.count(PositionCompetency.position_id.distinct())))
+    assert standardised == positions
+    assessed = db.session.scalar(select(func.count(Assessment.employee_id.distinct())))
+    assert assessed >= 200
+    assert 18 <= db.session.scalar(select(func.count()).select_from(Training)) <= 25
+    tallies = db.session.execute(
+        select(TrainingRecord.employee_id, func.sum(TrainingRecord.jp)).group_by(
+            TrainingRecord.employee_id
+        )
+    ).all()
+    assert any(jp < 20 for _, jp in tallies) and any(jp >= 20 for _, jp in tallies)
+    pegawai = _employee_of("pegawai")
+    mine = db.session.scalars(
+        select(Recommendation).where(Recommendation.employee_id == pegawai.id)
+    ).all()
+    assert mine and all(r.gap_closed > 0 for r in mine)

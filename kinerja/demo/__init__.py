@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kinerja.demo.bulk import analyze
+from kinerja.demo.development import load_development
 from kinerja.demo.logins import DemoLogin, ensure_logins
 from kinerja.demo.org import demo_units, ensure_positions, ensure_units
 from kinerja.demo.people import ensure_employees
@@ -53,6 +54,7 @@ def load_demo(employees: int = 300) -> DemoReport:
         people = {login.employee_id for login in logins if login.employee_id is not None}
         load_previous_year(current.year - 1, always=people)
         load_surveys(plans.period_id)
+        load_development(current.year, people)
         sync_supervisor_roles()
     count = db.session.query
     return DemoReport(

@@ -14,6 +14,7 @@ from typing import Any
 
 from rq.cron import CronScheduler
 
+from kinerja.jobs.competency import request_nightly_recommendations
 from kinerja.jobs.mail import send_due_emails
 from kinerja.jobs.notices import send_deadline_reminders, send_supervisor_digests
 from kinerja.jobs.ratings import request_nightly_ratings
@@ -40,6 +41,9 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic(request_nightly_ratings, cron="0 1 * * *", timeout=300, ttl=3600),
     # The satisfaction index of every survey still running, at 01:30.
     Periodic(request_nightly_survey_indices, cron="30 1 * * *", timeout=300, ttl=3600),
+    # This year's training recommendations at 02:00, after the night's ratings (a poor
+    # predikat puts a person first in line).
+    Periodic(request_nightly_recommendations, cron="0 2 * * *", timeout=300, ttl=3600),
     # Emails due for another attempt, and claims left by a sending job that died.
     Periodic(send_due_emails, queue="mail", interval=60, timeout=900, ttl=120),
     # Deadline reminders every morning; the supervisors' digest checked every morning, sent

@@ -1,6 +1,17 @@
 """SQLAlchemy models, one module per aggregate."""
 
 from kinerja.models.changes import Change
+from kinerja.models.competency import (
+    Assessment,
+    Competency,
+    CompetencyLevel,
+    PositionCompetency,
+    Recommendation,
+    RewardCandidate,
+    Training,
+    TrainingCompetency,
+    TrainingRecord,
+)
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.models.mail import EmailKind, EmailStatus, OutgoingEmail
 from kinerja.models.org import Employee, Position, Rank, Unit
@@ -31,6 +42,7 @@ from kinerja.models.reports import (
     Report,
 )
 from kinerja.models.security import KinerjaUser
+from kinerja.models.self_evaluations import SelfEvaluation
 from kinerja.models.service_accounts import ServiceAccount
 from kinerja.models.surveys import (
     Service,
@@ -45,6 +57,15 @@ __all__ = [
     "Change",
     "WebhookDelivery",
     "WebhookSubscription",
+    "Assessment",
+    "Competency",
+    "CompetencyLevel",
+    "PositionCompetency",
+    "Recommendation",
+    "RewardCandidate",
+    "Training",
+    "TrainingCompetency",
+    "TrainingRecord",
     "Service",
     "Survey",
     "SurveyResponse",
@@ -65,6 +86,7 @@ __all__ = [
     "Evidence",
     "Realization",
     "Report",
+    "SelfEvaluation",
     "BehaviourExpectation",
     "BehaviourValue",
     "Employee",

@@ -41,6 +41,7 @@ class JobName(LabeledEnum):
     SEND_EMAILS = "send_emails", N_("Sending email")
     COMPUTE_SURVEY_INDICES = "compute_survey_indices", N_("Survey indices (IKM)")
     DELIVER_WEBHOOKS = "deliver_webhooks", N_("Webhook deliveries")
+    COMPUTE_RECOMMENDATIONS = "compute_recommendations", N_("Training recommendations")
 
 
 class JobStatus(StrEnum):

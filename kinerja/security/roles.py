@@ -57,6 +57,26 @@ SERVICE = "Service"
 SURVEY = "Survey"
 SURVEY_RESPONSE = "SurveyResponse"
 SURVEYS_READ = (SERVICE, SURVEY, SURVEY_RESPONSE)
+# Competency and development: the dictionary and catalogue are reference data (the Admin
+# keeps them); standards, assessments and records are kept by the Operator in their units;
+# recommendations and reward candidates are written by their job and read like people data.
+COMPETENCY = "Competency"
+TRAINING = "Training"
+POSITION_COMPETENCY = "PositionCompetency"
+ASSESSMENT = "Assessment"
+TRAINING_RECORD = "TrainingRecord"
+RECOMMENDATION = "Recommendation"
+REWARD_CANDIDATE = "RewardCandidate"
+DEVELOPMENT_READ = (
+    COMPETENCY,
+    TRAINING,
+    POSITION_COMPETENCY,
+    ASSESSMENT,
+    TRAINING_RECORD,
+    RECOMMENDATION,
+    REWARD_CANDIDATE,
+)
+DEVELOPMENT_KEPT = (POSITION_COMPETENCY, ASSESSMENT, TRAINING_RECORD)
 # Read by every role too, but only the Admin's and the Operator's policy reach any email
 # (the others' API answers an empty list); the menu entry and *Kirim ulang* are theirs.
 RANK = "Rank"  # reference data (golongan), read by every role over the API
@@ -99,6 +119,32 @@ MENU_SERVICES = "Services"
 MENU_SURVEY_LIST = "Surveys"
 MENU_SURVEY_RESPONSES = "Survey responses"
 SURVEY_MENUS = (MENU_SURVEYS, MENU_SERVICES, MENU_SURVEY_LIST, MENU_SURVEY_RESPONSES)
+MENU_DEVELOPMENT = "Development"
+MENU_COMPETENCIES = "Competencies"
+MENU_POSITION_STANDARDS = "Position standards"
+MENU_ASSESSMENTS = "Assessments"
+MENU_STANDARDS_TOOLS = "Position standards in bulk"  # those who edit standards
+MENU_ASSESSMENT_IMPORT = "Assessment import"  # the Admin's and the Operator's (Import rights)
+MENU_TRAININGS = "Trainings"
+MENU_TRAINING_RECORDS = "Training records"
+MENU_RECOMMENDATIONS = "Recommendations"
+MENU_REWARD_CANDIDATES = "Reward candidates"
+MENU_MY_DEVELOPMENT = "My development"
+MENU_JP_TALLY = "JP tally"
+MENU_TALENT = "Talent 9-box"
+DEVELOPMENT_MENUS = (
+    MENU_DEVELOPMENT,
+    MENU_MY_DEVELOPMENT,
+    MENU_JP_TALLY,
+    MENU_TALENT,
+    MENU_COMPETENCIES,
+    MENU_POSITION_STANDARDS,
+    MENU_ASSESSMENTS,
+    MENU_TRAININGS,
+    MENU_TRAINING_RECORDS,
+    MENU_RECOMMENDATIONS,
+    MENU_REWARD_CANDIDATES,
+)
 
 READ = "can_read"
 WRITE = ("can_read", "can_add", "can_edit", "can_delete")
@@ -130,10 +176,17 @@ def _menus(*names: str) -> list[tuple[str, str]]:
 PLAN_CONTENT = (OBJECTIVE, INDICATOR)
 # Survey results: read by every role within the policy (menu and REST resource alike).
 SURVEY_RESULTS_READ = [(SURVEY_RESULT, READ), *_menus(MENU_SURVEYS, MENU_SURVEY_RESULTS)]
+# Everyone reads development data (each policy decides which rows); the Operator keeps the
+# standards, assessments and records of their units.
+DEVELOPMENT_READERS = [
+    *[(resource, READ) for resource in DEVELOPMENT_READ],
+    *_menus(*DEVELOPMENT_MENUS),
+]
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     OPERATOR: [
         (RANK, READ),
+        *[(resource, permission) for resource in DEVELOPMENT_KEPT for permission in WRITE],
         *_grants(UNIT, WRITE),
         *_grants(POSITION, WRITE),
         *_grants(EMPLOYEE_RESOURCE, (*WRITE, "can_create_logins")),
@@ -168,10 +221,13 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_POSITIONS,
             MENU_EMPLOYEES,
             MENU_IMPORT,
+            MENU_ASSESSMENT_IMPORT,
+            MENU_STANDARDS_TOOLS,
             MENU_DATA_QUALITY,
             MENU_JOBS,
             MENU_OUTGOING_EMAIL,
         ),
+        *DEVELOPMENT_READERS,
         *_SELF_SERVICE,
     ],
     SUPERVISOR: [
@@ -195,6 +251,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *SURVEY_RESULTS_READ,
         *[(resource, READ) for resource in SURVEYS_READ],
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
+        *DEVELOPMENT_READERS,
         *_SELF_SERVICE,
     ],
     EMPLOYEE: [
@@ -217,6 +274,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         *[(resource, READ) for resource in SURVEYS_READ],
         *[(resource, READ) for resource in EVERYONE_READS],
         *_menus(MENU_ORGANISATION, MENU_EMPLOYEES, MENU_POSITIONS, MENU_UNITS),
+        *DEVELOPMENT_READERS,
         *_SELF_SERVICE,
     ],
     INTEGRATOR: [
@@ -247,6 +305,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_RATINGS,
             MENU_UNIT_RATINGS,
         ),
+        *DEVELOPMENT_READERS,
         *_SELF_SERVICE,
     ],
     PUBLIC: [],

@@ -1,4 +1,5 @@
-"""Reference data shipped with the product: golongan/ruang (PNS), PPPK grades, BerAKHLAK."""
+"""Reference data shipped with the product: golongan/ruang (PNS), PPPK grades, BerAKHLAK,
+the managerial and socio-cultural competencies (PermenPANRB 38/2017)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kinerja.domain.competency import CompetencyGroup
 from kinerja.domain.org import EmploymentType
 from kinerja.extensions import db
+from kinerja.models.competency import Competency, CompetencyLevel
 from kinerja.models.org import Rank
 from kinerja.models.planning import BehaviourValue
 
@@ -95,4 +98,37 @@ def seed_behaviour_values() -> int:
             else:
                 for key, item in values.items():
                     setattr(value, key, item)
+    return added
+
+
+# What each level of a seeded competency means until the instance words its own (the
+# regulation's descriptions differ per competency; the Admin edits them per competency).
+LEVEL_DESCRIPTIONS = {
+    1: "Memahami konsep dan menerapkannya pada tugas sendiri dengan arahan.",
+    2: "Menerapkan secara mandiri pada tugas sendiri dan membantu rekan kerja.",
+    3: "Menerapkan di tingkat unit kerja dan membimbing orang lain.",
+    4: "Mengembangkan penerapannya di tingkat instansi.",
+    5: "Menjadi rujukan dan menetapkan arah penerapannya lintas instansi.",
+}
+
+
+def seed_competencies() -> int:
+    """The eight managerial competencies and the socio-cultural one, each with levels 1–5;
+    names corrected, levels worded by the instance kept. Returns how many were added."""
+    existing = {row.code: row for row in db.session.scalars(select(Competency))}
+    added = 0
+    with (DATA_DIR / "competencies.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            competency = existing.get(row["code"])
+            if competency is None:
+                competency = Competency(code=row["code"], active=True)
+                competency.levels = [
+                    CompetencyLevel(level=level, description=text)
+                    for level, text in LEVEL_DESCRIPTIONS.items()
+                ]
+                db.session.add(competency)
+                added += 1
+            competency.category = CompetencyGroup(row["group"])
+            competency.name = row["name_id"]
+            competency.name_en = row["name_en"]
     return added

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kinerja.extensions import db
 from kinerja.security import roles
 from kinerja.services.boundary import transaction
-from kinerja.services.reference import seed_behaviour_values, seed_ranks
+from kinerja.services.reference import seed_behaviour_values, seed_competencies, seed_ranks
 
 
 @dataclass
@@ -35,6 +35,7 @@ def initialise() -> SetupReport:
         permissions = _mirror_role_permissions()
         ranks_added = seed_ranks()
         seed_behaviour_values()
+        seed_competencies()
     return SetupReport(
         roles=list(roles.ALL_ROLES), permissions=permissions, ranks_added=ranks_added
     )

@@ -12,6 +12,7 @@ from kinerja.security import roles
 from kinerja.views.bench_stock import StockEmployeeApi
 from kinerja.views.changes import ChangesApi
 from kinerja.views.data_quality import DataQualityView
+from kinerja.views.development_menu import register_development
 from kinerja.views.imports import ImportView
 from kinerja.views.jobs import JobRunView
 from kinerja.views.logins import LoginsView
@@ -56,6 +57,7 @@ from kinerja.views.reports.parts import (
     EvidenceApi,
     RealizationApi,
 )
+from kinerja.views.reports.self_evaluation import SelfEvaluationView
 from kinerja.views.service_accounts import register_service_accounts
 from kinerja.views.survey_form import PublicSurveyApi, SurveyFormView
 from kinerja.views.survey_results import register_survey_results
@@ -212,11 +214,13 @@ def register_views(appbuilder: AppBuilder) -> None:
         category=reporting,
     )
     register_ratings(appbuilder)
+    register_development(appbuilder)
     register_surveys(appbuilder)
     register_survey_results(appbuilder)
     register_service_accounts(appbuilder)
     for view in (
         ReportPageView,
+        SelfEvaluationView,
         PlanView,
         ObjectiveView,
         IndicatorView,

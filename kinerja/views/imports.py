@@ -1,4 +1,4 @@
-"""Importing units, positions and employees from CSV/XLSX: upload, progress, report.
+"""Importing units, positions, employees and assessments from CSV/XLSX: upload, progress, report.
 
 The screens only ask: the upload is kept and its import recorded by
 :func:`~kinerja.services.imports.request_import`, the job runs it, and the run's page shows
@@ -24,6 +24,7 @@ from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.imports import (
     COLUMNS,
+    ORGANISATION_KINDS,
     ImportKind,
     ImportMode,
     ImportRun,
@@ -42,6 +43,7 @@ KIND_LABELS = {
     ImportKind.UNITS: _l("Units"),
     ImportKind.POSITIONS: _l("Positions"),
     ImportKind.EMPLOYEES: _l("Employees"),
+    ImportKind.ASSESSMENTS: _l("Competency assessments"),
 }
 MODE_LABELS = {
     ImportMode.ALL_OR_NOTHING: _l("Import when every row is valid (otherwise nothing)"),
@@ -66,7 +68,16 @@ def _problem(template: str, params: dict[str, Any] | None) -> str:
 
 
 class ImportView(BaseView):
+    """The organisation's import; :class:`AssessmentImportView` is the same screen for
+    competency assessments, under the development menu."""
+
     route_base = "/import"
+    kinds: tuple[ImportKind, ...] = ORGANISATION_KINDS
+    heading = _l("Import units, positions and employees")
+    intro = _l(
+        "Every row is checked first; problems are listed by row and column. Importing the same"
+        " file again updates rows by unit code, position code and NIP instead of duplicating them."
+    )
     class_permission_name = roles.IMPORT
     method_permission_name = {
         "index": "read",
@@ -81,12 +92,12 @@ class ImportView(BaseView):
     @expose("/")
     @has_access
     def index(self) -> Any:
-        return self._page(ImportForm())
+        return self._page(self._form())
 
     @expose("/", methods=["POST"])
     @has_access
     def upload(self) -> Any:
-        form = ImportForm()
+        form = self._form()
         if not form.validate():
             return self._page(form)
         upload = form.file.data
@@ -188,6 +199,11 @@ class ImportView(BaseView):
             abort(404)
         return found
 
+    def _form(self) -> ImportForm:
+        form = ImportForm()
+        form.kind.choices = [(kind.value, KIND_LABELS[kind]) for kind in self.kinds]
+        return form
+
     def _page(self, form: ImportForm) -> Any:
         recent = [
             (found, message_text(found.run.state), message_text(found.run.outcome))
@@ -196,12 +212,30 @@ class ImportView(BaseView):
         docs = {
             kind: [(c.name, c.required, _describe(kind, c.name, c.description)) for c in columns]
             for kind, columns in COLUMNS.items()
+            if kind in self.kinds
         }
         if form.errors:
             flash(gettext("Please correct the marked fields."), "danger")
         return self.render_template(
-            "kinerja/import.html", form=form, recent=recent, docs=docs, kind_labels=KIND_LABELS
+            "kinerja/import.html",
+            form=form,
+            recent=recent,
+            docs=docs,
+            kind_labels=KIND_LABELS,
+            heading=self.heading,
+            intro=self.intro,
         )
+
+
+class AssessmentImportView(ImportView):
+    route_base = "/development/import"
+    kinds = (ImportKind.ASSESSMENTS,)
+    heading = _l("Import competency assessments")
+    intro = _l(
+        "Every row is checked first; problems are listed by row and column. Importing the same"
+        " file again updates the level of the same employee, competency, date and source"
+        " instead of adding another assessment."
+    )
 
 
 def _describe(kind: ImportKind, column: str, text: str) -> str:

@@ -15,6 +15,7 @@ from jsonschema import Draft4Validator
 from werkzeug.test import TestResponse
 
 from kinerja.extensions import db
+from tests.development_factories import build_development
 from tests.factories import (
     Org,
     Planning,
@@ -31,13 +32,14 @@ ERROR_KEYS = {"status", "error", "message"}
 
 def build_world(org: Org, planning: Planning, reporting: Reporting) -> SimpleNamespace:
     """Rows in every resource: records, ratings, unit predikat, a computed survey, a
-    webhook with a delivery."""
+    webhook with a delivery, competency and development rows."""
     records = build_records(org, planning, reporting)
     build_ratings(org, planning, records)
     build_unit_ratings(org, planning)
     survey = surveyed(org.units.p2p, planning.period, random_answers(12))
     computed_results({"p2p": survey.id})
     build_webhook()
+    build_development(org)
     db.session.commit()
     return SimpleNamespace(records=records, survey=survey)
 

@@ -174,7 +174,8 @@ def test_every_documented_operation_answers_as_documented(client, world, admin, 
             url = url.replace("{token}", world.survey.token)
         body = None if method in ("get", "delete") else {}
         answer = _call(client, admin, method, url, body)
-        if method == "get" and not path.endswith("/file"):
+        # a file or a self-evaluation may not exist for the first row: 404, as documented
+        if method == "get" and not path.endswith(("/file", "/self_evaluation")):
             assert answer.status_code == 200, (url, answer.status_code, answer.get_json())
         assert answer.status_code < 500, (method, url, answer.get_data(as_text=True)[:300])
         found += problems(spec, path, method, answer, strict)

@@ -36,6 +36,7 @@ EMAILS = "kinerja.jobs.mail.send_due_emails"
 REMINDERS = "kinerja.jobs.notices.send_deadline_reminders"
 DIGESTS = "kinerja.jobs.notices.send_supervisor_digests"
 SURVEYS = "kinerja.jobs.surveys.request_nightly_survey_indices"
+RECOMMENDATIONS = "kinerja.jobs.competency.request_nightly_recommendations"
 DUE_AT_ONCE = [SWEEP, RECOVER, EMAILS]  # the interval jobs; the nightly ratings wait for 01:00
 
 
@@ -69,6 +70,7 @@ def test_the_schedule_registers_the_sweeps_the_nightly_ratings_and_due_emails(ap
         (RECOVER, "default", 300, None),
         (NIGHTLY, "default", None, "0 1 * * *"),
         (SURVEYS, "default", None, "30 1 * * *"),
+        (RECOMMENDATIONS, "default", None, "0 2 * * *"),
         (EMAILS, "mail", 60, None),
         (REMINDERS, "default", None, "0 6 * * *"),
         (DIGESTS, "default", None, "30 6 * * *"),
@@ -139,7 +141,7 @@ def test_make_worker_runs_the_schedule_and_sweeps_the_outbox(
         _wait_for(lambda: _status(run_id) == JobStatus.SUCCEEDED, worker, log)
         schedulers = CronScheduler.all(connection)
         assert [[j.func_name for j in s.get_jobs()] for s in schedulers] == [
-            [SWEEP, RECOVER, NIGHTLY, SURVEYS, EMAILS, REMINDERS, DIGESTS]
+            [SWEEP, RECOVER, NIGHTLY, SURVEYS, RECOMMENDATIONS, EMAILS, REMINDERS, DIGESTS]
         ]
         sweeps = [Job.fetch(i, connection=connection) for i in get_cron_job_ids(SWEEP, connection)]
         assert 1 in [sweep.return_value() for sweep in sweeps]  # the sweep handed it over

@@ -10,10 +10,14 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
+from kinerja.domain.competency import TrainingMode
 from kinerja.domain.errors import FieldErrors
 from kinerja.domain.planning import Aspect
 from kinerja.domain.ratings import Level
 from kinerja.extensions import db
+from kinerja.models.base import utcnow
+from kinerja.models.competency import Recommendation, Training
+from kinerja.models.jobs import JobRun
 from kinerja.models.mail import EmailKind, OutgoingEmail
 from kinerja.security import roles
 from kinerja.security.policies import SYSTEM, scope_for_user
@@ -61,8 +65,53 @@ def test_an_approved_evaluation_mails_its_feedback_even_to_who_declined_emails(
     assert strongest < text.index("Indikator Kader terlatih (33.3%)")
     assert f"/report/{report.id}/" in text
     assert "Pertahankan laporan mingguan." in _text(message, "html")
+    assert " JP)" not in text  # no recommendation computed: no trainings named
     row = db.session.scalars(select(OutgoingEmail)).one()
     assert row.kind == EmailKind.FEEDBACK and row.key.endswith(f"evaluation {report.evaluation.id}")
+
+
+def test_the_feedback_names_the_top_recommended_trainings_of_the_year(
+    org: Org, planning: Planning, reporting: Reporting, run_jobs, mailbox: MailSink
+) -> None:
+    report = submitted_report(reporting)
+    year = report.sub_period.period.year
+    titles = ["Komunikasi Publik", "Kerja Sama Tim", "Etika ASN", "Pelayanan Prima"]
+    trainings = [
+        Training(title=t, mode=TrainingMode.CLASSICAL, jp=8 + n) for n, t in enumerate(titles)
+    ]
+    db.session.add_all(trainings)
+    db.session.flush()
+    for rank, training in enumerate(trainings, start=1):
+        db.session.add(
+            Recommendation(
+                employee_id=org.employees.epid1.id,
+                training_id=training.id,
+                year=year,
+                rank=rank,
+                gap_closed=5 - rank,
+                gap_total=6,
+                computed_at=utcnow(),
+            )
+        )
+    db.session.add(  # someone else's: not in this email
+        Recommendation(
+            employee_id=org.employees.epid2.id,
+            training_id=trainings[3].id,
+            year=year,
+            rank=1,
+            gap_closed=1,
+            gap_total=1,
+            computed_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    _approve(report, planning, "Tingkatkan komunikasi.")
+    run_jobs()
+    message = _by_address(mailbox)["epid1@uji.example"]
+    text, html = _text(message), _text(message, "html")
+    assert text.index("Komunikasi Publik (8 JP)") < text.index("Kerja Sama Tim (9 JP)")
+    assert "Etika ASN (10 JP)" in text and "Etika ASN (10 JP)" in html
+    assert "Pelayanan Prima" not in text  # the top three only
 
 
 def test_an_evaluation_returned_or_refused_mails_nothing(
@@ -106,6 +155,21 @@ def test_final_ratings_mail_each_employee_in_their_language_and_a_summary_once(
     _final_year(e.epid1, period)
     _final_year(e.epid2, period)
     plan(e.kasi_surv, period, [QUANTITY])  # rated, provisional: no email
+    training = Training(title="Manajemen Kinerja", mode=TrainingMode.E_LEARNING, jp=20)
+    db.session.add(training)
+    db.session.flush()
+    db.session.add(
+        Recommendation(
+            employee_id=e.epid2.id,
+            training_id=training.id,
+            year=period.year,
+            rank=1,
+            gap_closed=2,
+            gap_total=3,
+            computed_at=utcnow(),
+        )
+    )
+    db.session.commit()
 
     compute_period_ratings(period.id, None, SYSTEM)
     run_jobs()
@@ -124,6 +188,9 @@ def test_final_ratings_mail_each_employee_in_their_language_and_a_summary_once(
     assert "Strongest indicator: Indikator 1 (116.7%)" in english_text  # 14 of 12
     assert "Weakest indicator: Indikator 2" in english_text
     assert "Baik" in indonesian and "/ratings/show/" in indonesian
+    assert "Recommended trainings:" in english_text
+    assert "Manajemen Kinerja (20 JP), closes 2 levels of your competency gaps" in english_text
+    assert "Manajemen Kinerja" not in indonesian
 
     operator = _text(mail["operator@uji.example"])
     assert operator.startswith("Dear Operator Uji,")
@@ -131,6 +198,10 @@ def test_final_ratings_mail_each_employee_in_their_language_and_a_summary_once(
     assert "Final: 2 of 3." in operator
     assert "Jumlah: 3" in _text(mail["admin@uji.example"])
 
+    asked = db.session.scalars(
+        select(JobRun.args).where(JobRun.name == "compute_recommendations")
+    ).all()
+    assert [list(args) for args in asked] == [[period.year]]  # ratings became final
     before = len(mailbox.messages)
     compute_period_ratings(period.id, None, SYSTEM)  # nothing changed: nothing new
     run_jobs()

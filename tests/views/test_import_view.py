@@ -8,7 +8,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from kinerja.extensions import db
+from kinerja.models.competency import Assessment
 from kinerja.models.org import Unit
+from kinerja.services.boundary import transaction
+from kinerja.services.reference import seed_competencies
 from tests.factories import Org, login
 
 
@@ -119,3 +122,38 @@ def test_a_disguised_or_too_large_file_is_a_form_error(app, client, org: Org) ->
         app.config["KINERJA_IMPORT_MAX_BYTES"] = limit
     assert large.status_code == 200
     assert "The file is larger than 1 MB." in large.get_data(as_text=True)
+
+
+def test_assessments_are_imported_from_the_development_menu(client, org: Org, run_jobs) -> None:
+    with transaction():
+        seed_competencies()
+    login(client, "operator")
+    page = client.get("/development/import/?_l_=en").get_data(as_text=True)
+    assert "Import competency assessments" in page
+    assert 'value="assessments"' in page and 'value="units"' not in page
+    nip = org.employees.epid1.nip
+    response = client.post(
+        "/development/import/?_l_=en",
+        data={
+            "kind": "assessments",
+            "mode": "all",
+            "file": (
+                io.BytesIO(
+                    "nip,kode_kompetensi,level,tanggal_penilaian,sumber\n"
+                    f"{nip},M.01,3,2026-01-15,supervisor\n"
+                    f"{nip},M.02,9,2026-01-15,supervisor\n".encode()
+                ),
+                "penilaian.csv",
+            ),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    run_jobs()
+    report = client.get(response.headers["Location"] + "?_l_=en").get_data(as_text=True)
+    assert "<td>3</td><td><code>level</code></td>" in report
+    assert db.session.scalar(select(Assessment.id)) is None
+    # the organisation screen does not take assessments, and an employee has no import
+    assert _upload(client, "nip\n", kind="assessments").status_code == 200
+    login(client, "employee")
+    assert client.get("/development/import/").status_code in (302, 403)

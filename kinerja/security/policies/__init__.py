@@ -10,6 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja.security.policies.base import Policy, is_within
+from kinerja.security.policies.competency import (
+    assessments,
+    competencies,
+    competency_levels,
+    position_competencies,
+    recommendations,
+    reward_candidates,
+    training_competencies,
+    training_records,
+    trainings,
+)
 from kinerja.security.policies.jobs import job_runs
 from kinerja.security.policies.mail import outgoing_emails
 from kinerja.security.policies.org import employees, positions, ranks, units
@@ -33,6 +44,7 @@ from kinerja.security.policies.reports import (
     reports,
 )
 from kinerja.security.policies.scope import SYSTEM, Scope, employee_scope, scope_for_user
+from kinerja.security.policies.self_evaluations import self_evaluations
 from kinerja.security.policies.surveys import (
     services,
     survey_responses,
@@ -62,6 +74,7 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         evidence,
         dialogue_notes,
         evaluations,
+        self_evaluations,
         activities,
         job_runs,
         ratings,
@@ -75,6 +88,15 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         outgoing_emails,
         webhook_subscriptions,
         webhook_deliveries,
+        competencies,
+        competency_levels,
+        trainings,
+        training_competencies,
+        position_competencies,
+        assessments,
+        training_records,
+        recommendations,
+        reward_candidates,
     )
 }
 
@@ -88,6 +110,15 @@ def policy_for(model: type[Any]) -> Policy[Any]:
 
 
 __all__ = [
+    "assessments",
+    "competencies",
+    "competency_levels",
+    "position_competencies",
+    "recommendations",
+    "reward_candidates",
+    "training_competencies",
+    "training_records",
+    "trainings",
     "services",
     "survey_responses",
     "survey_results",
@@ -103,6 +134,7 @@ __all__ = [
     "employee_scope",
     "employees",
     "evaluations",
+    "self_evaluations",
     "evidence",
     "indicators",
     "is_within",

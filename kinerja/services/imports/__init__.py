@@ -13,6 +13,7 @@ end), :mod:`.report` and :mod:`.uploads` (the back office's request and the job'
 
 from kinerja.services.imports.columns import (
     COLUMNS,
+    ORGANISATION_KINDS,
     Column,
     ImportKind,
     ImportMode,
@@ -39,6 +40,7 @@ __all__ = [
     "Column",
     "ImportKind",
     "ImportMode",
+    "ORGANISATION_KINDS",
     "ImportReport",
     "ImportRun",
     "Row",

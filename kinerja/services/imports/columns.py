@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
+from kinerja.domain.competency import AssessmentSource
 from kinerja.domain.errors import N_
 from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
 
@@ -14,6 +15,10 @@ class ImportKind(StrEnum):
     UNITS = "units"
     POSITIONS = "positions"
     EMPLOYEES = "employees"
+    ASSESSMENTS = "assessments"
+
+
+ORGANISATION_KINDS = (ImportKind.UNITS, ImportKind.POSITIONS, ImportKind.EMPLOYEES)
 
 
 class ImportMode(StrEnum):
@@ -124,10 +129,31 @@ COLUMNS: dict[ImportKind, list[Column]] = {
         ACTIVE,
     ],
 }
+COLUMNS[ImportKind.ASSESSMENTS] = [
+    COLUMNS[ImportKind.EMPLOYEES][0],
+    Column(
+        "kode_kompetensi",
+        N_("Code of the competency in the dictionary."),
+        True,
+        ("competency_code", "competency"),
+        "M.01",
+        text=True,
+    ),
+    Column("level", N_("Assessed level, 1 to 5."), True, ("tingkat",), "3"),
+    Column(
+        "tanggal_penilaian",
+        N_("Date of the assessment (YYYY-MM-DD or DD/MM/YYYY), not in the future."),
+        True,
+        ("assessed_on", "tanggal"),
+        "2026-03-15",
+    ),
+    Column("sumber", N_("Source: %(choices)s."), True, ("source",), "assessment_centre"),
+]
 ENUM_OF: dict[tuple[ImportKind, str], type[Enum]] = {
     (ImportKind.UNITS, "jenis"): UnitKind,
     (ImportKind.POSITIONS, "jenis"): PositionKind,
     (ImportKind.EMPLOYEES, "jenis_pegawai"): EmploymentType,
+    (ImportKind.ASSESSMENTS, "sumber"): AssessmentSource,
 }
 BOOLEAN_COLUMNS = {"aktif", "kepala_unit"}
 TRUE_WORDS = {"ya", "y", "yes", "true", "1", "aktif", "benar"}

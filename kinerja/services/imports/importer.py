@@ -9,6 +9,7 @@ from pathlib import Path
 from kinerja.domain.errors import N_, DomainError
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import transaction
+from kinerja.services.imports.assessments import AssessmentImport
 from kinerja.services.imports.checks import KindImport, Progress
 from kinerja.services.imports.columns import ImportKind, ImportMode
 from kinerja.services.imports.employees import EmployeeImport
@@ -23,6 +24,7 @@ IMPORTERS: dict[ImportKind, Callable[[Scope], KindImport]] = {
     ImportKind.UNITS: UnitImport,
     ImportKind.POSITIONS: PositionImport,
     ImportKind.EMPLOYEES: EmployeeImport,
+    ImportKind.ASSESSMENTS: AssessmentImport,
 }
 
 
@@ -62,7 +64,8 @@ def import_file(
         return report
     with transaction():
         report.created, report.updated = importer.apply(valid, progress)
-        sync_supervisor_roles()
+        if kind != ImportKind.ASSESSMENTS:  # positions and people may have moved
+            sync_supervisor_roles()
     report.applied = True
     return report
 

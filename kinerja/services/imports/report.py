@@ -21,6 +21,10 @@ SUMMARIES = {
         "Employees: %(rows)d rows, %(created)d created, %(updated)d updated,"
         " %(invalid)d with errors."
     ),
+    ImportKind.ASSESSMENTS: N_(
+        "Assessments: %(rows)d rows, %(created)d created, %(updated)d updated,"
+        " %(invalid)d with errors."
+    ),
 }
 
 

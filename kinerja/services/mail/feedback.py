@@ -1,7 +1,8 @@
 """Formal feedback by email (never declined): to the employee when the supervisor approves
 an evaluation, and when the period rating becomes final — predikat, results and behaviour
-levels, the supervisor's feedback, the strongest and weakest indicator by achievement, and
-a link to the page.
+levels, the supervisor's feedback, the strongest and weakest indicator by achievement, the
+employee's top recommended trainings of the year (when the recommendation job has computed
+any), and a link to the page.
 
 The evaluation's email is recorded by the approval itself (same transaction); the final
 ratings' emails by the ratings run, set-based: the final ratings whose email is not
@@ -19,15 +20,17 @@ from sqlalchemy import Select, String, and_, case, cast, exists, literal, or_, s
 
 from kinerja.domain.errors import N_
 from kinerja.extensions import db
+from kinerja.models.competency import Recommendation, Training
 from kinerja.models.mail import EmailKind, OutgoingEmail
 from kinerja.models.org import Employee
-from kinerja.models.planning import Indicator, Period
+from kinerja.models.planning import Indicator, Period, SubPeriod
 from kinerja.models.ratings import Rating
 from kinerja.models.reports import Evaluation, Report
 from kinerja.services.boundary import transaction
 from kinerja.services.mail import compose
 
 BATCH = 1000
+TRAININGS_IN_EMAIL = 3
 EVALUATION_SUBJECT = N_("Your supervisor has evaluated your report for %(sub_period)s")
 RATING_SUBJECT = N_("Your performance rating for %(period)s is final")
 
@@ -51,6 +54,45 @@ def extremes(marks: Iterable[IndicatorMark]) -> tuple[IndicatorMark | None, Indi
     return strongest, (weakest if weakest is not strongest else None)
 
 
+@dataclass(frozen=True)
+class RecommendedTraining:
+    """A training recommended to the employee, as the email names it."""
+
+    title: str
+    jp: int
+    gap_closed: int
+
+
+def recommended_trainings(
+    employee_ids: Iterable[int], year: int
+) -> dict[int, list[RecommendedTraining]]:
+    """Each employee's best :data:`TRAININGS_IN_EMAIL` recommendations of ``year`` or, when
+    that year has none yet, of the latest later year computed (one query for a batch)."""
+    rows = db.session.execute(
+        select(
+            Recommendation.employee_id,
+            Recommendation.year,
+            Training.title,
+            Training.jp,
+            Recommendation.gap_closed,
+        )
+        .join(Training, Training.id == Recommendation.training_id)
+        .where(
+            Recommendation.employee_id.in_(list(employee_ids)),
+            Recommendation.year >= year,
+            Recommendation.rank <= TRAININGS_IN_EMAIL,
+            Training.active.is_(True),
+        )
+        .order_by(Recommendation.employee_id, Recommendation.year, Recommendation.rank)
+    ).tuples()
+    found: dict[int, list[RecommendedTraining]] = {}
+    years: dict[int, int] = {}
+    for employee_id, row_year, title, jp, closed in rows:
+        if years.setdefault(employee_id, row_year) == row_year:
+            found.setdefault(employee_id, []).append(RecommendedTraining(title, jp, closed))
+    return found
+
+
 def record_evaluation_feedback(
     evaluation: Evaluation, report: Report, marks: Sequence[IndicatorMark]
 ) -> list[int]:
@@ -61,6 +103,12 @@ def record_evaluation_feedback(
         return []
     strongest, weakest = extremes(marks)
     sub_period = str(report.sub_period)
+    year = db.session.scalar(
+        select(Period.year)
+        .join(SubPeriod, SubPeriod.period_id == Period.id)
+        .where(SubPeriod.id == report.sub_period_id)
+    )
+    trainings = recommended_trainings([report.employee_id], year or 0)
     draft = compose.Draft(
         EmailKind.FEEDBACK,
         recipient,
@@ -76,6 +124,7 @@ def record_evaluation_feedback(
             "feedback": evaluation.feedback,
             "strongest": strongest,
             "weakest": weakest,
+            "trainings": trainings.get(report.employee_id, []),
             "url": compose.link(f"/report/{report.id}/"),
         },
     )
@@ -123,16 +172,20 @@ def record_final_ratings(period_id: int, unit_ids: Select[Any] | None) -> int:
     its own transaction); the number recorded."""
     recorded = 0
     pending = unsent_final_ratings(period_id, unit_ids)
-    period_name = db.session.scalar(select(Period.name).where(Period.id == period_id)) or ""
+    period = db.session.execute(
+        select(Period.name, Period.year).where(Period.id == period_id)
+    ).one_or_none()
+    period_name, year = (period.name, period.year) if period else ("", 0)
     for start in range(0, len(pending), BATCH):
         with transaction():
-            recorded += len(_record_ratings(pending[start : start + BATCH], period_name))
+            recorded += len(_record_ratings(pending[start : start + BATCH], period_name, year))
     return recorded
 
 
-def _record_ratings(rating_ids: Sequence[int], period_name: str) -> list[int]:
+def _record_ratings(rating_ids: Sequence[int], period_name: str, year: int) -> list[int]:
     ratings = db.session.scalars(select(Rating).where(Rating.id.in_(rating_ids))).all()
     recipients = compose.employee_recipients(r.employee_id for r in ratings)
+    trainings = recommended_trainings((r.employee_id for r in ratings), year)
     marks = {k: v for r in ratings for k, v in _marks(r).items()}
     texts = dict(
         db.session.execute(
@@ -180,6 +233,7 @@ def _record_ratings(rating_ids: Sequence[int], period_name: str) -> list[int]:
                     "feedback": feedback.get(_stored(rating).get("evaluation") or 0),
                     "strongest": ends[0],
                     "weakest": ends[1] if ends[1] != ends[0] else None,
+                    "trainings": trainings.get(rating.employee_id, []),
                     "url": compose.link(f"/ratings/show/{rating.id}"),
                 },
             )

@@ -1,6 +1,8 @@
 """What a ratings run tells people once it is done: each employee whose rating has become
 final (their feedback email), and, when the run changed anything, the Operators and Admins
-(a summary of the units it rated). Recorded by the run itself, set-based."""
+(a summary of the units it rated). Recorded by the run itself, set-based. Ratings that have
+just become final also ask for the year's training recommendations again, since a poor
+predikat puts a person first in line."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ from sqlalchemy import Select, select
 
 from kinerja.domain.ratings import RuleMessage
 from kinerja.extensions import db
+from kinerja.models.planning import Period
 from kinerja.models.ratings import DistributionCheck
+from kinerja.security.policies.scope import SYSTEM
 from kinerja.services.boundary import transaction
+from kinerja.services.competency.requests import request_recommendations
 from kinerja.services.mail import feedback, units
 from kinerja.services.ratings.distribution import warning_message
 from kinerja.services.webhooks import announce
@@ -29,6 +34,11 @@ def after_run(
     and moment: one summary per run (a run without an id, from the CLI, by its moment)."""
     recorded = feedback.record_final_ratings(period_id, unit_ids)
     announce.final_ratings(period_id, unit_ids, run[1])
+    if recorded:  # some ratings became final (their emails are recorded once, just now)
+        year = db.session.scalar(select(Period.year).where(Period.id == period_id))
+        if year is not None:
+            with transaction():
+                request_recommendations(year, SYSTEM)
     if not changed:
         return recorded
     run_id, now = run

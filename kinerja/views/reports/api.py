@@ -16,14 +16,21 @@ from marshmallow import Schema, fields, validate
 from kinerja.domain.reporting import ReportStatus
 from kinerja.extensions import db
 from kinerja.models.reports import Report
+from kinerja.models.self_evaluations import SelfEvaluation
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.reports import evaluations
 from kinerja.services.reports import reports as reporting
+from kinerja.services.reports.self_evaluation import save_self_evaluation, self_evaluation_of
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import MANAGEABLE
 from kinerja.views.reports.lists import REPORT_LABELS
-from kinerja.views.reports.schemas import NewReportSchema, RatingsSchema, ReportNoteSchema
+from kinerja.views.reports.schemas import (
+    NewReportSchema,
+    RatingsSchema,
+    ReportNoteSchema,
+    SelfEvaluationSchema,
+)
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
 from kinerja.views.schemas import EmptySchema, ReasonSchema
 
@@ -35,6 +42,8 @@ REPORT_API_METHODS = {
     "submit": "write",
     "approve": "decide",
     "return_report": "decide",
+    "self_evaluation": "read",
+    "save_self_evaluation": "write",
 }
 
 
@@ -203,6 +212,69 @@ class ReportApi(KinerjaModelApi):
             lambda r, d: evaluations.return_report(r, d["reason"], current_scope()),
         )
 
+    @expose("/<pk>/self_evaluation", methods=["GET"])
+    @protect()
+    @safe
+    @permission_name("self_evaluation")
+    def self_evaluation(self, pk: Any) -> Any:
+        """The employee's self-evaluation of an annual report (404 when there is none).
+        ---
+        get:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          responses:
+            200: {description: "results, behaviour (suggested by the values), values, note"}
+            404: {$ref: '#/components/responses/404'}
+        """
+        report = self._readable(pk)
+        found = self_evaluation_of(report, current_scope()) if report is not None else None
+        if found is None:
+            return self.response_404()
+        return self.response(200, result=_self_evaluation_json(found))
+
+    @expose("/<pk>/self_evaluation", methods=["PUT"])
+    @protect()
+    @safe
+    @permission_name("save_self_evaluation")
+    def save_self_evaluation(self, pk: Any) -> Any:
+        """Rate oneself before the annual evaluation: ``{"results": level, "values":
+        {"service": level, …all seven…}, "note": "…"}`` (the report's employee only, on the
+        annual report, until its evaluation is approved).
+        ---
+        put:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    results: {type: string, enum: [above, as_expected, below]}
+                    values: {type: object, additionalProperties: {type: string}}
+                    note: {type: string}
+          responses:
+            200: {description: The self-evaluation as saved}
+            403: {description: Not the report's employee}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: Not an annual report, or its evaluation is decided}
+            422: {description: Results or a value missing or invalid}
+        """
+        report = self._readable(pk)
+        if report is None:
+            return self.response_404()
+        data = self.body(SelfEvaluationSchema())
+        if isinstance(data, Response):
+            return data
+        saved, refused = self.use_case(
+            lambda: save_self_evaluation(
+                report, data["results"], data["values"], data["note"], current_scope()
+            )
+        )
+        if refused is not None:
+            return refused
+        return self.response(200, result=_self_evaluation_json(saved))
+
     def _transition(self, pk: Any, schema: Schema, step: Step) -> Response:
         return self.change_state(pk, schema, step, self._state)
 
@@ -214,3 +286,15 @@ class ReportApi(KinerjaModelApi):
         if evaluation is not None and evaluation.decided:
             state["predikat"] = evaluation.predikat.value if evaluation.predikat else None
         return state
+
+
+def _self_evaluation_json(row: SelfEvaluation) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "report_id": row.report_id,
+        "results": row.results.value,
+        "behaviour": row.behaviour.value if row.behaviour else None,
+        "values": dict(row.values),
+        "note": row.note,
+        "submitted_at": row.submitted_at.isoformat(),
+    }

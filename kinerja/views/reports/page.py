@@ -20,12 +20,13 @@ from kinerja.models.ratings import UnitRating
 from kinerja.models.reports import Report
 from kinerja.security import roles
 from kinerja.security.current import current_scope
-from kinerja.security.policies import reports
+from kinerja.security.policies import reports, self_evaluations
 from kinerja.services.plans.queries import behaviour_values
 from kinerja.services.reports import activities, dialogue, evaluations, queries
 from kinerja.services.reports import reports as reporting
 from kinerja.services.reports.achievement import progress
 from kinerja.services.reports.files import file_store
+from kinerja.services.reports.self_evaluation import self_evaluation_of
 from kinerja.services.surveys import results as survey_results
 from kinerja.views.formatters import waiting_time
 from kinerja.views.params import parse_pk
@@ -159,6 +160,8 @@ class ReportPageView(BaseView):
             activity_minutes=sum(a.duration_minutes for a in logged),
             max_upload_mb=file_store().max_bytes // 2**20,
             waiting=waiting_time(report.waiting_since),
+            self_evaluation=self_evaluation_of(report, current_scope()),
+            may_self_evaluate=self_evaluations.may_self_evaluate(current_scope(), report),
             tr=tr,
         )
 

@@ -85,3 +85,16 @@ class NoteSchema(StrictSchema):
 
     report = RowId(required=True)
     text = Text()
+
+
+class SelfEvaluationSchema(StrictSchema):
+    """The employee's self-evaluation: ``{"results": level, "values": {"service": level,
+    …all seven…}, "note": "…"}``."""
+
+    results = level_field()
+    values = fields.Dict(keys=fields.String(), values=level_field(), load_default=dict)
+    note = fields.String(allow_none=True, load_default=None)
+
+    @pre_load
+    def blanks_are_missing(self, data: Any, **kwargs: Any) -> Any:
+        return RatingsSchema.blanks_are_missing(self, data, **kwargs)  # type: ignore[arg-type]

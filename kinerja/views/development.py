@@ -16,6 +16,7 @@ from kinerja.domain.errors import DomainError
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.competency import career
+from kinerja.services.competency import units as development_units
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal
 
@@ -65,6 +66,7 @@ class DevelopmentView(BaseView):
             units=career.readable_units(scope),
             everyone=request.args.get("all") == "1",
             target=career.YEARLY_JP,
+            summary=development_units.unit_summary(scope, _year(), unit_id),
         )
 
     @expose("/talent/")

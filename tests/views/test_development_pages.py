@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -94,3 +95,19 @@ def test_the_nine_box_places_people_by_results_and_match(
     login(client, "employee")
     page = client.get(f"/development/talent/?unit={org.units.dishub.id}&year={YEAR}")
     assert page.status_code == 404
+
+
+def test_the_unit_summary_aggregates_jp_and_match_per_unit(client: Any, org: Org) -> None:
+    from kinerja.services.competency.units import unit_summary
+
+    build_development(org)
+    operator = scope_for_user(org.users.operator)
+    by_code = {row.code: row for row in unit_summary(operator, YEAR)}
+    assert "DISHUB" not in by_code  # outside the Operator's units
+    surv = by_code["DINKES.P2P.SURV"]  # Kasi (no standard), Epidemiolog Satu and Dua
+    assert (surv.people, surv.below_jp) == (3, 3)
+    assert surv.average_jp == Decimal("4.0")  # (0 + 12 + 0) / 3
+    assert surv.average_match == Decimal("28.57")  # both epidemiologists: 2 of 7
+    login(client, "operator")
+    page = client.get(f"/development/jp/?year={YEAR}").get_data(as_text=True)
+    assert 'data-unit="DINKES.P2P.SURV"' in page and 'data-unit="DISHUB"' not in page

@@ -21,7 +21,7 @@ from kinerja.security.policies import Policy, employees, is_within, positions, u
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
 from kinerja.services.roles import sync_supervisor_roles
-from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require
+from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require, require_within
 from kinerja.services.webhooks import announce
 
 
@@ -71,10 +71,7 @@ def validate_position(position: Position, scope: Scope) -> None:
     with db.session.no_autoflush:
         _check_code_name_kind(errors, position, N_("Position code %(code)s is already used."))
         unit_id = position.unit.id if position.unit is not None else position.unit_id
-        if require(errors, "unit", unit_id) and not is_within(
-            units.placeable(scope), Unit, unit_id
-        ):
-            errors.add("unit", NOT_FOUND)
+        require_within(errors, "unit", unit_id, units.placeable(scope), Unit)
         if (
             position.is_head
             and position.active

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select
 
 from kinerja.domain.errors import N_, DomainError, FieldErrors
 from kinerja.extensions import db
+from kinerja.security.policies import is_within
 
 NOT_FOUND = N_("Not found or not within your reach.")
 
@@ -37,5 +38,18 @@ def duplicate(
 def require(errors: Errors, field: str, value: object) -> bool:
     if value is None or (isinstance(value, str) and not value.strip()):
         errors.add(field, N_("This field is required."))
+        return False
+    return True
+
+
+def require_within(
+    errors: Errors, field: str, row_id: int | None, condition: ColumnElement[bool], model: Any
+) -> bool:
+    """``row_id`` is given and names a row of ``model`` that satisfies ``condition`` (the
+    caller's policy); one out of reach reads as one that does not exist."""
+    if not require(errors, field, row_id):
+        return False
+    if not is_within(condition, model, row_id):
+        errors.add(field, NOT_FOUND)
         return False
     return True

@@ -164,13 +164,13 @@ class PositionCompetencyApi(KinerjaModelApi):
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        body = self.body(StandardsSchema())
-        if isinstance(body, Response):
-            return body
-        written, refused = self.use_case(
-            lambda: catalogue.set_standards(body["positions"], body["levels"], current_scope())
+        return self.from_body(
+            StandardsSchema(),
+            lambda body: catalogue.set_standards(
+                body["positions"], body["levels"], current_scope()
+            ),
+            self._written,
         )
-        return refused or self.response(200, result={"written": written})
 
     @expose("/copy", methods=["POST"])
     @protect()
@@ -189,13 +189,16 @@ class PositionCompetencyApi(KinerjaModelApi):
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        body = self.body(CopySchema())
-        if isinstance(body, Response):
-            return body
-        written, refused = self.use_case(
-            lambda: catalogue.copy_standard(body["source"], body["positions"], current_scope())
+        return self.from_body(
+            CopySchema(),
+            lambda body: catalogue.copy_standard(
+                body["source"], body["positions"], current_scope()
+            ),
+            self._written,
         )
-        return refused or self.response(200, result={"written": written})
+
+    def _written(self, written: int, _body: dict[str, Any]) -> Response:
+        return self.response(200, result={"written": written})
 
 
 class AssessmentApi(KinerjaModelApi):
@@ -302,13 +305,11 @@ class RecommendationApi(KinerjaModelApi):
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        body = self.body(ComputeSchema())
-        if isinstance(body, Response):
-            return body
-        run, refused = self.use_case(
-            lambda: requests.request_recommendations(body["year"], current_scope())
+        return self.from_body(
+            ComputeSchema(),
+            lambda body: requests.request_recommendations(body["year"], current_scope()),
+            lambda run, body: self.response(202, id=run.id, result={"year": body["year"]}),
         )
-        return refused or self.response(202, id=run.id, result={"year": body["year"]})
 
 
 class RewardCandidateApi(KinerjaModelApi):

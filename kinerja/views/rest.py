@@ -191,6 +191,21 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
             return self.response_422(message=translated_messages(err))  # type: ignore[arg-type]
         return loaded
 
+    def from_body(
+        self,
+        schema: Schema,
+        step: Callable[[dict[str, Any]], Any],
+        answer: Callable[[Any, dict[str, Any]], Response],
+    ) -> Response:
+        """An operation on the resource rather than on one row: the body must fit ``schema``;
+        the use case ``step(body)`` decides (its refusal answers) and ``answer(result, body)``
+        is the response."""
+        data = self.body(schema)
+        if isinstance(data, Response):
+            return data
+        result, refused = self.use_case(lambda: step(data))
+        return refused or answer(result, data)
+
     def change_state(
         self,
         pk: Any,

@@ -251,18 +251,15 @@ class SurveyResultApi(KinerjaModelApi):
             404: {$ref: '#/components/responses/404'}
             422: {$ref: '#/components/responses/422'}
         """
-        data = self.body(ComputeSchema())
-        if isinstance(data, Response):
-            return data
-        run, refused = self.use_case(
-            lambda: requests.request_survey_indices(
-                data["surveys"], data["period"], current_scope()
-            )
+        return self.from_body(
+            ComputeSchema(),
+            lambda body: requests.request_survey_indices(
+                body["surveys"], body["period"], current_scope()
+            ),
+            lambda run, _body: self.response(
+                202, id=run.id, result={"surveys": run.args[0], "period": run.args[1]}
+            ),
         )
-        if refused is not None:
-            return refused
-        surveys, period = run.args
-        return self.response(202, id=run.id, result={"surveys": surveys, "period": period})
 
 
 def register_survey_results(appbuilder: AppBuilder) -> None:

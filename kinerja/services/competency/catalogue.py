@@ -31,7 +31,6 @@ from kinerja.security.policies import (
     assessments,
     competencies,
     employees,
-    is_within,
     position_competencies,
     positions,
     training_records,
@@ -39,7 +38,13 @@ from kinerja.security.policies import (
 )
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import use_case
-from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require
+from kinerja.services.validation import (
+    NOT_FOUND,
+    Errors,
+    duplicate,
+    require,
+    require_within,
+)
 
 LEVEL_MESSAGE = N_("A level is a whole number from 1 to 5.")
 
@@ -142,10 +147,8 @@ def delete_training(training: Training, scope: Scope) -> None:
 
 
 def _check_position(errors: Errors, scope: Scope, position_id: int | None) -> None:
-    if require(errors, "position", position_id) and not is_within(
-        position_competencies.placeable_positions(scope), Position, position_id
-    ):
-        errors.add("position", NOT_FOUND)
+    condition = position_competencies.placeable_positions(scope)
+    require_within(errors, "position", position_id, condition, Position)
 
 
 @use_case
@@ -250,8 +253,7 @@ def _check_employee(errors: Errors, scope: Scope, employee_id: int | None, polic
     condition = policy.assessable_employees(scope) if policy is assessments else None
     if condition is None:
         condition = employees.manage(scope)
-    if require(errors, "employee", employee_id) and not is_within(condition, Employee, employee_id):
-        errors.add("employee", NOT_FOUND)
+    require_within(errors, "employee", employee_id, condition, Employee)
 
 
 @use_case

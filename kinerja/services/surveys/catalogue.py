@@ -34,7 +34,7 @@ from kinerja.security.policies import (
 from kinerja.security.policies.scope import Scope
 from kinerja.services import outbox
 from kinerja.services.boundary import use_case
-from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require
+from kinerja.services.validation import NOT_FOUND, Errors, duplicate, require, require_within
 
 INDEX_JOB = "compute_survey_indices"
 TOKEN_BYTES = 16  # 22 characters in the link, 128 random bits
@@ -55,10 +55,7 @@ def validate_service(service: Service, scope: Scope) -> None:
     errors = Errors()
     with db.session.no_autoflush:
         unit_id = service.unit.id if service.unit is not None else service.unit_id
-        if require(errors, "unit", unit_id) and not is_within(
-            units.placeable(scope), Unit, unit_id
-        ):
-            errors.add("unit", NOT_FOUND)
+        require_within(errors, "unit", unit_id, units.placeable(scope), Unit)
         if require(errors, "name", service.name):
             service.name = service.name.strip()
             if unit_id is not None and duplicate(

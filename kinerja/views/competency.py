@@ -127,6 +127,27 @@ class CompetencyLevelView(KinerjaModelView):
     base_order = ("level", "asc")
 
 
+# Columns the screens and the REST resources (kinerja.views.competency_api) share.
+COMPETENCY_EDIT = ["code", "name", "name_en", "category", "description", "active"]
+COMPETENCY_SEARCH = ["code", "name", "category", "active", "updated_at"]
+TRAINING_EDIT = [
+    "title",
+    "provider",
+    "mode",
+    "jp",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "description",
+    "active",
+]
+TRAINING_SEARCH = ["title", "provider", "mode", "jp", "starts_on", "active", "updated_at"]
+STANDARD_SEARCH = ["position", "competency", "required_level", "updated_at"]
+ASSESSMENT_ADD = ["employee", "competency", "level", "assessed_on", "source", "note"]
+ASSESSMENT_SEARCH = ["employee", "competency", "level", "assessed_on", "source", "updated_at"]
+RECORD_ADD = ["employee", "training", "title", "mode", "jp", "completed_on"]
+
+
 class CompetencyView(CsvExportMixin, KinerjaModelView):
     route_base = "/competencies"
     datamodel = EagerInterface(Competency, eager=[selectinload(Competency.levels)])
@@ -138,8 +159,8 @@ class CompetencyView(CsvExportMixin, KinerjaModelView):
     label_columns = LABELS
     list_columns = ["code", "name", "category", "active"]
     show_columns = ["code", "name", "name_en", "category", "description", "active", "updated_at"]
-    add_columns = edit_columns = ["code", "name", "name_en", "category", "description", "active"]
-    search_columns = ["code", "name", "category", "active", "updated_at"]
+    add_columns = edit_columns = COMPETENCY_EDIT
+    search_columns = COMPETENCY_SEARCH
     order_columns = ["code", "name", "category"]
     base_order = ("code", "asc")
     related_views = [CompetencyLevelView]
@@ -179,18 +200,8 @@ class TrainingView(CsvExportMixin, KinerjaModelView):
     description_columns = DESCRIPTIONS
     list_columns = ["title", "provider", "mode", "jp", "starts_on", "ends_on", "capacity", "active"]
     show_columns = [*list_columns, "description", "updated_at"]
-    add_columns = edit_columns = [
-        "title",
-        "provider",
-        "mode",
-        "jp",
-        "starts_on",
-        "ends_on",
-        "capacity",
-        "description",
-        "active",
-    ]
-    search_columns = ["title", "provider", "mode", "jp", "starts_on", "active", "updated_at"]
+    add_columns = edit_columns = TRAINING_EDIT
+    search_columns = TRAINING_SEARCH
     order_columns = ["title", "mode", "jp", "starts_on"]
     base_order = ("title", "asc")
     related_views = [TrainingCompetencyView]
@@ -220,7 +231,7 @@ class PositionCompetencyView(CsvExportMixin, KinerjaModelView):
     list_columns = ["position", "competency", "required_level"]
     show_columns = [*list_columns, "updated_at"]
     add_columns = edit_columns = list_columns
-    search_columns = ["position", "competency", "required_level", "updated_at"]
+    search_columns = STANDARD_SEARCH
     text_filters = {"position": [FilterRelatedName]}
     remote_choices = {"position": STANDARD_POSITION}
     add_form_query_rel_fields = edit_form_query_rel_fields = {
@@ -250,15 +261,8 @@ class AssessmentView(CsvExportMixin, KinerjaModelView):
     list_columns = ["employee.nip", "employee.name", "competency", "level", "assessed_on", "source"]
     export_columns = list_columns
     show_columns = [*list_columns, "note", "updated_at"]
-    add_columns = edit_columns = [
-        "employee",
-        "competency",
-        "level",
-        "assessed_on",
-        "source",
-        "note",
-    ]
-    search_columns = ["employee", "competency", "level", "assessed_on", "source", "updated_at"]
+    add_columns = edit_columns = ASSESSMENT_ADD
+    search_columns = ASSESSMENT_SEARCH
     text_filters = {"employee": [FilterRelatedName]}
     remote_choices = {"employee": ASSESSABLE}
     add_form_query_rel_fields = edit_form_query_rel_fields = {
@@ -291,7 +295,7 @@ class TrainingRecordView(CsvExportMixin, KinerjaModelView):
     list_columns = ["employee.nip", "employee.name", "title", "mode", "jp", "completed_on", "year"]
     export_columns = list_columns
     show_columns = [*list_columns, "training", "updated_at"]
-    add_columns = edit_columns = ["employee", "training", "title", "mode", "jp", "completed_on"]
+    add_columns = edit_columns = RECORD_ADD
     search_columns = ["employee", "training", "title", "mode", "year", "completed_on", "updated_at"]
     text_filters = {"employee": [FilterRelatedName]}
     remote_choices = {"employee": RECORDABLE}

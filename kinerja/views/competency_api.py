@@ -27,7 +27,17 @@ from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import assessments, employees, position_competencies
 from kinerja.services.competency import catalogue, requests
-from kinerja.views.competency import LABELS
+from kinerja.views.competency import (
+    ASSESSMENT_ADD,
+    ASSESSMENT_SEARCH,
+    COMPETENCY_EDIT,
+    COMPETENCY_SEARCH,
+    LABELS,
+    RECORD_ADD,
+    STANDARD_SEARCH,
+    TRAINING_EDIT,
+    TRAINING_SEARCH,
+)
 from kinerja.views.filters import condition_filter
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
 from kinerja.views.schemas import StrictSchema
@@ -54,8 +64,8 @@ class CompetencyApi(KinerjaModelApi):
         *STAMPS,
     ]
     show_columns = list_columns
-    add_columns = edit_columns = ["code", "category", "name", "name_en", "description", "active"]
-    search_columns = ["code", "category", "name", "active", "updated_at"]
+    add_columns = edit_columns = COMPETENCY_EDIT
+    search_columns = COMPETENCY_SEARCH
     order_columns = ["id", "code", "name", "updated_at"]
     base_order = ("code", "asc")
     save_item = staticmethod(catalogue.save_competency)
@@ -83,18 +93,8 @@ class TrainingApi(KinerjaModelApi):
         *STAMPS,
     ]
     show_columns = list_columns
-    add_columns = edit_columns = [
-        "title",
-        "provider",
-        "mode",
-        "jp",
-        "starts_on",
-        "ends_on",
-        "capacity",
-        "description",
-        "active",
-    ]
-    search_columns = ["title", "provider", "mode", "jp", "starts_on", "active", "updated_at"]
+    add_columns = edit_columns = TRAINING_EDIT
+    search_columns = TRAINING_SEARCH
     order_columns = ["id", "title", "jp", "starts_on", "updated_at"]
     base_order = ("id", "asc")
     save_item = staticmethod(catalogue.save_training)
@@ -138,7 +138,7 @@ class PositionCompetencyApi(KinerjaModelApi):
     show_columns = list_columns
     add_columns = ["position", "competency", "required_level"]
     edit_columns = ["required_level"]
-    search_columns = ["position", "competency", "required_level", "updated_at"]
+    search_columns = STANDARD_SEARCH
     order_columns = ["id", "required_level", "updated_at"]
     base_order = ("id", "asc")
     add_query_rel_fields = {"position": condition_filter(position_competencies.placeable_positions)}
@@ -219,9 +219,9 @@ class AssessmentApi(KinerjaModelApi):
         *STAMPS,
     ]
     show_columns = list_columns
-    add_columns = ["employee", "competency", "level", "assessed_on", "source", "note"]
+    add_columns = ASSESSMENT_ADD
     edit_columns = ["level", "assessed_on", "source", "note"]
-    search_columns = ["employee", "competency", "level", "assessed_on", "source", "updated_at"]
+    search_columns = ASSESSMENT_SEARCH
     order_columns = ["id", "assessed_on", "level", "updated_at"]
     base_order = ("id", "asc")
     add_query_rel_fields = {"employee": condition_filter(assessments.assessable_employees)}
@@ -247,7 +247,7 @@ class TrainingRecordApi(KinerjaModelApi):
         *STAMPS,
     ]
     show_columns = list_columns
-    add_columns = ["employee", "training", "title", "mode", "jp", "completed_on"]
+    add_columns = RECORD_ADD
     edit_columns = ["training", "title", "mode", "jp", "completed_on"]
     search_columns = ["employee", "training", "mode", "year", "completed_on", "updated_at"]
     order_columns = ["id", "completed_on", "jp", "year", "updated_at"]

@@ -19,10 +19,11 @@ from kinerja.domain.errors import AccessDenied, NotFoundError
 from kinerja.domain.survey import ikm
 from kinerja.extensions import db
 from kinerja.models.jobs import JobRun, JobStatus
-from kinerja.models.surveys import SurveyResult, UnitSurveyResult
+from kinerja.models.surveys import Survey, SurveyResult, UnitSurveyResult
 from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services import outbox
 from kinerja.services.boundary import transaction
+from kinerja.services.surveys.catalogue import delete_survey
 from kinerja.services.surveys.indices import compute_survey_indices
 from kinerja.services.surveys.requests import (
     request_nightly_survey_indices,
@@ -249,4 +250,36 @@ def test_the_number_of_statements_does_not_grow_with_the_surveys(org: Org) -> No
         assert compute_survey_indices(None, period.id, SYSTEM).surveys == 2
     with _counted() as many:
         assert compute_survey_indices(None, other.id, SYSTEM).surveys == 12
-    assert len(many) == len(few) <= 8
+    assert len(many) == len(few) <= 9  # with the removal of results whose surveys are gone
+
+
+def _unit_result(unit_id: int, period_id: int) -> UnitSurveyResult | None:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(UnitSurveyResult).where(
+            UnitSurveyResult.unit_id == unit_id, UnitSurveyResult.period_id == period_id
+        )
+    )
+
+
+def test_a_unit_that_lost_its_surveys_loses_its_index_within_reach(org: Org) -> None:
+    """A survey deleted unanswered leaves its unit without surveys for the period: the next
+    computation of the period removes the unit's result, but only where the requester may
+    manage the unit."""
+    period = open_period()
+    mine = make_survey(make_service(org.units.surv), period)
+    theirs = make_survey(make_service(org.units.dishub), period)
+    db.session.commit()
+    compute_survey_indices(None, period.id, SYSTEM)
+    assert _unit_result(org.units.surv.id, period.id) is not None
+    assert _unit_result(org.units.dishub.id, period.id) is not None
+    operator = scope_for_user(org.users.operator)
+    delete_survey(db.session.get(Survey, mine.id), operator)
+    with transaction():
+        db.session.delete(db.session.get(Survey, theirs.id))  # out of the Operator's reach
+    done = compute_survey_indices(None, period.id, operator)
+    assert done.changed == 1
+    assert _unit_result(org.units.surv.id, period.id) is None
+    assert _unit_result(org.units.dishub.id, period.id) is not None
+    compute_survey_indices(None, None, SYSTEM)
+    assert _unit_result(org.units.dishub.id, period.id) is None

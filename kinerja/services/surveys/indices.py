@@ -27,13 +27,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, text, tuple_
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kinerja.domain.errors import N_
 from kinerja.domain.survey import ELEMENT_COUNT, ikm_from_totals, priorities, sample_size
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
+from kinerja.models.org import Unit
 from kinerja.models.surveys import (
     ANSWER_COLUMNS,
     NRR_COLUMNS,
@@ -43,7 +44,7 @@ from kinerja.models.surveys import (
     SurveyResult,
     UnitSurveyResult,
 )
-from kinerja.security.policies import surveys
+from kinerja.security.policies import surveys, units
 from kinerja.security.policies.scope import Scope
 from kinerja.services.boundary import transaction
 
@@ -192,6 +193,8 @@ def compute_survey_indices(
         _upsert(SurveyResult, ["survey_id"], ["required"], survey_rows, now, run_id)
         _upsert(UnitSurveyResult, ["unit_id", "period_id"], [], unit_rows, now, run_id)
         changed = _changed(now) if found else 0
+        if survey_ids is None:
+            changed += _drop_orphans(scope, period_id)
     return IndexRun(
         surveys=len(survey_rows),
         units=len(unit_rows),
@@ -240,6 +243,27 @@ def _upsert(
     )
     stamp = {"computed_at": now, "run_id": run_id, "created_at": now, "updated_at": now}
     db.session.execute(statement, [{**row, **stamp} for row in rows])
+
+
+def _drop_orphans(scope: Scope, period_id: int | None) -> int:
+    """Remove the results of a unit and period that no longer has any survey (its surveys
+    were moved to another period or service, or deleted unanswered): without a survey there
+    is no index, and a stale one would still feed the unit's evaluation."""
+    has_survey = (
+        select(Survey.id)
+        .join(Service, Service.id == Survey.service_id)
+        .where(
+            Service.unit_id == UnitSurveyResult.unit_id,
+            Survey.period_id == UnitSurveyResult.period_id,
+        )
+        .exists()
+    )
+    reach = select(Unit.id).where(units.placeable(scope))
+    statement = delete(UnitSurveyResult).where(UnitSurveyResult.unit_id.in_(reach), ~has_survey)
+    if period_id is not None:
+        statement = statement.where(UnitSurveyResult.period_id == period_id)
+    result: Any = db.session.execute(statement)
+    return int(result.rowcount or 0)
 
 
 def _changed(now: datetime) -> int:

@@ -171,3 +171,29 @@ def test_behind_a_proxy_the_forwarded_address_is_the_client() -> None:
     probe.add_url_rule("/", "addr", lambda: request.remote_addr or "")
     seen = probe.test_client().get("/", headers={"X-Forwarded-For": "203.0.113.7"})
     assert seen.get_data(as_text=True) == "203.0.113.7"
+
+
+def test_an_expired_form_says_so_keeps_the_answers_and_takes_nothing(
+    app: Flask, client, survey
+) -> None:
+    """The CSRF token no longer matches (the session cookie was lost, or the page sat open
+    too long): the page says so with the answers still chosen, and a fresh token lets the
+    same answers through."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client.get(f"/skm/{survey.token}")
+        refused = client.post(
+            f"/skm/{survey.token}?_l_=en",
+            data=_form(comment="Antre lama", csrf_token="stale"),
+        )
+        assert refused.status_code == 400
+        text = refused.get_data(as_text=True)
+        assert "The form had expired. Please check your answers and send them again." in text
+        assert 'name="a1" value="4" required\n                 checked' in text
+        assert "Antre lama" in text
+        assert _count() == 0
+        fresh = text.split('name="csrf_token" value="')[1].split('"')[0]
+        sent = client.post(f"/skm/{survey.token}", data=_form(csrf_token=fresh))
+        assert sent.status_code == 303 and _count() == 1
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -164,5 +164,19 @@ def test_long_uncommon_passwords_need_no_composition(password: str) -> None:
     assert password_problem(password) is None
 
 
+@pytest.mark.parametrize(
+    "password",
+    ["bismillah123456", "Indonesia2026!!", "sayangku12345", "  BKPSDM-2026-01 ", "123pegawai4567"],
+)
+def test_indonesian_favourites_with_numbers_appended_are_common(password: str) -> None:
+    problem = password_problem(password)
+    assert problem is not None and "too common" in problem.template
+
+
+def test_a_favourite_word_inside_a_longer_phrase_is_fine() -> None:
+    assert password_problem("bismillah pagi yang cerah") is None
+    assert password_problem("pegawai teladan 2026") is None
+
+
 def test_longest_password_is_bounded() -> None:
     assert password_problem("x" * 129) is not None

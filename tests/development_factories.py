@@ -142,3 +142,14 @@ def _training(title: str, raises: dict[Competency, int]) -> Training:
 def _add(row: Any) -> Any:
     db.session.add(row)
     return row
+
+
+def standard_of(position: Any) -> dict[str, int]:
+    """The position's standard as it is stored now: competency code -> required level."""
+    db.session.expire_all()
+    return {
+        line.competency.code: line.required_level
+        for line in db.session.scalars(
+            select(PositionCompetency).where(PositionCompetency.position_id == position.id)
+        )
+    }

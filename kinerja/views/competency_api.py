@@ -79,15 +79,7 @@ class TrainingApi(KinerjaModelApi):
     label_columns = LABELS
     list_columns = [
         "id",
-        "title",
-        "provider",
-        "mode",
-        "jp",
-        "starts_on",
-        "ends_on",
-        "capacity",
-        "description",
-        "active",
+        *TRAINING_EDIT,
         "addresses.competency_id",
         "addresses.raises",
         *STAMPS,

@@ -6,23 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from kinerja.extensions import db
-from kinerja.models.competency import PositionCompetency
 from kinerja.models.jobs import JobRun
-from tests.development_factories import build_development
+from tests.development_factories import build_development, standard_of
 from tests.factories import Org, api_token
-
-
-def _standard(position: Any) -> dict[str, int]:
-    db.session.expire_all()
-    return {
-        line.competency.code: line.required_level
-        for line in db.session.scalars(
-            select(PositionCompetency).where(PositionCompetency.position_id == position.id)
-        )
-    }
 
 
 def test_levels_are_set_for_many_positions_within_reach_only(client: Any, org: Org) -> None:
@@ -35,13 +22,13 @@ def test_levels_are_set_for_many_positions_within_reach_only(client: Any, org: O
     answer = client.post(url, json=body, headers=operator)
     assert answer.status_code == 200, answer.get_json()
     assert answer.get_json()["result"]["written"] >= 2
-    assert _standard(p.epid) == {"M.02": 4, "M.05": 2}
-    assert _standard(p.perawat) == {"M.03": 3, "M.05": 2}
-    before = _standard(p.penguji)
+    assert standard_of(p.epid) == {"M.02": 4, "M.05": 2}
+    assert standard_of(p.perawat) == {"M.03": 3, "M.05": 2}
+    before = standard_of(p.penguji)
     body = {"positions": [p.perawat.id, p.penguji.id], "levels": {str(m05): 4}}
     refused = client.post(url, json=body, headers=operator)  # Dishub is not the Operator's
     assert refused.status_code == 422 and "positions" in refused.get_json()["fields"]
-    assert _standard(p.penguji) == before and _standard(p.perawat)["M.05"] == 2
+    assert standard_of(p.penguji) == before and standard_of(p.perawat)["M.05"] == 2
     bad = client.post(url, json={"positions": "x", "levels": {}}, headers=operator)
     assert bad.status_code == 422 and "positions" in bad.get_json()["fields"]
     assert client.post(url, data="[1]", headers=operator).status_code == 400
@@ -55,7 +42,7 @@ def test_a_standard_is_copied_over_the_api(client: Any, org: Org) -> None:
     body = {"source": p.epid.id, "positions": [p.perawat.id, p.kasi_surv.id]}
     answer = client.post(url, json=body, headers=operator)
     assert answer.status_code == 200, answer.get_json()
-    assert _standard(p.perawat) == _standard(p.kasi_surv) == {"M.01": 3, "M.02": 4}
+    assert standard_of(p.perawat) == standard_of(p.kasi_surv) == {"M.01": 3, "M.02": 4}
     missing = client.post(url, json={"positions": [p.perawat.id]}, headers=operator)
     assert missing.status_code == 422 and "source" in missing.get_json()["fields"]
 

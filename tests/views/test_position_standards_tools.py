@@ -5,22 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from kinerja.extensions import db
-from kinerja.models.competency import PositionCompetency
-from tests.development_factories import build_development
+from tests.development_factories import build_development, standard_of
 from tests.factories import Org, login
-
-
-def _standard(position: Any) -> dict[str, int]:
-    db.session.expire_all()
-    return {
-        line.competency.code: line.required_level
-        for line in db.session.scalars(
-            select(PositionCompetency).where(PositionCompetency.position_id == position.id)
-        )
-    }
 
 
 def test_the_operator_copies_a_standard_to_other_positions(client: Any, org: Org) -> None:
@@ -35,7 +21,7 @@ def test_the_operator_copies_a_standard_to_other_positions(client: Any, org: Org
         data={"source": p.epid.id, "targets": [p.perawat.id, p.kasi_surv.id]},
     )
     assert answer.status_code == 302
-    assert _standard(p.perawat) == _standard(p.kasi_surv) == {"M.01": 3, "M.02": 4}
+    assert standard_of(p.perawat) == standard_of(p.kasi_surv) == {"M.01": 3, "M.02": 4}
 
 
 def test_a_copy_to_a_position_out_of_reach_changes_nothing(client: Any, org: Org) -> None:
@@ -46,8 +32,8 @@ def test_a_copy_to_a_position_out_of_reach_changes_nothing(client: Any, org: Org
         "/position-standards-tools/copy",
         data={"source": p.epid.id, "targets": [p.perawat.id, p.penguji.id]},
     )
-    assert _standard(p.perawat) == {"M.01": 3, "M.03": 3}
-    assert _standard(p.penguji) == {"M.01": 3, "M.02": 3}
+    assert standard_of(p.perawat) == {"M.01": 3, "M.03": 3}
+    assert standard_of(p.penguji) == {"M.01": 3, "M.02": 3}
 
 
 def test_many_positions_get_levels_set_and_removed_at_once(client: Any, org: Org) -> None:
@@ -62,7 +48,7 @@ def test_many_positions_get_levels_set_and_removed_at_once(client: Any, org: Org
         data={"targets": [p.epid.id, p.perawat.id], f"level_{m05}": "2", f"level_{m01}": "remove"},
     )
     assert answer.status_code == 302
-    assert _standard(p.epid) == {"M.02": 4, "M.05": 2}
-    assert _standard(p.perawat) == {"M.03": 3, "M.05": 2}
+    assert standard_of(p.epid) == {"M.02": 4, "M.05": 2}
+    assert standard_of(p.perawat) == {"M.03": 3, "M.05": 2}
     login(client, "employee")
     assert client.get("/position-standards-tools/bulk").status_code in (302, 403)

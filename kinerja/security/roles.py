@@ -83,6 +83,11 @@ RANK = "Rank"  # reference data (golongan), read by every role over the API
 # The change feed shows each role the changes of the rows its policies let it read; the
 # webhooks' policy reaches nothing but for the Admin (the others' lists are empty).
 EVERYONE_READS = (OUTGOING_EMAIL, CHANGE, WEBHOOK, WEBHOOK_DELIVERY)
+# The recaps (predikat for TPP, ratings, IKM, training JP per unit): the Admin's, the
+# Operator's for their units and the Integrator's (payroll); their policy refuses the rest.
+RECAP = "Recap"
+MENU_RECAPS = "Recaps"
+RECAP_READERS = [(RECAP, "can_read"), (MENU_RECAPS, "menu_access")]
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -228,6 +233,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_OUTGOING_EMAIL,
         ),
         *DEVELOPMENT_READERS,
+        *RECAP_READERS,
         *_SELF_SERVICE,
     ],
     SUPERVISOR: [
@@ -306,6 +312,7 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
             MENU_UNIT_RATINGS,
         ),
         *DEVELOPMENT_READERS,
+        *RECAP_READERS,
         *_SELF_SERVICE,
     ],
     PUBLIC: [],

@@ -26,6 +26,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from kinerja.domain.errors import N_, DomainError
 
@@ -34,6 +35,9 @@ XLSX_SUFFIXES = {".xlsx"}
 XLSX_MAGIC = b"PK\x03\x04"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEGATIVE_NUMBER = re.compile(r"-[0-9]+(?:[.,][0-9]+)*")
+MIN_WIDTH = 10
+MAX_WIDTH = 60
+WIDTH_SAMPLE = 50  # rows looked at to size the columns (a streamed file reads them first)
 
 
 class UnreadableFile(DomainError):
@@ -133,6 +137,40 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     return header, rows()
 
 
+def _shown_length(value: Any) -> int:
+    if isinstance(value, datetime):
+        return 19
+    if isinstance(value, date):
+        return 10
+    if isinstance(value, float):
+        return len(f"{value:.2f}")
+    return max((len(line) for line in cell_text(value).splitlines()), default=0)
+
+
+def column_widths(header: Sequence[Any], sample: Sequence[Sequence[Any]] = ()) -> list[float]:
+    """Each column as wide as its header and the ``sample`` rows' values need, within
+    :data:`MIN_WIDTH` and :data:`MAX_WIDTH` characters."""
+    widths = []
+    for index, label in enumerate(header):
+        longest = max([_shown_length(str(label)), *(_shown_length(row[index]) for row in sample)])
+        widths.append(float(min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))))
+    return widths
+
+
+def start_sheet(sheet: Any, widths: Sequence[float]) -> None:
+    """Before the first row: the header row frozen and the columns' widths (a write-only
+    sheet takes them only before its rows)."""
+    sheet.freeze_panes = "A2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def finish_sheet(sheet: Any, columns: int, rows: int) -> None:
+    """After the last row: an autofilter over the header and the ``rows`` below it."""
+    if columns:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
 def write_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """A CSV file (UTF-8 with BOM, for spreadsheet programs) whose cells are all inert."""
     buffer = io.StringIO()
@@ -154,14 +192,14 @@ def write_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Data"
+    start_sheet(sheet, column_widths(header, list(rows[:WIDTH_SAMPLE])))
     _append_text(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         _append_text(sheet, row)
+    finish_sheet(sheet, len(header), len(rows))
     for index, name in enumerate(header, start=1):
-        letter = sheet.cell(row=1, column=index).column_letter
-        sheet.column_dimensions[letter].width = max(14, len(name) + 4)
         if name in text_columns:
             for row_cells in sheet.iter_rows(min_row=2, max_row=1000, min_col=index, max_col=index):
                 for cell in row_cells:

@@ -47,6 +47,7 @@ from kinerja.views.ratings.api import DistributionCheckApi, RatingApi, RatingRun
 from kinerja.views.ratings.calibration import CalibrationView
 from kinerja.views.ratings.distribution import DistributionCheckView
 from kinerja.views.ratings.lists import RatingView
+from kinerja.views.recaps import register_recaps
 from kinerja.views.reports.activities import ActivityApi, ActivityView, TeamTodayView
 from kinerja.views.reports.api import ReportApi
 from kinerja.views.reports.lists import EvaluationQueueView, ReportView
@@ -218,6 +219,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     register_surveys(appbuilder)
     register_survey_results(appbuilder)
     register_service_accounts(appbuilder)
+    register_recaps(appbuilder)
     for view in (
         ReportPageView,
         SelfEvaluationView,

@@ -10,6 +10,8 @@ for the screens' *Ekspor* buttons (:mod:`kinerja.views.exports`) and the API's
   of a number, and an 18-digit NIP would come back rounded.
 * Date-times are written in the local time zone (``BABEL_DEFAULT_TIMEZONE``, by default
   Asia/Jakarta): the readers are in Indonesia and a spreadsheet has no time zones.
+* Every sheet has the shared dressing of :mod:`kinerja.services.spreadsheets`: the header
+  row frozen, an autofilter, columns sized from the header and the first rows.
 * No cell runs as a formula: text goes through :func:`kinerja.services.spreadsheets.inert`
   (a leading ``'`` before ``= + - @``, tab or CR), in XLSX too, where it is also typed as
   text, never as a formula.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,7 +41,13 @@ from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from kinerja.extensions import db
-from kinerja.services.spreadsheets import inert
+from kinerja.services.spreadsheets import (
+    WIDTH_SAMPLE,
+    column_widths,
+    finish_sheet,
+    inert,
+    start_sheet,
+)
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"csv": "text/csv", "xlsx": XLSX_TYPE}
@@ -120,11 +129,16 @@ def _xlsx_cell(sheet: Any, value: Any, text: bool) -> WriteOnlyCell:
 def xlsx_chunks(
     header: Sequence[str], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Iterator[bytes]:
-    """A write-only workbook built in a temporary file, then sent in chunks and removed."""
+    """A write-only workbook built in a temporary file, then sent in chunks and removed.
+    The first rows are read ahead to size the columns (a write-only sheet takes widths only
+    before its rows)."""
     zone = local_zone()
     texts = [is_text_column(column) for column in columns]
+    values = ([plain(value, zone) for value in row] for row in rows)
+    ahead = list(itertools.islice(values, WIDTH_SAMPLE))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
+    start_sheet(sheet, column_widths(header, ahead))
     bold = Font(bold=True)
     heading = []
     for label in header:
@@ -132,13 +146,13 @@ def xlsx_chunks(
         cell.font = bold
         heading.append(cell)
     sheet.append(heading)
-    for row in rows:
+    count = 0
+    for row in itertools.chain(ahead, values):
         sheet.append(
-            [
-                _xlsx_cell(sheet, plain(value, zone), text)
-                for value, text in zip(row, texts, strict=True)
-            ]
+            [_xlsx_cell(sheet, value, text) for value, text in zip(row, texts, strict=True)]
         )
+        count += 1
+    finish_sheet(sheet, len(header), count)
     handle, path = tempfile.mkstemp(prefix="kinerja-export-", suffix=".xlsx")
     os.close(handle)
     try:

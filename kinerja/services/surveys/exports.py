@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from enum import Enum
@@ -29,7 +30,13 @@ from kinerja.models.planning import Period
 from kinerja.models.surveys import ANSWER_COLUMNS, Service, Survey, SurveyResponse, SurveyResult
 from kinerja.security.policies import survey_responses
 from kinerja.security.policies.scope import Scope
-from kinerja.services.spreadsheets import inert
+from kinerja.services.spreadsheets import (
+    WIDTH_SAMPLE,
+    column_widths,
+    finish_sheet,
+    inert,
+    start_sheet,
+)
 from kinerja.services.surveys.results import (
     ELEMENT_LABELS,
     Filters,
@@ -167,11 +174,18 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def as_xlsx(rows: Iterator[Sequence[Any]], chunk: int = 64 * 1024) -> Iterator[bytes]:
-    """An XLSX workbook of one sheet (written row by row, then sent in chunks)."""
+    """An XLSX workbook of one sheet (written row by row, then sent in chunks); the first
+    row is the header, frozen and filtered as in every file we write."""
+    ahead = list(itertools.islice(rows, WIDTH_SAMPLE + 1))
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
-    for row in rows:
+    if ahead:
+        start_sheet(sheet, column_widths(ahead[0], ahead[1:]))
+    count = 0
+    for row in itertools.chain(ahead, rows):
         sheet.append([_xlsx_cell(sheet, cell) for cell in row])
+        count += 1
+    finish_sheet(sheet, len(ahead[0]) if ahead else 0, max(count - 1, 0))
     with tempfile.TemporaryFile() as handle:
         workbook.save(handle)
         handle.seek(0)

@@ -80,6 +80,9 @@ class Config:
     KINERJA_MAIL_BATCH = env_int("KINERJA_MAIL_BATCH", 200)  # emails per SMTP connection
     KINERJA_MAIL_LEASE_SECONDS = env_int("KINERJA_MAIL_LEASE_SECONDS", 600)
     KINERJA_WEBHOOK_TIMEOUT = env_int("KINERJA_WEBHOOK_TIMEOUT", 10)  # seconds per delivery
+    # Days the change feed's log and the settled webhook deliveries are kept (nightly prune).
+    KINERJA_CHANGE_RETENTION_DAYS = env_int("KINERJA_CHANGE_RETENTION_DAYS", 180)
+    KINERJA_WEBHOOK_DELIVERY_RETENTION_DAYS = env_int("KINERJA_WEBHOOK_DELIVERY_RETENTION_DAYS", 90)
     # Notices: the supervisors' weekly digest on this weekday (a name or ISO number, 1 =
     # Monday); reminders this many days before a deadline, then an overdue notice, then an
     # escalation to the supervisor and later to the unit's Operator while still overdue.

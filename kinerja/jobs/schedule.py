@@ -18,6 +18,7 @@ from kinerja.jobs.competency import request_nightly_recommendations
 from kinerja.jobs.mail import send_due_emails
 from kinerja.jobs.notices import send_deadline_reminders, send_supervisor_digests
 from kinerja.jobs.ratings import request_nightly_ratings
+from kinerja.jobs.retention import prune_change_log, prune_webhook_deliveries
 from kinerja.jobs.surveys import request_nightly_survey_indices
 from kinerja.jobs.sweep import recover_stale_runs, sweep_outbox
 
@@ -50,6 +51,9 @@ PERIODIC: tuple[Periodic, ...] = (
     # on KINERJA_DIGEST_WEEKDAY only (once per ISO week).
     Periodic(send_deadline_reminders, cron="0 6 * * *", timeout=900, ttl=3600),
     Periodic(send_supervisor_digests, cron="30 6 * * *", timeout=900, ttl=3600),
+    # The change log and the settled webhook deliveries past their retention, at 03:00.
+    Periodic(prune_change_log, cron="0 3 * * *", timeout=900, ttl=3600),
+    Periodic(prune_webhook_deliveries, cron="15 3 * * *", timeout=900, ttl=3600),
 )
 
 

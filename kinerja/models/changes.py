@@ -78,7 +78,7 @@ def _via(table: str, column: str, key: str) -> str:
 
 _PLAN_OF_OBJECTIVE = "(SELECT work_plan_id FROM objective WHERE id = {r}.objective_id)"
 
-TRACKED: tuple[Tracked, ...] = (
+FIRST_TRACKED: tuple[Tracked, ...] = (
     Tracked("unit", "unit", None, "{r}.id"),
     Tracked("position", "position", None, "{r}.unit_id"),
     Tracked("employee", "employee", "{r}.id", "{r}.unit_id"),
@@ -112,8 +112,36 @@ TRACKED: tuple[Tracked, ...] = (
     Tracked("unit_rating", "unit_rating", None, "{r}.unit_id"),
     Tracked("rating", "rating", "{r}.employee_id", "{r}.unit_id"),
 )
-"""The tracked tables, by resource name: the REST resources whose rows integrators mirror
-(the public survey answers are left out: they are many, anonymous and never change)."""
+"""The tables tracked since the change log was installed (its migration installs these)."""
+
+_SERVICE_OF_SURVEY = "(SELECT service_id FROM survey WHERE id = {r}.survey_id)"
+_UNIT_OF_SURVEY = f"(SELECT unit_id FROM service WHERE id = {_SERVICE_OF_SURVEY})"
+_OF_EMPLOYEE = ("{r}.employee_id", _via("employee", "unit_id", "employee_id"))
+
+SURVEY_AND_COMPETENCY_TRACKED: tuple[Tracked, ...] = (
+    Tracked("service", "service", None, "{r}.unit_id"),
+    Tracked("survey", "survey", None, _via("service", "unit_id", "service_id")),
+    Tracked("survey_response", "survey_response", None, _UNIT_OF_SURVEY),
+    Tracked("survey_result", "survey_result", None, _UNIT_OF_SURVEY),
+    Tracked("competency", "competency"),
+    Tracked("training", "training"),
+    Tracked(
+        "position_competency",
+        "position_competency",
+        None,
+        _via("position", "unit_id", "position_id"),
+    ),
+    *(
+        Tracked(name, name, *_OF_EMPLOYEE)
+        for name in ("assessment", "training_record", "recommendation", "reward_candidate")
+    ),
+)
+"""The survey and competency tables, tracked since their own migration: the satisfaction
+surveys (the public's answers too: their comments are moderated and published) and the
+competency dictionary, catalogue, standards, assessments, records and the job's outputs."""
+
+TRACKED: tuple[Tracked, ...] = (*FIRST_TRACKED, *SURVEY_AND_COMPETENCY_TRACKED)
+"""The tracked tables, by resource name: the REST resources whose rows integrators mirror."""
 
 RESOURCES: frozenset[str] = frozenset(t.resource for t in TRACKED)
 UNSCOPED: frozenset[str] = frozenset(t.resource for t in TRACKED if t.unit is None)

@@ -19,20 +19,32 @@ from kinerja.models.changes import RESOURCES
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services.changes import feed
+from kinerja.views.api_errors import error_response
+from kinerja.views.refusals import tr
 from kinerja.views.schemas import StrictSchema, translated_messages
 
 LOCALE_ARG = "_l_"
 
 
+LATEST = "latest"
+MAX_CURSOR = 2**62
+
+
 class FeedQuery(StrictSchema):
     """The query string of the feed: ``cursor`` (the ``next_cursor`` of the previous page,
-    0 or nothing from the start), ``resources`` (comma-separated), ``limit``."""
+    0 or nothing from the start, ``latest`` for the head: no entries, the cursor to follow
+    from after reading the lists), ``resources`` (comma-separated), ``limit``."""
 
-    cursor = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**62))
+    cursor = fields.String(load_default="0")
     resources = fields.String(load_default="")
     limit = fields.Integer(
         load_default=feed.DEFAULT_LIMIT, validate=validate.Range(min=1, max=feed.MAX_LIMIT)
     )
+
+    @validates("cursor")
+    def _cursor(self, value: str, **kwargs: Any) -> None:
+        if value != LATEST and not (value.isdigit() and int(value) <= MAX_CURSOR):
+            raise ValidationError(gettext("A cursor is a next_cursor of the feed, 0 or latest."))
 
     @validates("resources")
     def _known(self, value: str, **kwargs: Any) -> None:
@@ -62,7 +74,12 @@ class ChangesApi(BaseApi):
         get:
           summary: Every create, update and delete after a cursor, in commit order
           parameters:
-          - {in: query, name: cursor, schema: {type: integer, minimum: 0}}
+          - in: query
+            name: cursor
+            description: >-
+              the next_cursor of the previous page; 0 from the start; latest for the head
+              (no entries: the cursor to follow from after reading every list)
+            schema: {type: string, pattern: '^([0-9]{1,19}|latest)$'}
           - {in: query, name: resources, schema: {type: string}, description: comma-separated}
           - {in: query, name: limit, schema: {type: integer, minimum: 1, maximum: 1000}}
           responses:
@@ -88,6 +105,8 @@ class ChangesApi(BaseApi):
                       has_more: {type: boolean}
             401:
               $ref: '#/components/responses/401'
+            410:
+              $ref: '#/components/responses/410'
             422:
               $ref: '#/components/responses/422'
         """
@@ -98,9 +117,17 @@ class ChangesApi(BaseApi):
             return self.response_422(message=translated_messages(err))  # type: ignore[arg-type]
         apis = self._readable_apis()
         wanted = _names(query["resources"]) or sorted(RESOURCES)
-        page = feed.read_page(
-            current_scope(), query["cursor"], [r for r in wanted if r in apis], query["limit"]
-        )
+        if query["cursor"] == LATEST:
+            return self.response(200, changes=[], next_cursor=str(feed.head()), has_more=False)
+        try:
+            page = feed.read_page(
+                current_scope(),
+                int(query["cursor"]),
+                [r for r in wanted if r in apis],
+                query["limit"],
+            )
+        except feed.CursorExpired as expired:
+            return error_response(410, tr(expired), {"cursor": [tr(expired)]})
         return self.response(
             200,
             changes=[_entry(entry, apis[entry.resource]) for entry in page.entries],

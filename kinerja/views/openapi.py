@@ -63,6 +63,7 @@ ERROR_RESPONSES = {
     "404": "No such row within the caller's reach",
     "405": "The resource does not offer this method",
     "409": "The row's state does not allow this",
+    "410": "The change feed's cursor is older than the changes kept: resync",
     "413": "The body is too large",
     "422": "A field is invalid (named in fields)",
     "429": "Too many requests; see Retry-After",

@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from kinerja.models.changes import (
-    TRACKED,
+    FIRST_TRACKED as TRACKED,  # the tables tracked at this revision
     backfill_statement,
     drop_triggers,
     trigger_statements,

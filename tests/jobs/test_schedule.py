@@ -37,6 +37,8 @@ REMINDERS = "kinerja.jobs.notices.send_deadline_reminders"
 DIGESTS = "kinerja.jobs.notices.send_supervisor_digests"
 SURVEYS = "kinerja.jobs.surveys.request_nightly_survey_indices"
 RECOMMENDATIONS = "kinerja.jobs.competency.request_nightly_recommendations"
+PRUNE_CHANGES = "kinerja.jobs.retention.prune_change_log"
+PRUNE_DELIVERIES = "kinerja.jobs.retention.prune_webhook_deliveries"
 DUE_AT_ONCE = [SWEEP, RECOVER, EMAILS]  # the interval jobs; the nightly ratings wait for 01:00
 
 
@@ -74,6 +76,8 @@ def test_the_schedule_registers_the_sweeps_the_nightly_ratings_and_due_emails(ap
         (EMAILS, "mail", 60, None),
         (REMINDERS, "default", None, "0 6 * * *"),
         (DIGESTS, "default", None, "30 6 * * *"),
+        (PRUNE_CHANGES, "default", None, "0 3 * * *"),
+        (PRUNE_DELIVERIES, "default", None, "15 3 * * *"),
     ]
 
 

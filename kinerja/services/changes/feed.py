@@ -7,6 +7,12 @@ shows a later state. An entry of a create or update whose row has since been del
 left out: its tombstone follows. Entries the caller may not see are skipped, yet the
 cursor moves past them, so a page may hold fewer entries than asked (even none) while
 ``has_more`` says there is more to read: a cursor never skips nor repeats a change.
+
+The log keeps a window of changes (:mod:`kinerja.services.changes.retention` prunes the
+oldest, always a prefix of the numbers). A cursor from before that window would silently
+miss the pruned changes, so it is refused (:class:`CursorExpired`, HTTP 410): the mirror
+resyncs from :func:`head` — it notes the head, reads every list again, then follows the
+feed from there.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
+from kinerja.domain.errors import N_, DomainError
 from kinerja.extensions import db
 from kinerja.models.changes import TRACKED, Change, ChangeOp
 from kinerja.security.policies import POLICIES, Scope, policy_for
@@ -27,6 +35,15 @@ from kinerja.services.changes.sequencer import sequence
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
+EXPIRED = N_(
+    "The changes after this cursor are no longer kept (the log keeps %(days)s days): resync. "
+    "Note next_cursor of GET /api/v1/changes?cursor=latest, read every resource's list "
+    "again, then follow the feed from that cursor."
+)
+
+
+class CursorExpired(DomainError):
+    """The cursor is older than the oldest change kept: following it would skip changes."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,10 @@ def read_page(scope: Scope, cursor: int, resources: Iterable[str], limit: int) -
     """The changes of ``resources`` numbered after ``cursor`` that ``scope`` may see (at
     most ``limit`` scanned), after numbering what has committed since the last read."""
     sequence()
+    first = db.session.scalar(select(func.min(Change.seq)))
+    if first is not None and cursor < first - 1:
+        days = current_app.config.get("KINERJA_CHANGE_RETENTION_DAYS", 180)
+        raise CursorExpired(EXPIRED, days=days)
     wanted = sorted(set(resources))
     changes = list(
         db.session.scalars(
@@ -83,6 +104,13 @@ def read_page(scope: Scope, cursor: int, resources: Iterable[str], limit: int) -
         if row is not None:
             entries.append(_entry(change, row))
     return Page(entries, int(changes[-1].seq or cursor), has_more)
+
+
+def head() -> int:
+    """The cursor of the newest change (0 when there is none): where a mirror rebuilt from
+    the lists goes on from."""
+    sequence()
+    return int(db.session.scalar(select(func.max(Change.seq))) or 0)
 
 
 def _entry(change: Change, row: Any | None) -> Entry:

@@ -145,7 +145,18 @@ def test_make_worker_runs_the_schedule_and_sweeps_the_outbox(
         _wait_for(lambda: _status(run_id) == JobStatus.SUCCEEDED, worker, log)
         schedulers = CronScheduler.all(connection)
         assert [[j.func_name for j in s.get_jobs()] for s in schedulers] == [
-            [SWEEP, RECOVER, NIGHTLY, SURVEYS, RECOMMENDATIONS, EMAILS, REMINDERS, DIGESTS]
+            [
+                SWEEP,
+                RECOVER,
+                NIGHTLY,
+                SURVEYS,
+                RECOMMENDATIONS,
+                EMAILS,
+                REMINDERS,
+                DIGESTS,
+                PRUNE_CHANGES,
+                PRUNE_DELIVERIES,
+            ]
         ]
         sweeps = [Job.fetch(i, connection=connection) for i in get_cron_job_ids(SWEEP, connection)]
         assert 1 in [sweep.return_value() for sweep in sweeps]  # the sweep handed it over

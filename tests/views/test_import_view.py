@@ -36,6 +36,8 @@ def test_xlsx_template_has_text_nip_column_and_instructions(client, org: Org) ->
     assert [c.value for c in data[1]][:3] == ["nip", "nama", "kode_unit"]
     assert data["A2"].number_format == "@"
     assert len(workbook.sheetnames) == 2
+    assert data.freeze_panes == "A2" and data.auto_filter.ref.startswith("A1:")
+    assert data.column_dimensions["A"].width >= 18  # the NIP column
 
 
 def test_upload_with_errors_reports_rows_and_imports_nothing(client, org: Org, run_jobs) -> None:

@@ -67,6 +67,23 @@ def test_the_nip_is_a_text_cell_in_xlsx(client, org: Org) -> None:
     assert cells[nip].number_format == "@"
 
 
+def test_every_xlsx_export_freezes_and_filters_its_header_and_sizes_its_columns(
+    client, org: Org
+) -> None:
+    headers = api_token(client, "admin")
+    sheet = _sheet(client.get("/api/v1/employee/export.xlsx", headers=headers))
+    login(client, "admin")
+    screen = _sheet(client.get("/employees/export/xlsx/"))
+    for exported in (sheet, screen):
+        assert exported.freeze_panes == "A2"
+        last = exported.cell(row=1, column=exported.max_column).column_letter
+        assert exported.auto_filter.ref == f"A1:{last}{exported.max_row}"
+        assert exported.max_row == 11  # the header and the ten employees
+    header = [cell.value for cell in sheet[1]]
+    nip = sheet.cell(row=1, column=header.index("nip") + 1).column_letter
+    assert sheet.column_dimensions[nip].width >= 18  # an 18-digit NIP is read whole
+
+
 def test_formulas_are_neutralised_in_csv_and_xlsx(client, org: Org) -> None:
     make_unit("EVIL", org.units.dinkes, UnitKind.DIVISION, EVIL)
     db.session.commit()

@@ -134,6 +134,10 @@ def test_results_export_as_csv_and_xlsx_within_reach(client: FlaskClient, survey
     answer = client.get("/survey-results/export/results.xlsx?_l_=en")
     sheet = load_workbook(io.BytesIO(answer.data)).active
     assert [c.value for c in sheet[2]][2] == "Penerbitan KTP" and sheet.max_row == 3
+    assert sheet.freeze_panes == "A2"
+    assert (
+        sheet.auto_filter.ref == f"A1:{sheet.cell(row=1, column=sheet.max_column).column_letter}3"
+    )
 
 
 def test_responses_export_carries_no_browser_key_and_stays_inert(

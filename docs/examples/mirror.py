@@ -16,6 +16,9 @@ Semantics the client relies on (see docs/api-feed.md):
 * An entry ``op`` ``create`` or ``update`` carries the row as it is now in ``data``: upsert
   it. An entry ``delete`` (a tombstone, ``data`` null): remove the row.
 * Start at cursor 0 to receive every row (each existing row has a ``create``).
+* A cursor older than the changes the server keeps answers 410 Gone: the mirror can no
+  longer be brought up to date by the feed alone and must be rebuilt from the lists (see
+  "Retention and resync" in docs/api.md); this client stops and says so.
 """
 
 # The URLs opened are Kinerja's own address, given by whoever runs this (http or https).
@@ -138,6 +141,8 @@ def main() -> None:
             try:
                 applied = mirror.sync()
             except urllib.error.HTTPError as refused:
+                if refused.code == 410:
+                    raise SystemExit(json.load(refused)["message"]) from None
                 if refused.code != 401:
                     raise
                 mirror.token = login(args.url, args.username, args.password)  # expired

@@ -183,6 +183,24 @@ def test_an_operator_sees_the_survey_changes_of_their_units_only(
     assert theirs.id not in {e["id"] for e in entries}
 
 
+def test_a_deleted_service_is_told_to_whoever_reads_its_unit(
+    client: FlaskClient, org: Org, planning: Planning
+) -> None:
+    headers = api_token(client, "employee")  # Epidemiolog Satu, of Seksi Surveilans
+    _, cursor = _read_all(client, headers)
+    ours = make_service(org.units.surv, "Layanan kami")
+    theirs = make_service(org.units.dishub, "Layanan mereka")
+    db.session.commit()
+    ids = (ours.id, theirs.id)
+    entries, cursor = _read_all(client, headers, cursor, resources="service")
+    assert [(e["id"], e["op"]) for e in entries] == [(ids[0], "create")]
+    db.session.delete(ours)
+    db.session.delete(theirs)
+    db.session.commit()
+    entries, _ = _read_all(client, headers, cursor, resources="service")
+    assert [(e["id"], e["op"]) for e in entries] == [(ids[0], "delete")]
+
+
 # --- retention ---------------------------------------------------------------------------
 
 

@@ -25,7 +25,42 @@ from redis import Redis
 from sqlalchemy import create_engine, text
 
 from config import TestConfig
-from tests.services_check import check_services
+
+
+def _per_worker_services() -> None:
+    """Under pytest-xdist each worker gets its own database (``<db>_gw1``…) and Redis index."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or worker == "gw0":
+        return
+    from sqlalchemy.engine import make_url
+
+    number = int(worker.removeprefix("gw"))
+    base = make_url(TestConfig.SQLALCHEMY_DATABASE_URI)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            found = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not found:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception:  # the services check below says which service is down
+        return
+    finally:
+        engine.dispose()
+    redis_base, _, index = TestConfig.REDIS_URL.rpartition("/")
+    TestConfig.SQLALCHEMY_DATABASE_URI = base.set(database=name).render_as_string(
+        hide_password=False
+    )
+    TestConfig.REDIS_URL = f"{redis_base}/{(int(index or 0) + number) % 16}"
+    os.environ["KINERJA_TEST_DATABASE_URL"] = TestConfig.SQLALCHEMY_DATABASE_URI
+    os.environ["KINERJA_TEST_REDIS_URL"] = TestConfig.REDIS_URL
+
+
+_per_worker_services()
+
+from tests.services_check import check_services  # noqa: E402 - after the worker's services
 
 if TYPE_CHECKING:
     from tests.factories import Org, Planning, Reporting

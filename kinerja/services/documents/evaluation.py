@@ -59,9 +59,7 @@ def evaluator_employee(report: Report) -> Employee | None:
 
 def evaluation_name(report: Report) -> str:
     sub_period = report.sub_period
-    return document_name(
-        "Evaluasi", report.employee.nip, sub_period.period.year, sub_period.name
-    )
+    return document_name("Evaluasi", report.employee.nip, sub_period.period.year, sub_period.name)
 
 
 def evaluation_context(report: Report, scope: Scope) -> dict[str, Any]:

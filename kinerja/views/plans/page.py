@@ -11,6 +11,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_timedelta, gettext
 
+from kinerja.domain.annex import ANNEX_FIELDS
 from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.domain.planning import Aspect, ObjectiveKind
 from kinerja.models.base import utcnow
@@ -18,7 +19,6 @@ from kinerja.models.planning import WorkPlan
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import employees, plans
-from kinerja.domain.annex import ANNEX_FIELDS
 from kinerja.services.documents.skp import skp_document
 from kinerja.services.plans import annex as plan_annex
 from kinerja.services.plans import cascade, history, lifecycle, periods, templates, workflow

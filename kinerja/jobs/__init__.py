@@ -11,13 +11,23 @@ from __future__ import annotations
 
 from flask import Flask
 
-from kinerja.jobs import competency, imports, logins, mail, ratings, surveys, webhooks
+from kinerja.jobs import (
+    competency,
+    documents,
+    imports,
+    logins,
+    mail,
+    ratings,
+    surveys,
+    webhooks,
+)
 from kinerja.jobs.registry import REGISTRY, job
 from kinerja.jobs.runner import run_job
 
 __all__ = [
     "REGISTRY",
     "competency",
+    "documents",
     "imports",
     "init_jobs",
     "job",

@@ -42,6 +42,7 @@ class JobName(LabeledEnum):
     COMPUTE_SURVEY_INDICES = "compute_survey_indices", N_("Survey indices (IKM)")
     DELIVER_WEBHOOKS = "deliver_webhooks", N_("Webhook deliveries")
     COMPUTE_RECOMMENDATIONS = "compute_recommendations", N_("Training recommendations")
+    PRINT_UNIT_PLANS = "print_unit_plans", N_("Printing the SKPs of a unit")
 
 
 class JobStatus(StrEnum):

@@ -164,6 +164,11 @@ class WorkPlan(TimestampMixin, BaseModel):
         ForeignKey("ab_user.id", ondelete="SET NULL"), index=True
     )
     return_reason: Mapped[str | None] = mapped_column(Text)
+    # The SKP's lampiran, one item a line (see domain.annex): dukungan sumber daya, skema
+    # pertanggungjawaban and konsekuensi, agreed with the supervisor like the RHK.
+    resource_support: Mapped[str | None] = mapped_column(Text)
+    accountability: Mapped[str | None] = mapped_column(Text)
+    consequences: Mapped[str | None] = mapped_column(Text)
 
     period: Mapped[Period] = relationship()
     employee: Mapped[Employee] = relationship()

@@ -36,6 +36,7 @@ from kinerja.views.plans.lists import WorkPlanView
 from kinerja.views.plans.objectives import IndicatorApi, IndicatorView, ObjectiveApi, ObjectiveView
 from kinerja.views.plans.page import PlanView
 from kinerja.views.plans.periods import PeriodApi, PeriodView, SubPeriodApi, SubPeriodView
+from kinerja.views.plans.printing import UnitPlansPrintView
 from kinerja.views.plans.templates import (
     PlanTemplateView,
     TemplateIndicatorView,
@@ -224,6 +225,7 @@ def register_views(appbuilder: AppBuilder) -> None:
         ReportPageView,
         SelfEvaluationView,
         PlanView,
+        UnitPlansPrintView,
         ObjectiveView,
         IndicatorView,
         SubPeriodView,

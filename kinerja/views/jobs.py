@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
 
 from kinerja.domain.errors import ConflictError, DomainError
-from kinerja.models.jobs import JobName, JobRun, Message, job_label
+from kinerja.models.jobs import JobName, JobRun, JobStatus, Message, job_label
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.services import job_runs
@@ -166,4 +166,7 @@ class JobRunView(ExportMixin, KinerjaModelView):
             widgets=widgets,
             related_views=self._related_views,
             running=not run.status.finished,
+            download=url_for("UnitPlansPrintView.download", run_id=run.id)
+            if run.name == JobName.PRINT_UNIT_PLANS and run.status == JobStatus.SUCCEEDED
+            else None,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kinerja.domain.annex import ANNEX_FIELDS
 from kinerja.domain.errors import N_
 from kinerja.models.planning import WorkPlan, WorkPlanEvent
 from kinerja.security.policies.scope import Scope
@@ -94,4 +95,5 @@ def snapshot(plan: WorkPlan) -> dict[str, Any]:
             for o in plan.objectives
         ],
         "expectations": {e.value.code: e.text for e in plan.expectations},
+        "annex": {name: getattr(plan, name) for name in ANNEX_FIELDS},
     }

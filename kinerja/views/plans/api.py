@@ -18,7 +18,7 @@ from kinerja.models.planning import WorkPlan
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import periods, plans
-from kinerja.services.plans import lifecycle, workflow
+from kinerja.services.plans import annex, lifecycle, workflow
 from kinerja.views.filters import condition_filter
 from kinerja.views.plans.forms import PLAN_LABELS
 from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
@@ -29,6 +29,7 @@ PLAN_API_METHODS = {
     "post": "write",
     "delete": "write",
     "submit": "write",
+    "annex": "write",
     "revise": "write",
     "approve": "decide",
     "return_plan": "decide",
@@ -44,6 +45,14 @@ class NewPlanSchema(StrictSchema):
         load_default="blank",
         validate=validate.OneOf(["blank", "previous"], error="Not a valid choice."),
     )
+
+
+class AnnexSchema(StrictSchema):
+    """The lampiran, each part a list as text, one item a line (a part left out stays)."""
+
+    resource_support = fields.String(allow_none=True)
+    accountability = fields.String(allow_none=True)
+    consequences = fields.String(allow_none=True)
 
 
 class PlanStateSchema(Schema):
@@ -75,6 +84,9 @@ class WorkPlanApi(KinerjaModelApi):
         "submitted_at",
         "decided_at",
         "return_reason",
+        "resource_support",
+        "accountability",
+        "consequences",
         "created_at",
         "updated_at",
     ]
@@ -198,6 +210,49 @@ class WorkPlanApi(KinerjaModelApi):
             ReasonSchema(),
             lambda plan, data: workflow.revise_plan(plan, current_scope(), data["reason"]),
         )
+
+    @expose("/<pk>/annex", methods=["PUT"])
+    @protect()
+    @safe
+    @permission_name("annex")
+    def annex(self, pk: Any) -> Any:
+        """Write the lampiran: ``{"resource_support", "accountability", "consequences"}``,
+        each a list as text, one item a line (409 unless the plan is editable).
+        ---
+        put:
+          parameters:
+          - {in: path, name: pk, schema: {type: integer}}
+          requestBody:
+            content:
+              application/json:
+                schema:
+                  type: object
+                  properties:
+                    resource_support: {type: string, nullable: true}
+                    accountability: {type: string, nullable: true}
+                    consequences: {type: string, nullable: true}
+          responses:
+            200: {description: The plan's lampiran as kept}
+            403: {description: Not the plan's writer}
+            404: {$ref: '#/components/responses/404'}
+            409: {description: The plan is locked or its period closed}
+            422: {description: A part is too long or has too many items}
+        """
+        return self.change_state(
+            pk,
+            AnnexSchema(),
+            lambda plan, data: annex.save_annex(plan, data, current_scope()),
+            self._annex,
+        )
+
+    @staticmethod
+    def _annex(plan: WorkPlan) -> dict[str, Any]:
+        return {
+            "id": plan.id,
+            "resource_support": plan.resource_support,
+            "accountability": plan.accountability,
+            "consequences": plan.consequences,
+        }
 
     def _transition(self, pk: Any, schema: Schema, step: Step) -> Response:
         return self.change_state(pk, schema, step, self._state)

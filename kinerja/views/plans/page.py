@@ -11,6 +11,7 @@ from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_timedelta, gettext
 
+from kinerja.domain.annex import ANNEX_FIELDS
 from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.domain.planning import Aspect, ObjectiveKind
 from kinerja.models.base import utcnow
@@ -18,8 +19,11 @@ from kinerja.models.planning import WorkPlan
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import employees, plans
+from kinerja.services.documents.skp import skp_document
+from kinerja.services.plans import annex as plan_annex
 from kinerja.services.plans import cascade, history, lifecycle, periods, templates, workflow
 from kinerja.services.plans.queries import approval_queue, behaviour_values
+from kinerja.views.documents import document_response
 from kinerja.views.params import parse_pk
 from kinerja.views.plans.forms import NEW_PLAN_CHOICES, NewPlanForm
 from kinerja.views.refusals import error_messages, flash_refusal, screen_step, tr
@@ -36,6 +40,8 @@ class PlanView(BaseView):
     method_permission_name = {
         "plan": "read",
         "print_view": "read",
+        "pdf": "read",
+        "annex": "write",
         "version": "read",
         "choices": "write",
         "new": "write",
@@ -66,6 +72,7 @@ class PlanView(BaseView):
             problems=cascade.completeness_problems(plan),
             values=behaviour_values(),
             expectations={e.value_id: e for e in plan.expectations},
+            annex=plan_annex.annex_of(plan),
             has_supervisor=cascade.has_supervisor(plan),
             tr=tr,
             event_labels=history.EVENT_LABELS,
@@ -81,6 +88,37 @@ class PlanView(BaseView):
             values=behaviour_values(),
             expectations={e.value_id: e for e in plan.expectations},
             evaluator=plan.employee.supervisor,
+        )
+
+    @expose("/<int:pk>/skp.pdf")
+    @has_access
+    def pdf(self, pk: int) -> Any:
+        """The SKP as the official PDF (with its lampiran), named by NIP and period."""
+        return document_response(lambda: skp_document(parse_pk(pk), current_scope()))
+
+    @expose("/<int:pk>/annex", methods=["GET", "POST"])
+    @has_access
+    def annex(self, pk: int) -> Any:
+        """The lampiran, written by whoever may write the plan while it is editable."""
+        plan = self._readable(pk)
+        scope = current_scope()
+        if not plans.may_edit(scope, plan):
+            abort(403)
+        values = {name: getattr(plan, name) or "" for name in ANNEX_FIELDS}
+        errors: dict[str, list[str]] = {}
+        if request.method == "POST":
+            values = {name: request.form.get(name, "") for name in ANNEX_FIELDS}
+            try:
+                plan_annex.save_annex(plan, values, scope)
+            except FieldErrors as refusal:
+                errors = error_messages(refusal)
+            except DomainError as refusal:
+                flash_refusal(refusal)
+            else:
+                flash(gettext("The annex of the plan was saved."), "success")
+                return redirect(url_for("PlanView.plan", pk=plan.id))
+        return self.render_template(
+            "kinerja/plan_annex.html", plan=plan, values=values, errors=errors
         )
 
     @expose("/<int:pk>/versions/<int:number>")

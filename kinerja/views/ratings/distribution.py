@@ -18,15 +18,17 @@ from kinerja.domain.ratings import NO_UNIT_PREDIKAT
 from kinerja.models.ratings import DistributionCheck
 from kinerja.security import roles
 from kinerja.security.current import current_scope
+from kinerja.services.documents.recap import unit_recap_document
 from kinerja.services.ratings import queries
 from kinerja.services.ratings.queries import Expectation
+from kinerja.views.documents import document_response
 from kinerja.views.exports import CsvExportMixin
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import FilterUnitText
 from kinerja.views.params import parse_pk
 from kinerja.views.ratings.chart import chart
 from kinerja.views.ratings.explanation import message_text
-from kinerja.views.screens import KinerjaModelView
+from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 
 CHECK_LABELS = {
     "unit": _l("Unit"),
@@ -74,6 +76,7 @@ class DistributionCheckView(CsvExportMixin, KinerjaModelView):
         eager=[selectinload(DistributionCheck.unit), selectinload(DistributionCheck.period)],
     )
     class_permission_name = roles.DISTRIBUTION_CHECK
+    method_permission_name = {**CRUD_METHOD_PERMISSIONS, "recap_pdf": "read"}
     base_permissions = ["can_read"]
     list_title = _l("Distribution of ratings by unit")
     label_columns = CHECK_LABELS
@@ -125,3 +128,9 @@ class DistributionCheckView(CsvExportMixin, KinerjaModelView):
             ],
             title=gettext("Distribution of ratings"),
         )
+
+    @expose("/<pk>/recap.pdf", methods=["GET"])
+    @has_access
+    def recap_pdf(self, pk: Any) -> Any:
+        """The unit's recap of ratings as a PDF: the ratings of the unit one may read."""
+        return document_response(lambda: unit_recap_document(parse_pk(pk), current_scope()))

@@ -21,6 +21,7 @@ from kinerja.models.reports import Report
 from kinerja.security import roles
 from kinerja.security.current import current_scope
 from kinerja.security.policies import reports, self_evaluations
+from kinerja.services.documents.evaluation import evaluation_document
 from kinerja.services.plans.queries import behaviour_values
 from kinerja.services.reports import activities, dialogue, evaluations, queries
 from kinerja.services.reports import reports as reporting
@@ -28,6 +29,7 @@ from kinerja.services.reports.achievement import progress
 from kinerja.services.reports.files import file_store
 from kinerja.services.reports.self_evaluation import self_evaluation_of
 from kinerja.services.surveys import results as survey_results
+from kinerja.views.documents import document_response
 from kinerja.views.formatters import waiting_time
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal, screen_step, tr
@@ -87,6 +89,7 @@ class ReportPageView(BaseView):
         "mine": "write",
         "start": "write",
         "report": "read",
+        "evaluation_pdf": "read",
         "save": "write",
         "add_evidence": "write",
         "delete_evidence": "write",
@@ -164,6 +167,12 @@ class ReportPageView(BaseView):
             may_self_evaluate=self_evaluations.may_self_evaluate(current_scope(), report),
             tr=tr,
         )
+
+    @expose("/<int:pk>/evaluation.pdf")
+    @has_access
+    def evaluation_pdf(self, pk: int) -> Any:
+        """The evaluation document, to whoever sees the evaluation on this page."""
+        return document_response(lambda: evaluation_document(parse_pk(pk), current_scope()))
 
     # --- the owner's steps --------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """plan annex (lampiran SKP)
 
 Revision ID: 5d3e9a1c7b42
-Revises: 231dabf645e9
+Revises: 5a7d2e9c41b3
 Create Date: 2026-12-05 17:45:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d3e9a1c7b42'
-down_revision = '231dabf645e9'
+down_revision = '5a7d2e9c41b3'
 branch_labels = None
 depends_on = None
 

@@ -58,3 +58,16 @@ def test_recommendations_are_computed_by_a_job_the_admin_starts(client: Any, org
     assert bad.status_code == 422 and "year" in bad.get_json()["fields"]
     refused = client.post(url, json={"year": 2026}, headers=api_token(client, "operator"))
     assert refused.status_code == 403
+
+
+def test_lesson_hours_and_capacity_out_of_range_name_their_field(client: Any, org: Org) -> None:
+    """A JP or capacity past what the columns hold is a 422, never a database error."""
+    admin = api_token(client, "admin")
+    url = "/api/v1/training/"
+    body = {"title": "Diklat PIM IV", "mode": "classical", "jp": 40}
+    for field, value in (("jp", 40_000), ("jp", 0), ("capacity", 3_000_000_000)):
+        bad = client.post(url, json={**body, field: value}, headers=admin)
+        assert bad.status_code == 422, bad.get_json()
+        assert field in bad.get_json()["fields"]
+    made = client.post(url, json={**body, "jp": 1000, "capacity": 30}, headers=admin)
+    assert made.status_code == 201, made.get_json()

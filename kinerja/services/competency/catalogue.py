@@ -47,6 +47,10 @@ from kinerja.services.validation import (
 )
 
 LEVEL_MESSAGE = N_("A level is a whole number from 1 to 5.")
+MAX_JP = 1000  # longer than any diklat; the column is a small integer
+JP_MESSAGE = N_("Lesson hours (JP) must be from 1 to 1000.")
+MAX_CAPACITY = 100_000
+
 
 
 def _level(errors: Errors, field: str, value: Any, low: int = MIN_LEVEL) -> None:
@@ -117,10 +121,10 @@ def save_training(training: Training, scope: Scope) -> None:
     if require(errors, "title", training.title):
         training.title = training.title.strip()
     require(errors, "mode", training.mode)
-    if training.jp is None or isinstance(training.jp, bool) or training.jp < 1:
-        errors.add("jp", N_("Lesson hours (JP) must be at least 1."))
-    if training.capacity is not None and training.capacity < 1:
-        errors.add("capacity", N_("Capacity must be at least 1, or left empty."))
+    if not _valid_jp(training.jp):
+        errors.add("jp", JP_MESSAGE)
+    if training.capacity is not None and not 1 <= training.capacity <= MAX_CAPACITY:
+        errors.add("capacity", N_("Capacity must be from 1 to 100,000, or left empty."))
     if training.starts_on and training.ends_on and training.ends_on < training.starts_on:
         errors.add("ends_on", N_("The end comes before the start."))
     addressed: set[int | None] = set()
@@ -301,8 +305,8 @@ def save_training_record(record: TrainingRecord, scope: Scope) -> None:
         if require(errors, "title", record.title):
             record.title = record.title.strip()
         require(errors, "mode", record.mode)
-        if record.jp is None or isinstance(record.jp, bool) or record.jp < 1:
-            errors.add("jp", N_("Lesson hours (JP) must be at least 1."))
+        if not _valid_jp(record.jp):
+            errors.add("jp", JP_MESSAGE)
         if require(errors, "completed_on", record.completed_on):
             if record.completed_on > date.today():
                 errors.add("completed_on", N_("Training cannot be completed in the future."))
@@ -321,3 +325,7 @@ def delete_training_record(record: TrainingRecord, scope: Scope) -> None:
 def stale_recommendations(year: int) -> int:
     """How many of the year's recommendations exist (the screens offer to recompute)."""
     return db.session.scalar(select(func.count()).where(Recommendation.year == year)) or 0
+
+
+def _valid_jp(jp: object) -> bool:
+    return isinstance(jp, int) and not isinstance(jp, bool) and 1 <= jp <= MAX_JP

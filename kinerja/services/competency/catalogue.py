@@ -52,7 +52,6 @@ JP_MESSAGE = N_("Lesson hours (JP) must be from 1 to 1000.")
 MAX_CAPACITY = 100_000
 
 
-
 def _level(errors: Errors, field: str, value: Any, low: int = MIN_LEVEL) -> None:
     if value is None or isinstance(value, bool) or not low <= int(value) <= MAX_LEVEL:
         errors.add(field, LEVEL_MESSAGE)

@@ -9,6 +9,8 @@ EMPLOYEES ?= 300
 GUNICORN_WORKERS ?= 2
 GUNICORN_THREADS ?= 4
 GUNICORN_BIND ?= $(HOST):$(PORT)
+# pytest-xdist processes for `make test`, each with its own database (test_gw1…) and Redis index
+TEST_WORKERS ?= 2
 
 .PHONY: run serve serve-prod worker test lint format translations babel-extract babel-update babel-compile \
         browser bench clean
@@ -35,7 +37,7 @@ worker: $(VENV)/.runtime translations ## Run the RQ worker with its retry and cr
 
 test: $(VENV)/.dev translations browser ## Run the whole suite against real PostgreSQL and Redis
 	@$(BIN)/python -m tests.services_check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .

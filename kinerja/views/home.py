@@ -15,7 +15,6 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import gettext
 
 from kinerja.domain.ratings import Predikat
-
 from kinerja.security.current import current_scope
 from kinerja.services.dashboards import (
     board_filter,

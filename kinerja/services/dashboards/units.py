@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select, true
 
 from kinerja.domain.competency import YEARLY_JP
 from kinerja.domain.planning import PlanStatus
@@ -85,12 +85,19 @@ class UnitBoard:
     failed_runs: int
 
 
-def unit_condition(scope: Scope, unit: Unit | None) -> Select[tuple[int]]:
-    """Ids of the units the board covers."""
+def unit_condition(scope: Scope, unit: Unit | None) -> Select[tuple[int]] | None:
+    """Ids of the units the board covers; ``None`` for every unit (the Admin without a
+    unit chosen), so that the counts scan their index without a join to the units."""
+    if scope.manages_all and unit is None:
+        return None
     condition: ColumnElement[bool] = units.placeable(scope)
     if unit is not None:
         condition = condition & Unit.id.in_(unit_subtree_ids(unit.id))
     return select(Unit.id).where(condition)
+
+
+def _within(column: Any, covered: Select[tuple[int]] | None) -> ColumnElement[bool]:
+    return true() if covered is None else column.in_(covered)
 
 
 def unit_board(
@@ -175,7 +182,7 @@ def _total(rows: Any) -> UnitProgress:
 
 
 def _progress(
-    period: Period, sub_period: SubPeriod | None, covered: Select[tuple[int]], today: date
+    period: Period, sub_period: SubPeriod | None, covered: Select[tuple[int]] | None, today: date
 ) -> dict[int, UnitProgress]:
     """Plans and the sub-period's reports per unit, overdue counted once a deadline passed:
     an approved plan without a submitted report after the report deadline, a submitted
@@ -186,7 +193,7 @@ def _progress(
             func.count(),
             func.count().filter(WorkPlan.status == PlanStatus.APPROVED),
         )
-        .where(WorkPlan.period_id == period.id, WorkPlan.unit_id.in_(covered))
+        .where(WorkPlan.period_id == period.id, _within(WorkPlan.unit_id, covered))
         .group_by(WorkPlan.unit_id)
     ).all()
     reports: dict[int, tuple[int, int]] = {}
@@ -199,7 +206,7 @@ def _progress(
                 ),
                 func.count().filter(Report.status == ReportStatus.APPROVED),
             )
-            .where(Report.sub_period_id == sub_period.id, Report.unit_id.in_(covered))
+            .where(Report.sub_period_id == sub_period.id, _within(Report.unit_id, covered))
             .group_by(Report.unit_id)
         ):
             reports[unit_id] = (int(submitted), int(evaluated))
@@ -236,7 +243,7 @@ def _names(unit_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 
 def _curve(
-    scope: Scope, period: Period, covered: Select[tuple[int]], limit: int
+    scope: Scope, period: Period, covered: Select[tuple[int]] | None, limit: int
 ) -> tuple[dict[str, int], int, list[BrokenCurve]]:
     """The predikat counted over the units' stored checks, and the units whose check warns
     (the ratings job keeps one check per unit and period, so nothing is counted again)."""
@@ -251,7 +258,7 @@ def _curve(
             DistributionCheck.warnings,
         ).where(
             DistributionCheck.period_id == period.id,
-            DistributionCheck.unit_id.in_(covered),
+            _within(DistributionCheck.unit_id, covered),
             distribution_checks.read(scope),
         )
     ):
@@ -273,7 +280,7 @@ def _curve(
     )
 
 
-def _ikm(period: Period, covered: Select[tuple[int]], limit: int) -> list[UnitIkm]:
+def _ikm(period: Period, covered: Select[tuple[int]] | None, limit: int) -> list[UnitIkm]:
     """The units' IKM in the period, the lowest first (those needing attention)."""
     rows = db.session.execute(
         select(
@@ -285,14 +292,14 @@ def _ikm(period: Period, covered: Select[tuple[int]], limit: int) -> list[UnitIk
             UnitSurveyResult.responses,
         )
         .join(Unit, Unit.id == UnitSurveyResult.unit_id)
-        .where(UnitSurveyResult.period_id == period.id, UnitSurveyResult.unit_id.in_(covered))
+        .where(UnitSurveyResult.period_id == period.id, _within(UnitSurveyResult.unit_id, covered))
         .order_by(UnitSurveyResult.ikm.asc().nulls_last(), Unit.code)
         .limit(limit)
     )
     return [UnitIkm(*row) for row in rows]
 
 
-def _training(covered: Select[tuple[int]], year: int) -> tuple[int, int]:
+def _training(covered: Select[tuple[int]] | None, year: int) -> tuple[int, int]:
     """Active people of the units, and how many have fewer than 20 JP this year: those with
     20 or more are counted from the year's training records (a grouped index scan), the
     rest is everyone else."""
@@ -300,7 +307,7 @@ def _training(covered: Select[tuple[int]], year: int) -> tuple[int, int]:
         db.session.scalar(
             select(func.count())
             .select_from(Employee)
-            .where(Employee.active.is_(True), Employee.unit_id.in_(covered))
+            .where(Employee.active.is_(True), _within(Employee.unit_id, covered))
         )
         or 0
     )
@@ -316,7 +323,7 @@ def _training(covered: Select[tuple[int]], year: int) -> tuple[int, int]:
             select(func.count())
             .select_from(Employee)
             .join(hours, hours.c.employee_id == Employee.id)
-            .where(Employee.active.is_(True), Employee.unit_id.in_(covered))
+            .where(Employee.active.is_(True), _within(Employee.unit_id, covered))
         )
         or 0
     )

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 
 from kinerja.bench import bench_import, bench_org
 from kinerja.bench.api import bench_api
+from kinerja.bench.dashboards import bench_dashboards
 from kinerja.bench.email import bench_email
 from kinerja.bench.ratings import bench_ratings
 from kinerja.bench.recommendations import bench_recommendations
@@ -114,7 +115,9 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 @kinerja_cli.command("bench")
 @click.argument(
     "name",
-    type=click.Choice(["org", "import", "ratings", "survey", "email", "api", "recommendations"]),
+    type=click.Choice(
+        ["org", "import", "ratings", "survey", "email", "api", "recommendations", "dashboards"]
+    ),
     default="org",
 )
 @click.option("--repeat", default=20, show_default=True, type=click.IntRange(1, 1000))
@@ -201,6 +204,8 @@ def bench_command(
         lines = bench_email(app, recipients)  # printed as it goes
     elif name == "recommendations":
         lines = bench_recommendations(employees)  # printed as it goes
+    elif name == "dashboards":
+        lines = bench_dashboards(app, employees, repeat)  # printed as it goes
     else:
         lines = bench_org(app, repeat=repeat)
     for line in lines:

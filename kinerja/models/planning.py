@@ -13,6 +13,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     SmallInteger,
@@ -139,6 +140,8 @@ class WorkPlan(TimestampMixin, BaseModel):
         UniqueConstraint("period_id", "employee_id", name="uq_work_plan_period_employee"),
         CheckConstraint("version >= 1", name="version_positive"),
         keyset_index("work_plan"),
+        # the home pages count per unit and status within one (sub-)period, index only
+        Index("ix_work_plan_period_unit_status", "period_id", "unit_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

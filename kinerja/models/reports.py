@@ -89,6 +89,8 @@ class Report(TimestampMixin, BaseModel):
     __table_args__ = (
         UniqueConstraint("work_plan_id", "sub_period_id", name="uq_report_plan_sub_period"),
         keyset_index("report"),
+        # the home pages count per unit and status within one (sub-)period, index only
+        Index("ix_report_sub_period_unit_status", "sub_period_id", "unit_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,7 +1,7 @@
 """home pages: per-unit counts within one period or sub-period, index only
 
 Revision ID: 5d2b9e7c1a43
-Revises: 231dabf645e9
+Revises: 5d3e9a1c7b42
 Create Date: 2026-12-05 18:20:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5d2b9e7c1a43'
-down_revision = '231dabf645e9'
+down_revision = '5d3e9a1c7b42'
 branch_labels = None
 depends_on = None
 

@@ -22,6 +22,7 @@ from kinerja.cli import register_cli
 from kinerja.extensions import csrf, db, mail, migrate, talisman
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
+from kinerja.security.sign_in_limits import SignInRefused, refused_screen
 from kinerja.views import register_views
 from kinerja.views.api_errors import register_api_errors
 from kinerja.views.api_errors import too_large as api_too_large
@@ -57,6 +58,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_api_errors(app)
     register_cli(app)
     app.register_error_handler(413, _too_large)
+    app.register_error_handler(SignInRefused, refused_screen)
     return app
 
 

@@ -156,6 +156,11 @@ class Config:
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = env_str("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True  # a refused sign-in says when to try again (Retry-After)
+    # Redis down must not stop sign-ins: the per-address bound is skipped until it is back.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
+    # How often (seconds) each process asks whether Redis is back, for the degraded banner.
+    KINERJA_REDIS_PROBE_SECONDS = env_int("KINERJA_REDIS_PROBE_SECONDS", 5)
     JWT_ACCESS_TOKEN_EXPIRES = env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600)
     PERMANENT_SESSION_LIFETIME = env_int("SESSION_LIFETIME", 8 * 3600)
     SESSION_COOKIE_HTTPONLY = True

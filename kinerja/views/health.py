@@ -14,11 +14,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, has_request_context, jsonify, render_template
-from flask_babel import gettext
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+)
+from flask_babel import force_locale, gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from kinerja.extensions import db
 from kinerja.services import health
@@ -57,18 +65,27 @@ def _mark_lost_connection(context: Any) -> None:
 
 
 def database_unavailable(_error: Exception | None = None) -> Response:
-    """503, nothing written: the API's error shape, or a page that needs no database."""
+    """503, nothing written: the API's error shape, or a page that needs no database (no
+    context processors: they would load the signed-in user)."""
     db.session.rollback()
+    try:
+        response = _unavailable_answer()
+    except SQLAlchemyError:  # the caller's language is read from their (unreachable) row
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "id")):
+            response = _unavailable_answer()
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _unavailable_answer() -> Response:
     message = gettext("The database is not reachable at the moment: try again in a moment.")
     if is_api_request():
         body = error_body(503, message)
         body["error"] = "unavailable"
-        response = jsonify(body)
-    else:
-        response = Response(render_template("kinerja/unavailable.html", message=message))
-    response.status_code = 503
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+        return jsonify(body)
+    page = current_app.jinja_env.get_template("kinerja/unavailable.html")
+    return Response(page.render(message=message), mimetype="text/html")
 
 
 def _on_database_error(error: DBAPIError) -> Response:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from flask import (
     Blueprint,
     Flask,
@@ -53,15 +54,20 @@ def health_answer() -> tuple[Response, int]:
 
 @event.listens_for(Engine, "handle_error")
 def _mark_lost_connection(context: Any) -> None:
-    """Mark the request when the database connection was lost or refused."""
-    original = context.original_exception
-    lost = context.is_disconnect or type(original).__name__ in {
-        "OperationalError",
-        "AdminShutdown",
-        "ConnectionTimeout",
-    }
+    """Mark the request when the database connection was lost or refused (not a deadlock
+    or a timeout of a statement, which are the query's own failures)."""
+    lost = context.is_disconnect or _connection_failure(context.original_exception)
     if lost and has_request_context():
         setattr(g, _DATABASE_DOWN, True)
+
+
+def _connection_failure(error: BaseException) -> bool:
+    """psycopg's connection failures: no SQLSTATE (could not connect), class 08
+    (connection exception) or 57P (the server shutting down or starting)."""
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    state = getattr(error, "sqlstate", None)
+    return state is None or state.startswith(("08", "57P"))
 
 
 def database_unavailable(_error: Exception | None = None) -> Response:

@@ -13,7 +13,7 @@ GUNICORN_BIND ?= $(HOST):$(PORT)
 TEST_WORKERS ?= 2
 
 .PHONY: run serve serve-prod worker test lint format translations babel-extract babel-update babel-compile \
-        browser bench clean
+        browser bench clean audit prod-check
 
 run: $(VENV)/.runtime translations ## Install, prepare the SQLite demo and serve on http://127.0.0.1:5000
 	@mkdir -p instance
@@ -90,3 +90,9 @@ clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find translations -name '*.mo' -delete
+
+audit: $(VENV)/.dev ## bandit (no high finding) and pip-audit (no known vulnerability); fails if pip-audit cannot reach its database
+	@.ci/audit
+
+prod-check: $(VENV)/.runtime ## Refuse an unsafe production configuration (default secret, debug, SQLite, demo logins)
+	@KINERJA_ENV=$${KINERJA_ENV:-production} $(BIN)/python -m kinerja.prod_check

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable
 
@@ -56,7 +57,13 @@ def init_command() -> None:
     help="How many employees the demo organisation has.",
 )
 def demo_command(employees: int) -> None:
-    """Load the demo organisation and logins (idempotent: adds only what is missing)."""
+    """Load the demo organisation and logins (idempotent: adds only what is missing).
+    Never in production: its logins share one published password."""
+    if os.environ.get("KINERJA_ENV") == "production":
+        raise click.ClickException(
+            "kinerja demo refuses to run with KINERJA_ENV=production: its logins share a "
+            "published password."
+        )
     started = time.perf_counter()
     report = load_demo(employees=employees)
     elapsed = time.perf_counter() - started

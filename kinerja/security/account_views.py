@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, flash, g, redirect, request, url_for
+from flask import Response, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder.actions import action
 from flask_appbuilder.api import safe
 from flask_appbuilder.const import (
@@ -33,7 +33,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from wtforms import BooleanField
 
 from kinerja.models.security import KinerjaUser
-from kinerja.security import sessions
+from kinerja.security import sessions, sign_in_limits
 from kinerja.security.password_forms import (
     OwnPasswordForm,
     PasswordForm,
@@ -77,7 +77,10 @@ class TokenApi(SecurityApi):
             return self.response_400(message=error.messages)
         user = None
         if payload["provider"] == API_SECURITY_PROVIDER_DB:
-            user = self.appbuilder.sm.auth_user_db(payload["username"], payload["password"])
+            try:
+                user = self.appbuilder.sm.auth_user_db(payload["username"], payload["password"])
+            except sign_in_limits.SignInRefused as refused:
+                return _refused_answer(refused)
         if not user:
             return self.response_401()
         if user.must_change_password:
@@ -86,6 +89,14 @@ class TokenApi(SecurityApi):
         if payload.get("refresh"):
             answer[API_SECURITY_REFRESH_TOKEN_KEY] = create_refresh_token(str(user.id))
         return self.response(200, **answer)
+
+
+def _refused_answer(refused: sign_in_limits.SignInRefused) -> Response:
+    """429 with Retry-After; the API's error shape is applied on the way out."""
+    response = jsonify(message=refused.message)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(refused.seconds)
+    return response
 
 
 _MUST_CHANGE_PASSWORD = _l("Must change password at next login")

@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from kinerja.models.security import KinerjaUser
 from kinerja.models.service_accounts import service_account_of
-from kinerja.security import api_limits, apikeys, sessions
+from kinerja.security import api_limits, apikeys, sessions, sign_in_limits
 from kinerja.security.account_views import (
     AdminPasswordView,
     KinerjaUserDBModelView,
@@ -83,10 +83,18 @@ class KinerjaSecurityManager(CachedPermissions, SecurityManager):
         return user
 
     def auth_user_db(self, username: str, password: str) -> KinerjaUser | None:
-        """Service accounts sign in with their API keys only, never with a password."""
+        """Service accounts sign in with their API keys only, never with a password. Failed
+        attempts are counted per account and per address (``sign_in_limits``): over either
+        limit, :class:`~kinerja.security.sign_in_limits.SignInRefused` is raised before the
+        password is even checked."""
+        sign_in_limits.check(username)
         user = super().auth_user_db(username, password)
         if user is not None and service_account_of(user.id) is not None:
-            return None
+            user = None
+        if user is None:
+            sign_in_limits.record_failure(username)
+        else:
+            sign_in_limits.record_success(username)
         return user
 
     def reset_password(self, userid: Any, password: str) -> None:

@@ -16,6 +16,7 @@ from wtforms import Field, Form, PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from kinerja.models.security import KinerjaUser
+from kinerja.security import sign_in_limits
 from kinerja.security.passwords import MIN_LENGTH, password_problem
 
 NEW_PASSWORD_HELP = _l(
@@ -56,7 +57,12 @@ def acceptable_new_login_password(form: Form, field: Field) -> None:
 
 
 def current_password_given(_form: Form, field: Field) -> None:
+    """A wrong current password counts as a failed sign-in of the account: the form must
+    not become a way around the sign-in limits."""
+    username = str(getattr(current_user, "username", "") or "")
+    sign_in_limits.check(username)
     if not _is_current_password(field.data):
+        sign_in_limits.record_failure(username)
         raise ValidationError(gettext("The current password is not correct."))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, Index, Integer, text
+from sqlalchemy import DateTime, Enum, Index, Integer, Update, bindparam, text, update
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -55,6 +55,18 @@ class RowVersionMixin:
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.row_version}
+
+    @classmethod
+    def update_by_id(cls) -> Update:
+        """A set-based ``UPDATE`` by id that bumps ``row_version``: executed with a list of
+        ``{"row_id": id, column: value…}`` (the ORM's bulk update by primary key would
+        need every row's current version)."""
+        table = cls.__table__  # type: ignore[attr-defined]
+        return (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(row_version=table.c.row_version + 1)
+        )
 
 
 def enum_column(enum_cls: type, name: str | None = None) -> Enum:

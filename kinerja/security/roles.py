@@ -83,6 +83,7 @@ RANK = "Rank"  # reference data (golongan), read by every role over the API
 # The change feed shows each role the changes of the rows its policies let it read; the
 # webhooks' policy reaches nothing but for the Admin (the others' lists are empty).
 EVERYONE_READS = (OUTGOING_EMAIL, CHANGE, WEBHOOK, WEBHOOK_DELIVERY)
+AUDIT_ENTRY = "AuditEntry"  # the audit trail: the Admin's alone (no other role is granted it)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -132,6 +133,7 @@ MENU_REWARD_CANDIDATES = "Reward candidates"
 MENU_MY_DEVELOPMENT = "My development"
 MENU_JP_TALLY = "JP tally"
 MENU_TALENT = "Talent 9-box"
+MENU_AUDIT = "Audit trail"
 DEVELOPMENT_MENUS = (
     MENU_DEVELOPMENT,
     MENU_MY_DEVELOPMENT,

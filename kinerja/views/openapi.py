@@ -251,16 +251,16 @@ IF_MATCH = {
 
 
 def _document_versions(api: Any, paths: dict[str, Any]) -> None:
-    """A versioned resource: GET of one row answers its ETag; every write on one row (PUT,
-    DELETE, a state change) takes If-Match and answers the new ETag."""
+    """A versioned resource: GET of one row answers its ETag; PUT and DELETE of the row and
+    its state changes (``POST /<pk>/submit``…) take If-Match, and answer the new ETag."""
     one = f"{api.route_base}/{{pk}}"
     for path, operations in paths.items():
         if path != one and not path.startswith(f"{one}/"):
             continue
         for method, operation in operations.items():
-            if method not in METHODS:
+            if method not in (("get", "put", "delete") if path == one else ("post",)):
                 continue
-            if method in WRITES:
+            if method != "get":
                 parameters = operation.setdefault("parameters", [])
                 if not any(p.get("name") == "If-Match" for p in parameters):
                     parameters.append(dict(IF_MATCH))

@@ -30,7 +30,7 @@ from kinerja.services.reports.self_evaluation import self_evaluation_of
 from kinerja.services.surveys import results as survey_results
 from kinerja.views.formatters import waiting_time
 from kinerja.views.params import parse_pk
-from kinerja.views.refusals import flash_refusal, screen_step, tr
+from kinerja.views.refusals import as_seen, flash_refusal, screen_step, tr
 from kinerja.views.reports.files import evidence_file
 from kinerja.views.reports.schemas import RatingsSchema
 from kinerja.views.schemas import field_errors
@@ -240,7 +240,9 @@ class ReportPageView(BaseView):
     def delete(self, pk: int) -> Any:
         report = self._readable(pk)
         try:
-            reporting.delete_report(report, current_scope())
+            as_seen(
+                lambda: reporting.delete_report(report, current_scope()), (report, "row_version")
+            )()
         except DomainError as refusal:
             flash_refusal(refusal)
             return redirect(url_for("ReportPageView.report", pk=pk))
@@ -267,7 +269,8 @@ class ReportPageView(BaseView):
             if approve
             else gettext("Your ratings were saved; the report is still in your queue.")
         )
-        return self._act(report, step, done)
+        seen = as_seen(step, (report.evaluation, "evaluation_version"))
+        return self._act(report, seen, done)
 
     @expose("/<int:pk>/preview", methods=["POST"])
     @has_access
@@ -319,8 +322,11 @@ class ReportPageView(BaseView):
     # --- helpers --------------------------------------------------------------------------
 
     def _act(self, report: Report, step: Any, done: str, anchor: str | None = None) -> Any:
+        """Run a step of the report's page, refused if the report changed since it was shown."""
         return screen_step(
-            step, done, url_for("ReportPageView.report", pk=report.id, _anchor=anchor)
+            as_seen(step, (report, "row_version")),
+            done,
+            url_for("ReportPageView.report", pk=report.id, _anchor=anchor),
         )
 
     @staticmethod

@@ -213,7 +213,7 @@ def _write_entries(session: Session, _context: UOWTransaction) -> None:
                 {
                     "action": action.value,
                     "table_name": type(obj).__table__.name,
-                    "row_id": inspect(obj).identity[0] if inspect(obj).identity else None,
+                    "row_id": _row_id(obj),
                     "changes": changes,
                 }
             )
@@ -233,6 +233,16 @@ def _write_entries(session: Session, _context: UOWTransaction) -> None:
         for entry in entries
     ]
     session.connection().execute(insert(AuditEntry.__table__), rows)
+
+
+def _row_id(obj: Any) -> int | None:
+    """The row's id (a new row has it once inserted, before its identity is registered)."""
+    state = inspect(obj)
+    keys = state.mapper.primary_key
+    value = state.dict.get(keys[0].key) if len(keys) == 1 else None
+    if value is None and state.identity:
+        value = state.identity[0]
+    return value if isinstance(value, int) else None
 
 
 def _changes(obj: Any, spec: Audited, action: AuditAction) -> dict[str, list[Any]]:

@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
-from kinerja.views.audit import AuditEntryApi, AuditEntryView
+from kinerja.views.audit import AuditEntryView
 from kinerja.views.bench_stock import StockEmployeeApi
 from kinerja.views.changes import ChangesApi
 from kinerja.views.data_quality import DataQualityView
@@ -261,7 +261,6 @@ def register_views(appbuilder: AppBuilder) -> None:
         ChangesApi,
         WebhookApi,
         WebhookDeliveryApi,
-        AuditEntryApi,
     ):
         appbuilder.add_api(api)
     if current_app.config.get("FAB_API_SWAGGER_UI"):

@@ -1,4 +1,5 @@
-"""The audit trail in the back office and over REST: the Admin's, read only.
+"""The audit trail in the back office: the Admin's, read only (no REST resource: the
+screen answers the questions the trail is for; see docs/audit.md).
 
 Searched by actor (name or id), record (table and row id), action and date range (the
 ``at`` column's *greater than* / *smaller than* filters), newest first, paged. No screen or
@@ -19,7 +20,6 @@ from markupsafe import Markup
 from kinerja.models.audit import AuditAction, AuditEntry
 from kinerja.security import roles
 from kinerja.views.formatters import local_datetime
-from kinerja.views.rest import API_METHOD_PERMISSIONS, KinerjaModelApi
 from kinerja.views.screens import READ_ONLY_METHODS, KinerjaModelView
 
 ACTION_LABELS = {
@@ -39,7 +39,6 @@ LABELS = {
     "changes": _l("Before → after"),
 }
 COLUMNS = [
-    "id",
     "at",
     "actor_id",
     "actor_name",
@@ -95,7 +94,7 @@ class AuditEntryView(KinerjaModelView):
     show_title = _l("Audit entry")
     label_columns = LABELS
     list_columns = ["at", "actor_name", "action", "table_name", "row_id", "changes"]
-    show_columns = COLUMNS[1:]
+    show_columns = COLUMNS
     search_columns = SEARCH_COLUMNS
     order_columns = ["at", "actor_name", "table_name", "row_id"]
     formatters_columns = {"at": local_datetime, "action": action_text}
@@ -103,19 +102,3 @@ class AuditEntryView(KinerjaModelView):
     def _init_properties(self) -> None:
         super()._init_properties()
         self.formatters_columns = {**(self.formatters_columns or {}), "changes": changes_table}
-
-
-class AuditEntryApi(KinerjaModelApi):
-    """The audit trail over REST (Admin), read only."""
-
-    resource_name = "audit_entry"
-    datamodel = SQLAInterface(AuditEntry)
-    class_permission_name = roles.AUDIT_ENTRY
-    method_permission_name = API_METHOD_PERMISSIONS
-    base_permissions = ["can_read"]
-    label_columns = LABELS
-    list_columns = COLUMNS
-    show_columns = COLUMNS
-    search_columns = SEARCH_COLUMNS
-    order_columns = ["id", "at", "table_name", "row_id"]
-    base_order = ("id", "desc")

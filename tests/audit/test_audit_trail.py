@@ -18,7 +18,7 @@ from kinerja.services import org as org_service
 from kinerja.services.boundary import transaction
 from kinerja.services.plans import lifecycle
 from kinerja.services.reports import evaluations
-from tests.factories import Org, Planning, Reporting, api_token, login, make_nip, submitted_report
+from tests.factories import Org, Planning, Reporting, login, make_nip, submitted_report
 
 
 def entries(table: str, row_id: int | None = None) -> list[AuditEntry]:
@@ -145,7 +145,7 @@ def test_a_change_on_a_screen_names_its_actor(client, org: Org) -> None:
     assert entry.changes["name"] == [old_name, "Perawat Ganti Nama"]
 
 
-def test_only_the_admin_sees_the_audit_screen_and_resource(client, org: Org) -> None:
+def test_only_the_admin_sees_the_audit_screen(client, org: Org) -> None:
     with audit.acting_as(org.users.admin.id, "test"):
         org.employees.perawat.name = "Perawat Teraudit"
         org_service.save_employee(org.employees.perawat, SYSTEM)
@@ -156,18 +156,10 @@ def test_only_the_admin_sees_the_audit_screen_and_resource(client, org: Org) -> 
     assert client.get(f"/audit/show/{entry_id}").status_code == 200
     assert client.get(f"/audit/edit/{entry_id}").status_code in (403, 404)
     assert client.post(f"/audit/delete/{entry_id}").status_code in (403, 404)
-    admin = api_token(client, "admin")
-    listed = client.get("/api/v1/audit_entry/", headers=admin)
-    assert listed.status_code == 200 and entry_id in listed.get_json()["ids"]
-    assert client.delete(f"/api/v1/audit_entry/{entry_id}", headers=admin).status_code == 405
-    assert client.put(f"/api/v1/audit_entry/{entry_id}", json={}, headers=admin).status_code == 405
     for username in ("operator", "supervisor", "employee", "integrator"):
         login(client, username)
         assert client.get("/audit/list/").status_code == 403
         assert client.get(f"/audit/show/{entry_id}").status_code == 403
-        headers = api_token(client, username)
-        assert client.get("/api/v1/audit_entry/", headers=headers).status_code == 403
-        assert client.get(f"/api/v1/audit_entry/{entry_id}", headers=headers).status_code == 403
     assert len(entries("employee")) >= 1
 
 

@@ -11,11 +11,13 @@ from kinerja.domain.ratings import Level
 from kinerja.domain.reporting import ReportStatus
 from kinerja.extensions import db
 from kinerja.models.audit import AuditEntry
+from kinerja.models.jobs import JobRun
 from kinerja.models.org import Employee
 from kinerja.security.policies import SYSTEM, scope_for_user
 from kinerja.services import audit
 from kinerja.services import org as org_service
 from kinerja.services.boundary import transaction
+from kinerja.services.logins import create_logins
 from kinerja.services.plans import lifecycle
 from kinerja.services.reports import evaluations
 from tests.factories import Org, Planning, Reporting, login, make_nip, submitted_report
@@ -178,3 +180,18 @@ def test_the_screen_searches_by_actor_record_and_date(client, org: Org) -> None:
     assert "Dicari Admin" in by_record and "Dicari Operator" not in by_record
     future = client.get("/audit/list/?_flt_1_at=2999-01-01 00:00:00").get_data(as_text=True)
     assert "Dicari Admin" not in future
+
+
+def test_a_jobs_changes_are_recorded_as_made_by_its_starter(org: Org, run_jobs, mailbox) -> None:
+    operator = scope_for_user(org.users.operator)
+    batch = create_logins([org.employees.epid2.id], operator, "email")
+    created = [e for e in entries("ab_user") if e.action == "create"][-1]
+    assert created.changes["password"] == [None, "***"]  # a secret: never its value
+    run = db.session.get(JobRun, batch.job_run_id)
+    run.requested_by_id = org.users.operator.id  # as when started from the screen
+    db.session.commit()
+    run_jobs()
+    by_job = [e for e in entries("ab_user") if (e.via or "").startswith("job:")]
+    assert by_job, "the job changed the login (its new one-time password)"
+    assert {e.actor_name for e in by_job} == {"operator"}
+    assert all(e.changes.get("password") in (None, ["***", "***"]) for e in by_job)

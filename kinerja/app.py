@@ -23,6 +23,7 @@ from kinerja.extensions import csrf, db, mail, migrate, talisman
 from kinerja.jobs import init_jobs
 from kinerja.security.roles import fab_roles
 from kinerja.security.sign_in_limits import SignInRefused, refused_screen
+from kinerja.services import audit
 from kinerja.views import register_views
 from kinerja.views.api_errors import register_api_errors
 from kinerja.views.api_errors import too_large as api_too_large
@@ -45,6 +46,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
 
     app.config.setdefault("FAB_ROLES", fab_roles())
     db.init_app(app)
+    audit.install()
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     mail.init_app(app)
     csrf.init_app(app)

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
 from flask_appbuilder.security.sqla.models import Role, assoc_user_role
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from kinerja.demo.bulk import insert_returning
 from kinerja.demo.previous_year_data import YearPlan
@@ -184,5 +184,8 @@ def ensure_evaluator_logins(evaluators: Iterable[Person]) -> dict[int, int]:
         db.session.execute(
             insert(assoc_user_role), [{"user_id": u, "role_id": role_id} for u in ids]
         )
-    db.session.execute(update(Employee), [{"id": e, "user_id": u} for e, u in made.items()])
+    if made:
+        db.session.execute(
+            Employee.update_by_id(), [{"row_id": e, "user_id": u} for e, u in made.items()]
+        )
     return {**users, **made}

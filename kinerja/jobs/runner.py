@@ -19,7 +19,7 @@ from rq.job import Job
 
 from kinerja.domain.errors import DomainError
 from kinerja.jobs.registry import REGISTRY
-from kinerja.services import job_runs
+from kinerja.services import audit, job_runs
 from kinerja.services.job_runs import JobOutcome
 from kinerja.services.outbox import RUNNER
 
@@ -41,7 +41,8 @@ def run_job(run_id: int) -> None:
         func = REGISTRY.get(run.name)
         if func is None:
             raise LookupError(f"Unknown job {run.name!r}")
-        outcome = func(*run.args, run_id=run_id)
+        with audit.acting_as(run.requested_by_id, f"job:{run.name}"):
+            outcome = func(*run.args, run_id=run_id)
     except DomainError as refusal:
         log.warning("Job run %s (%s) was refused: %s", run_id, run.name, refusal)
         job_runs.record_failure(run_id, refusal, retrying=False)

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per aggregate."""
 
+from kinerja.models.audit import AuditAction, AuditEntry
 from kinerja.models.changes import Change
 from kinerja.models.competency import (
     Assessment,
@@ -54,6 +55,8 @@ from kinerja.models.surveys import (
 from kinerja.models.webhooks import WebhookDelivery, WebhookSubscription
 
 __all__ = [
+    "AuditAction",
+    "AuditEntry",
     "Change",
     "WebhookDelivery",
     "WebhookSubscription",

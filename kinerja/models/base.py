@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, Index
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Enum, Index, Integer, Update, bindparam, text, update
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -35,6 +36,37 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False, index=True
     )
+
+
+class RowVersionMixin:
+    """``row_version``: the optimistic version check of a row two people may edit at once.
+
+    SQLAlchemy bumps it on every ORM update and adds ``WHERE row_version = <as loaded>``, so a
+    change made by someone else since the row was loaded fails (``StaleDataError``, turned
+    into a conflict by the use-case boundary) instead of being overwritten. Screens carry
+    the version in their forms and the API in its ``ETag``; the use cases compare it
+    (:mod:`kinerja.services.versions`). Core ``UPDATE`` statements on a versioned table must
+    bump it themselves (``row_version = row_version + 1``)."""
+
+    row_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=1, server_default=text("1")
+    )
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.row_version}
+
+    @classmethod
+    def update_by_id(cls) -> Update:
+        """A set-based ``UPDATE`` by id that bumps ``row_version``: executed with a list of
+        ``{"row_id": id, column: value…}`` (the ORM's bulk update by primary key would
+        need every row's current version)."""
+        table = cls.__table__  # type: ignore[attr-defined]
+        return (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(row_version=table.c.row_version + 1)
+        )
 
 
 def enum_column(enum_cls: type, name: str | None = None) -> Enum:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kinerja.domain.nip import InvalidNip, Nip, parse_nip
 from kinerja.domain.org import EmploymentType, PositionKind, UnitKind
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, enum_column, keyset_index
+from kinerja.models.base import RowVersionMixin, TimestampMixin, enum_column, keyset_index
 
 PATH_SEPARATOR = " › "
 
@@ -109,7 +109,7 @@ class Position(TimestampMixin, BaseModel):
         return f"{self.name} – {self.unit.name}" if self.unit else self.name
 
 
-class Employee(TimestampMixin, BaseModel):
+class Employee(RowVersionMixin, TimestampMixin, BaseModel):
     """A civil servant (PNS or PPPK), placed in a unit and usually holding a position."""
 
     __tablename__ = "employee"

@@ -38,7 +38,13 @@ from kinerja.domain.planning import (
     plan_in_force,
 )
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column, keyset_index
+from kinerja.models.base import (
+    RowVersionMixin,
+    TimestampMixin,
+    UTCDateTime,
+    enum_column,
+    keyset_index,
+)
 from kinerja.models.org import Employee, Position, Unit
 
 
@@ -131,7 +137,7 @@ class SubPeriod(TimestampMixin, BaseModel):
         return f"{self.name} {self.period.year}" if self.period else self.name
 
 
-class WorkPlan(TimestampMixin, BaseModel):
+class WorkPlan(RowVersionMixin, TimestampMixin, BaseModel):
     """An employee's SKP for a period. Content changes in place while the owner holds it;
     each approval keeps a snapshot (:class:`WorkPlanVersion`), so history stays visible."""
 

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from kinerja.domain.ratings import Level, Predikat
 from kinerja.domain.reporting import EvidenceKind, ReportStatus
 from kinerja.extensions import BaseModel
-from kinerja.models.base import TimestampMixin, UTCDateTime, enum_column, keyset_index
+from kinerja.models.base import (
+    RowVersionMixin,
+    TimestampMixin,
+    UTCDateTime,
+    enum_column,
+    keyset_index,
+)
 from kinerja.models.org import Employee, Unit
 from kinerja.models.planning import BehaviourValue, Indicator, SubPeriod, WorkPlan
 
@@ -82,7 +88,7 @@ class Activity(TimestampMixin, BaseModel):
         return f"{self.day}: {self.description[:60]}"
 
 
-class Report(TimestampMixin, BaseModel):
+class Report(RowVersionMixin, TimestampMixin, BaseModel):
     """An employee's periodic report (laporan capaian) for one evaluation sub-period."""
 
     __tablename__ = "report"
@@ -222,7 +228,7 @@ class Evidence(TimestampMixin, BaseModel):
         return self.description or self.url or ""
 
 
-class Evaluation(TimestampMixin, BaseModel):
+class Evaluation(RowVersionMixin, TimestampMixin, BaseModel):
     """The supervisor's evaluation of a report: one per report, made at its first submission.
     The suggested levels are kept beside the chosen ones (evidence for calibration)."""
 

@@ -88,6 +88,7 @@ EVERYONE_READS = (OUTGOING_EMAIL, CHANGE, WEBHOOK, WEBHOOK_DELIVERY)
 RECAP = "Recap"
 MENU_RECAPS = "Recaps"
 RECAP_READERS = [(RECAP, "can_read"), (MENU_RECAPS, "menu_access")]
+AUDIT_ENTRY = "AuditEntry"  # the audit trail: the Admin's alone (no other role is granted it)
 
 # Menu entries (menu_access), by their registered names.
 MENU_ORGANISATION = "Organisation"
@@ -137,6 +138,7 @@ MENU_REWARD_CANDIDATES = "Reward candidates"
 MENU_MY_DEVELOPMENT = "My development"
 MENU_JP_TALLY = "JP tally"
 MENU_TALENT = "Talent 9-box"
+MENU_AUDIT = "Audit trail"
 DEVELOPMENT_MENUS = (
     MENU_DEVELOPMENT,
     MENU_MY_DEVELOPMENT,

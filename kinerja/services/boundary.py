@@ -8,7 +8,8 @@ it), then the refusal propagates to the view, which only translates it. Nested u
 join the outermost boundary, so a use case calling another commits once.
 
 A unique or foreign-key violation found by the database becomes a :class:`FieldErrors`
-naming the field, like any other validation error.
+naming the field, like any other validation error; a versioned row changed by someone else
+since it was loaded (``StaleDataError``) becomes a :class:`ConflictError`.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
-from kinerja.domain.errors import N_, FieldErrors
+from kinerja.domain.errors import N_, ConflictError, FieldErrors
 from kinerja.extensions import db
 from kinerja.services import outbox
+from kinerja.services.versions import CHANGED_MEANWHILE
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,11 @@ def transaction() -> Iterator[None]:
         if depth == 0:
             _rolled_back()
             raise FieldErrors.single(integrity_field(exc), CONFLICT) from exc
+        raise
+    except StaleDataError as exc:
+        if depth == 0:
+            _rolled_back()
+            raise ConflictError(CHANGED_MEANWHILE) from exc
         raise
     except BaseException:
         if depth == 0:

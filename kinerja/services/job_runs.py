@@ -54,6 +54,7 @@ class StartedRun:
     id: int
     name: str
     args: list[Any]
+    requested_by_id: int | None = None  # the actor of the audit trail's entries
 
 
 @use_case
@@ -68,7 +69,7 @@ def start(run_id: int) -> StartedRun | None:
     run.started_at = utcnow()
     run.finished_at = None
     run.error = None
-    return StartedRun(run.id, run.name, list(run.args))
+    return StartedRun(run.id, run.name, list(run.args), run.requested_by_id)
 
 
 @use_case

@@ -9,6 +9,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 from flask_babel import lazy_gettext as _l
 
 from kinerja.security import roles
+from kinerja.views.audit import AuditEntryView
 from kinerja.views.bench_stock import StockEmployeeApi
 from kinerja.views.changes import ChangesApi
 from kinerja.views.data_quality import DataQualityView
@@ -140,6 +141,13 @@ def register_views(appbuilder: AppBuilder) -> None:
         roles.MENU_WEBHOOK_DELIVERIES,
         label=_l("Webhook deliveries"),
         icon="fa-paper-plane",
+        category=organisation,
+    )
+    appbuilder.add_view(
+        AuditEntryView,
+        roles.MENU_AUDIT,
+        label=_l("Audit trail"),
+        icon="fa-history",
         category=organisation,
     )
     appbuilder.add_view_no_menu(LoginsView)

@@ -223,10 +223,51 @@ def document_resource(api: Any, api_spec: APISpec) -> None:
             "properties": {"result": _component(api, api_spec, api.put_result)},
         }
         put["responses"]["200"] = {"description": "Changed", "content": _json(changed)}
+    if hasattr(api.datamodel.obj, "row_version"):
+        _document_versions(api, paths)
     for kind, example in EXAMPLES.get(api.resource_name, {}).items():
         schema = api_spec.components.schemas.get(f"{type(api).__name__}.{kind}")
         if schema is not None:
             schema["example"] = example
+
+
+ETAG_HEADER = {
+    "description": (
+        'The row\'s version, e.g. "3": send it back in If-Match to change the row only if '
+        "nobody changed it since."
+    ),
+    "schema": {"type": "string"},
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": (
+        "The ETag of the row as last read: a row changed since answers 409 and nothing is "
+        "written. Without it the change is made whatever the row's version (clients "
+        "written before the check)."
+    ),
+}
+
+
+def _document_versions(api: Any, paths: dict[str, Any]) -> None:
+    """A versioned resource: GET of one row answers its ETag; PUT and DELETE of the row and
+    its state changes (``POST /<pk>/submit``…) take If-Match, and answer the new ETag."""
+    one = f"{api.route_base}/{{pk}}"
+    for path, operations in paths.items():
+        if path != one and not path.startswith(f"{one}/"):
+            continue
+        for method, operation in operations.items():
+            if method not in (("get", "put", "delete") if path == one else ("post",)):
+                continue
+            if method != "get":
+                parameters = operation.setdefault("parameters", [])
+                if not any(p.get("name") == "If-Match" for p in parameters):
+                    parameters.append(dict(IF_MATCH))
+            answer = operation.get("responses", {}).get("200")
+            if isinstance(answer, dict) and method != "delete" and "$ref" not in answer:
+                answer.setdefault("headers", {})["ETag"] = dict(ETAG_HEADER)
 
 
 def refine(spec: dict[str, Any]) -> dict[str, Any]:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, flash, redirect
+from flask import Response, abort, flash, redirect, request
 from flask_babel import gettext
 from werkzeug.wrappers.response import Response as BaseResponse
 
 from kinerja.domain.errors import AccessDenied, DomainError, FieldErrors, NotFoundError
 from kinerja.domain.org import LabeledEnum
+from kinerja.services.versions import expect_version, parse_version
 from kinerja.views.api_errors import error_response
 
 
@@ -79,3 +80,15 @@ def screen_step(step: Callable[[], Any], done: str, back: str) -> BaseResponse:
     else:
         flash(done, "success")
     return redirect(back)
+
+
+def as_seen(step: Callable[[], Any], *rows: tuple[Any, str]) -> Callable[[], Any]:
+    """``step``, run only if each ``(row, form field)`` is still at the version the form
+    carried in that field (the optimistic version check; a form without it is not checked)."""
+
+    def checked() -> Any:
+        for row, field in rows:
+            expect_version(row, parse_version(request.form.get(field)))
+        return step()
+
+    return checked

@@ -26,10 +26,11 @@ from flask_babel import gettext
 from marshmallow import Schema, ValidationError
 from sqlalchemy import inspect as sa_inspect
 
-from kinerja.domain.errors import DomainError
+from kinerja.domain.errors import ConflictError, DomainError
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
+from kinerja.services.versions import CHANGED_MEANWHILE, current_version, parse_version
 from kinerja.views.filters import READABLE
 from kinerja.views.list_args import light_copy
 from kinerja.views.openapi import DocumentedResource, document_resource
@@ -63,6 +64,35 @@ class InvalidFilterValue(FABException):
 
 
 WRITE_METHODS = ("post", "put", "delete")
+
+
+def is_versioned(model: Any) -> bool:
+    """Whether rows of ``model`` carry a ``row_version`` (ETag and If-Match apply)."""
+    return hasattr(model, "row_version")
+
+
+def etag(row: Any) -> str:
+    return f'"{current_version(row)}"'
+
+
+def if_match_refusal(row: Any) -> Response | None:
+    """The 409 answer when ``If-Match`` names another version of ``row`` than the current
+    one; None when it matches, is ``*`` or is absent (clients written before the check)."""
+    header = request.headers.get("If-Match")
+    if header is None or not is_versioned(type(row)):
+        return None
+    tags = [tag.strip() for tag in header.split(",") if tag.strip()]
+    if "*" in tags:
+        return None
+    if current_version(row) in {parse_version(tag) for tag in tags}:
+        return None
+    return api_refusal(ConflictError(CHANGED_MEANWHILE))
+
+
+def with_etag(response: Response, row: Any) -> Response:
+    if row is not None and is_versioned(type(row)) and response.status_code < 300:
+        response.headers["ETag"] = etag(row)
+    return response
 
 
 class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
@@ -168,9 +198,14 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
         )
 
     def get_headless(self, pk: Any, **kwargs: Any) -> Any:
+        """One row; a versioned row's answer carries its ``ETag`` (send it back in
+        ``If-Match`` to change the row only if nobody changed it since)."""
         if parse_pk(pk) is None:
             return self.response_404()
-        return super().get_headless(pk, **kwargs)
+        response = super().get_headless(pk, **kwargs)
+        if response.status_code == 200 and is_versioned(self.datamodel.obj):
+            with_etag(response, self._readable(pk))
+        return response
 
     def use_case(self, step: Callable[[], Any]) -> tuple[Any, Response | None]:
         """Run a use case; its refusal becomes the answer."""
@@ -219,6 +254,9 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
         row = self._readable(pk)
         if row is None:
             return self.response_404()
+        stale = if_match_refusal(row)
+        if stale is not None:
+            return stale
         data = self.body(schema)
         if isinstance(data, Response):
             return data
@@ -226,7 +264,7 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
         if refused is not None:
             return refused
         changed = result if isinstance(result, type(row)) else row
-        return self.response(200, result=answer(changed))
+        return with_etag(self.response(200, result=answer(changed)), changed)
 
     def clean_payload(self, data: dict[str, Any]) -> dict[str, list[str]]:
         """A related row is named by its id: anything else (an object, a list, a huge number)
@@ -295,6 +333,9 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
         item = self._manageable(pk)
         if item is None:
             return self.response_404()
+        stale = if_match_refusal(item)
+        if stale is not None:
+            return stale
         data = self._json_object()
         if data is None:
             return self.response_400(message=gettext("Request body must be a JSON object."))
@@ -307,12 +348,16 @@ class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
         if refused is not None:
             return refused
         self.post_update(item)
-        return self.response(200, result=self.edit_model_schema.dump(item, many=False))
+        answer = self.response(200, result=self.edit_model_schema.dump(item, many=False))
+        return with_etag(answer, item)
 
     def delete_headless(self, pk: Any) -> Any:
         item = self._manageable(pk)
         if item is None:
             return self.response_404()
+        stale = if_match_refusal(item)
+        if stale is not None:
+            return stale
         _, refused = self.use_case(lambda: self.delete_item(item, current_scope()))  # type: ignore[misc]
         if refused is not None:
             return refused

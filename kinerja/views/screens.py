@@ -21,12 +21,13 @@ from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 
 from kinerja.domain.errors import DomainError, FieldErrors
 from kinerja.extensions import db
 from kinerja.security.current import current_scope
 from kinerja.security.policies import POLICIES, policy_for
+from kinerja.services.versions import expect_version, parse_version
 from kinerja.views.fields import (
     TranslatedEnumField,
     allow_unchecked_boxes,
@@ -38,6 +39,7 @@ from kinerja.views.params import parse_pk
 from kinerja.views.refusals import error_messages, flash_refusal
 from kinerja.views.widgets import RemoteChoice, RemoteSelectField, choices_response
 
+SEEN_VERSION = "seen_version"  # the hidden field of an edit form: the row's version as shown
 READ_ONLY_METHODS = {"list": "read", "show": "read", "export": "read", "choices": "read"}
 CRUD_METHOD_PERMISSIONS = {
     **READ_ONLY_METHODS,
@@ -174,6 +176,8 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
 
     def _init_forms(self) -> None:
         super()._init_forms()
+        if hasattr(self.datamodel.obj, "row_version"):
+            setattr(self.edit_form, SEEN_VERSION, HiddenField())
         for form in (self.add_form, self.edit_form):
             drop_unique_validators(form)
             allow_unchecked_boxes(form)
@@ -260,10 +264,17 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                     flash(message, "danger")
 
     def _save(self, form: Any, item: Any, created: bool) -> bool:
-        """Populate the item and hand it to the use case; show its refusal in the form."""
+        """Populate the item and hand it to the use case; show its refusal in the form. A
+        versioned row changed by someone else since the form was shown is refused (the
+        version check), nothing overwritten."""
+        seen = getattr(form, SEEN_VERSION, None)
         try:
+            if seen is not None and not created:
+                expect_version(item, parse_version(seen.data))
             with db.session.no_autoflush:
-                form.populate_obj(item)
+                for name, field in form._fields.items():
+                    if name != SEEN_VERSION:
+                        field.populate_obj(item, name)
             self.save_item(item, current_scope())  # type: ignore[misc]
         except FieldErrors as refusal:
             self._show_field_errors(form, refusal)
@@ -322,6 +333,8 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                     return None
         else:
             form = self.edit_form.refresh(obj=item)
+            if hasattr(form, SEEN_VERSION):
+                getattr(form, SEEN_VERSION).data = item.row_version
             self.prepare_form(form, item)
             self.prefill_form(form, pk)
             self.update_redirect()

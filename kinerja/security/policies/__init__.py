@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kinerja.security.policies.audit import audit_entries
 from kinerja.security.policies.base import Policy, is_within
 from kinerja.security.policies.competency import (
     assessments,
@@ -97,6 +98,7 @@ POLICIES: dict[type[Any], Policy[Any]] = {
         training_records,
         recommendations,
         reward_candidates,
+        audit_entries,
     )
 }
 
@@ -110,6 +112,7 @@ def policy_for(model: type[Any]) -> Policy[Any]:
 
 
 __all__ = [
+    "audit_entries",
     "assessments",
     "competencies",
     "competency_levels",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from kinerja.domain.contact import normalise_email
 from kinerja.domain.errors import N_, DomainError
@@ -111,8 +111,8 @@ class EmployeeImport:
         batches = [
             (insert(Employee), [{**self._values(r, now), "created_at": now} for r in new]),
             (
-                update(Employee),
-                [{"id": self.existing[r.values["nip"]], **self._values(r, now)} for r in old],
+                Employee.update_by_id(),
+                [{"row_id": self.existing[r.values["nip"]], **self._values(r, now)} for r in old],
             ),
         ]
         done = 0

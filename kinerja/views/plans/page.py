@@ -26,7 +26,7 @@ from kinerja.services.plans.queries import approval_queue, behaviour_values
 from kinerja.views.documents import document_response
 from kinerja.views.params import parse_pk
 from kinerja.views.plans.forms import NEW_PLAN_CHOICES, NewPlanForm
-from kinerja.views.refusals import error_messages, flash_refusal, screen_step, tr
+from kinerja.views.refusals import as_seen, error_messages, flash_refusal, screen_step, tr
 from kinerja.views.widgets import choices_response
 
 
@@ -214,7 +214,7 @@ class PlanView(BaseView):
     def delete(self, pk: int) -> Any:
         plan = self._readable(pk)
         try:
-            lifecycle.delete_plan(plan, current_scope())
+            as_seen(lambda: lifecycle.delete_plan(plan, current_scope()), (plan, "row_version"))()
         except DomainError as refusal:
             flash_refusal(refusal)
             return redirect(url_for("PlanView.plan", pk=pk))
@@ -284,7 +284,9 @@ class PlanView(BaseView):
     # --- helpers --------------------------------------------------------------------------
 
     def _act(self, plan: WorkPlan, step: Any, done: str) -> Any:
-        return screen_step(step, done, url_for("PlanView.plan", pk=plan.id))
+        """Run a step of the plan's page, refused if the plan changed since it was shown."""
+        checked = as_seen(step, (plan, "row_version"))
+        return screen_step(checked, done, url_for("PlanView.plan", pk=plan.id))
 
     @staticmethod
     def _readable(pk: int) -> WorkPlan:

@@ -32,7 +32,7 @@ from kinerja.services.surveys import results as survey_results
 from kinerja.views.documents import document_response
 from kinerja.views.formatters import waiting_time
 from kinerja.views.params import parse_pk
-from kinerja.views.refusals import flash_refusal, screen_step, tr
+from kinerja.views.refusals import as_seen, flash_refusal, screen_step, tr
 from kinerja.views.reports.files import evidence_file
 from kinerja.views.reports.schemas import RatingsSchema
 from kinerja.views.schemas import field_errors
@@ -249,7 +249,9 @@ class ReportPageView(BaseView):
     def delete(self, pk: int) -> Any:
         report = self._readable(pk)
         try:
-            reporting.delete_report(report, current_scope())
+            as_seen(
+                lambda: reporting.delete_report(report, current_scope()), (report, "row_version")
+            )()
         except DomainError as refusal:
             flash_refusal(refusal)
             return redirect(url_for("ReportPageView.report", pk=pk))
@@ -276,7 +278,8 @@ class ReportPageView(BaseView):
             if approve
             else gettext("Your ratings were saved; the report is still in your queue.")
         )
-        return self._act(report, step, done)
+        seen = as_seen(step, (report.evaluation, "evaluation_version"))
+        return self._act(report, seen, done)
 
     @expose("/<int:pk>/preview", methods=["POST"])
     @has_access
@@ -328,8 +331,11 @@ class ReportPageView(BaseView):
     # --- helpers --------------------------------------------------------------------------
 
     def _act(self, report: Report, step: Any, done: str, anchor: str | None = None) -> Any:
+        """Run a step of the report's page, refused if the report changed since it was shown."""
         return screen_step(
-            step, done, url_for("ReportPageView.report", pk=report.id, _anchor=anchor)
+            as_seen(step, (report, "row_version")),
+            done,
+            url_for("ReportPageView.report", pk=report.id, _anchor=anchor),
         )
 
     @staticmethod

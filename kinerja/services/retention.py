@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 
 from kinerja.domain.errors import AccessDenied
 from kinerja.extensions import db
@@ -65,38 +65,34 @@ def prune_change_log(scope: Scope) -> int:
     horizon = change_log_horizon(_cutoff("KINERJA_CHANGE_RETENTION_DAYS", 180))
     if horizon is None:
         return 0
-    pruned = 0
-    while True:
-        with transaction():
-            batch = (
-                select(Change.id)
-                .where(Change.seq.is_not(None), Change.seq < horizon)
-                .order_by(Change.seq)
-                .limit(BATCH)
-            )
-            result: Any = db.session.execute(
-                delete(Change).where(Change.id.in_(batch.scalar_subquery()))
-            )
-            count = int(result.rowcount or 0)
-        pruned += count
-        if count < BATCH:
-            return pruned
+    batch = (
+        select(Change.id)
+        .where(Change.seq.is_not(None), Change.seq < horizon)
+        .order_by(Change.seq)
+        .limit(BATCH)
+    )
+    return _delete_in_batches(Change, batch)
 
 
 def prune_webhook_deliveries(scope: Scope) -> int:
     """Delete the settled deliveries created before the window; how many were deleted."""
     _check(scope)
     cutoff = _cutoff("KINERJA_WEBHOOK_DELIVERY_RETENTION_DAYS", 90)
+    batch = (
+        select(WebhookDelivery.id)
+        .where(WebhookDelivery.status.in_(SETTLED), WebhookDelivery.created_at < cutoff)
+        .limit(BATCH)
+    )
+    return _delete_in_batches(WebhookDelivery, batch)
+
+
+def _delete_in_batches(model: Any, batch: Select[Any]) -> int:
+    """Delete the rows ``batch`` picks, a batch per short transaction, until none is left."""
     pruned = 0
     while True:
         with transaction():
-            batch = (
-                select(WebhookDelivery.id)
-                .where(WebhookDelivery.status.in_(SETTLED), WebhookDelivery.created_at < cutoff)
-                .limit(BATCH)
-            )
             result: Any = db.session.execute(
-                delete(WebhookDelivery).where(WebhookDelivery.id.in_(batch.scalar_subquery()))
+                delete(model).where(model.id.in_(batch.scalar_subquery()))
             )
             count = int(result.rowcount or 0)
         pruned += count

@@ -183,3 +183,20 @@ def test_actions_refuse_unknown_actions_and_rows_out_of_reach(client, org: Org) 
     ).get_data(as_text=True)
     assert "Kadishub Uji" not in page
     assert client.get(f"/jobs/action/retry/{org.employees.kadishub.id}").status_code == 405
+
+
+def test_an_employees_page_shows_words_and_dates_not_codes_or_none(client, org: Org) -> None:
+    """Sex and dates read from the NIP in the reader's language; nothing shows "None"; the
+    confirmation dialog is on the page once, its buttons translated."""
+    employee = org.employees.epid1  # no login, no phone; NIP 19850412 201003 1 …
+    employee.rank = None
+    db.session.commit()
+    login(client, "admin")
+    page = client.get(f"/employees/show/{employee.id}").get_data(as_text=True)
+    assert '<html lang="id">' in page
+    assert "Laki-laki" in page and "12 Apr 1985" in page and "1 Mar 2010" in page
+    assert ">M<" not in page.replace(" ", "").replace("\n", "")
+    assert "None" not in page
+    assert page.count('id="modal-confirm"') == 1 and ">Batal</button>" in page
+    english = client.get(f"/employees/show/{employee.id}?_l_=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Male" in english and "Apr 12, 1985" in english

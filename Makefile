@@ -10,6 +10,7 @@ GUNICORN_WORKERS ?= 2
 GUNICORN_THREADS ?= 4
 GUNICORN_BIND ?= $(HOST):$(PORT)
 
+.PHONY: e2e
 .PHONY: run serve serve-prod worker test lint format translations babel-extract babel-update babel-compile \
         browser bench clean
 
@@ -35,7 +36,11 @@ worker: $(VENV)/.runtime translations ## Run the RQ worker with its retry and cr
 
 test: $(VENV)/.dev translations browser ## Run the whole suite against real PostgreSQL and Redis
 	@$(BIN)/python -m tests.services_check
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not journey" $(PYTEST_ARGS)
+
+e2e: $(VENV)/.dev translations browser ## The journeys in headless Chromium (server, RQ worker, SMTP sink); screenshots in test-artifacts/
+	@$(BIN)/python -m tests.services_check
+	$(BIN)/python -m pytest -m journey tests/journeys $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .

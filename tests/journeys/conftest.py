@@ -142,6 +142,23 @@ def _isolate(app: Flask, worker: subprocess.Popen[bytes]) -> Iterator[None]:
     assert worker.poll() is None, "the worker stopped: " + (ARTIFACTS / "worker.log").read_text()
 
 
+@pytest.fixture
+def planning(org: Any) -> Any:
+    """The planning of :func:`tests.factories.build_planning`, in this year: what a journey
+    logs today falls in one of its quarters (:func:`quarter`)."""
+    from kinerja.services.reports.activities import today
+    from tests.factories import build_planning
+
+    return build_planning(org, year=today().year)
+
+
+def quarter() -> int:
+    """The quarter of the planning period that today falls in."""
+    from kinerja.services.reports.activities import today
+
+    return (today().month - 1) // 3 + 1
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():

@@ -25,6 +25,7 @@ from kinerja.security.roles import fab_roles
 from kinerja.views import register_views
 from kinerja.views.api_errors import register_api_errors
 from kinerja.views.api_errors import too_large as api_too_large
+from kinerja.views.error_pages import register_error_pages
 from kinerja.views.params import BoundedJSONProvider
 
 
@@ -55,6 +56,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         _exempt_token_apis_from_csrf(appbuilder)
         _limit_api_sign_in(appbuilder)
     register_api_errors(app)
+    register_error_pages(app)
     register_cli(app)
     app.register_error_handler(413, _too_large)
     return app

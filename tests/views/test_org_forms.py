@@ -200,3 +200,19 @@ def test_an_employees_page_shows_words_and_dates_not_codes_or_none(client, org: 
     assert page.count('id="modal-confirm"') == 1 and ">Batal</button>" in page
     english = client.get(f"/employees/show/{employee.id}?_l_=en").get_data(as_text=True)
     assert '<html lang="en">' in english and "Male" in english and "Apr 12, 1985" in english
+
+
+def test_a_missing_page_is_an_indonesian_page_in_the_layout_and_json_under_the_api(
+    client, org: Org
+) -> None:
+    login(client, "operator")
+    out_of_reach = client.get(f"/employees/show/{org.employees.penguji.id}")
+    page = out_of_reach.get_data(as_text=True)
+    assert out_of_reach.status_code == 404 and out_of_reach.mimetype == "text/html"
+    assert "Data tidak ditemukan atau berada di luar kewenangan Anda." in page
+    assert 'id="error-page"' in page
+    assert "Not Found" not in page and "navbar" in page  # the app's layout, its menu
+    english = client.get("/no-such-page?_l_=en").get_data(as_text=True)
+    assert "Page not found" in english and "Not found or not within your reach." in english
+    api = client.get("/api/v1/no-such-resource/")
+    assert api.status_code == 404 and api.is_json

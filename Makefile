@@ -12,7 +12,7 @@ GUNICORN_BIND ?= $(HOST):$(PORT)
 # pytest-xdist processes for `make test`, each with its own database (test_gw1…) and Redis index
 TEST_WORKERS ?= 2
 
-.PHONY: run serve serve-prod worker test lint format translations babel-extract babel-update babel-compile \
+.PHONY: run e2e serve serve-prod worker test lint format translations babel-extract babel-update babel-compile \
         browser bench clean audit prod-check
 
 run: $(VENV)/.runtime translations ## Install, prepare the SQLite demo and serve on http://127.0.0.1:5000
@@ -37,7 +37,11 @@ worker: $(VENV)/.runtime translations ## Run the RQ worker with its retry and cr
 
 test: $(VENV)/.dev translations browser ## Run the whole suite against real PostgreSQL and Redis
 	@$(BIN)/python -m tests.services_check
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not journey" $(PYTEST_ARGS)
+
+e2e: $(VENV)/.dev translations browser ## The journeys in headless Chromium (server, RQ worker, SMTP sink); screenshots in test-artifacts/
+	@$(BIN)/python -m tests.services_check
+	$(BIN)/python -m pytest -m journey tests/journeys $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## ruff, mypy and the import contracts
 	$(BIN)/ruff check .

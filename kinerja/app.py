@@ -27,6 +27,7 @@ from kinerja.services import audit
 from kinerja.views import register_views
 from kinerja.views.api_errors import register_api_errors
 from kinerja.views.api_errors import too_large as api_too_large
+from kinerja.views.error_pages import register_error_pages
 from kinerja.views.health import register_health
 from kinerja.views.params import BoundedJSONProvider
 
@@ -60,6 +61,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         _limit_api_sign_in(appbuilder)
     register_api_errors(app)
     register_health(app)
+    register_error_pages(app)
     register_cli(app)
     app.register_error_handler(413, _too_large)
     app.register_error_handler(SignInRefused, refused_screen)

@@ -292,13 +292,13 @@ def draft_plan(
     return plan
 
 
-def build_planning(org: Org) -> Planning:
+def build_planning(org: Org, year: int = 2026) -> Planning:
     from kinerja.domain.planning import PeriodStatus
     from kinerja.models.planning import Period
     from kinerja.security.policies import SYSTEM
     from kinerja.services.plans.periods import save_period
 
-    period = Period(year=2026, cadence="quarterly")
+    period = Period(year=year, cadence="quarterly")
     save_period(period, SYSTEM)
     period.status = PeriodStatus.RUNNING
     kabid = approved_plan(org.employees.kabid_p2p, period, ["Terkendalinya penyakit menular"])

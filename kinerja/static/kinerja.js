@@ -80,6 +80,12 @@
         width: "100%",
         allowClear: $el.data("allow-clear") === true || $el.data("allow-clear") === "true",
         placeholder: $el.data("placeholder") || "",
+        language: {
+          noResults: function () { return $el.data("no-results"); },
+          searching: function () { return $el.data("searching"); },
+          errorLoading: function () { return $el.data("error-loading"); },
+          loadingMore: function () { return $el.data("loading-more"); }
+        },
         ajax: {
           url: $el.data("url"),
           dataType: "json",

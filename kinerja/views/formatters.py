@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from flask_babel import format_datetime, format_timedelta, gettext
+from flask_babel import format_date, format_datetime, format_timedelta, gettext
 
 from kinerja.models.base import utcnow
 
@@ -21,6 +21,18 @@ def yes_no(value: Any) -> str:
 def local_datetime(value: Any) -> str:
     """A timestamp in the instance's time zone and the reader's language (23 Nov 2026 …)."""
     return format_datetime(value, "medium") if value else ""
+
+
+def shown(value: Any) -> Any:
+    """Any other value on a screen: nothing for a missing one (not "None"), a date in the
+    reader's language (15 Feb 1990), the rest as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return format_date(value, "medium")
+    return value
 
 
 def enum_formatter(enum_class: type[Enum]) -> Callable[[Any], str]:

@@ -154,11 +154,15 @@ class JobRunView(ExportMixin, KinerjaModelView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk: Any) -> Any:
-        """FAB's detail page, refreshing itself while the job has not finished."""
-        widgets = self._show(pk)
+        """FAB's detail page, refreshing itself while the job has not finished; *Retry* is
+        offered only on a failed run (the only one it can put back in line)."""
         run = self.datamodel.get(pk, self._base_filters)
         if run is None:
             abort(404)
+        widgets = self._show(pk)
+        if run.status != JobStatus.FAILED:
+            shown = widgets["show"].template_args
+            shown["actions"] = {k: a for k, a in shown["actions"].items() if k != "retry"}
         return self.render_template(
             "kinerja/job_show.html",
             pk=pk,

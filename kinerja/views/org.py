@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired
 
 from kinerja.domain.nip import InvalidNip, normalize_nip, parse_nip
 from kinerja.models.org import Employee, Position, Rank, Unit
+from kinerja.models.surveys import Sex
 from kinerja.security import roles
 from kinerja.security.policies import positions, ranks, units
 from kinerja.services import org
@@ -30,6 +31,7 @@ from kinerja.views.filters import (
     FilterUnitText,
     condition_filter,
 )
+from kinerja.views.formatters import enum_formatter
 from kinerja.views.logins import confirmation
 from kinerja.views.refusals import tr
 from kinerja.views.rest import KinerjaModelApi
@@ -335,6 +337,7 @@ class EmployeeView(CsvExportMixin, KinerjaModelView):
     }
     order_columns = ["nip", "name", "employment_type", "updated_at"]
     base_order = ("name", "asc")
+    formatters_columns = {"sex": enum_formatter(Sex)}  # read from the NIP as "M"/"F"
     description_columns = {
         "nip": _l("18 digits; spaces as printed on decrees are fine."),
         "position": _l("A position of the chosen unit."),

@@ -34,7 +34,7 @@ from kinerja.views.fields import (
     drop_unique_validators,
 )
 from kinerja.views.filters import READABLE, FilterEnumIs, FilterEnumIsNot
-from kinerja.views.formatters import enum_formatter, local_datetime, yes_no
+from kinerja.views.formatters import enum_formatter, local_datetime, shown, yes_no
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import error_messages, flash_refusal
 from kinerja.views.widgets import RemoteChoice, RemoteSelectField, choices_response
@@ -172,6 +172,8 @@ class KinerjaModelView(SafeActionsMixin, ModelView):
                 formatters[column] = yes_no
             elif self.datamodel.is_datetime(column):
                 formatters[column] = local_datetime
+        for column in {*self.list_columns, *self.show_columns} - formatters.keys():
+            formatters[column] = shown  # never "None" or an ISO date on a screen
         self.formatters_columns = formatters
 
     def _init_forms(self) -> None:

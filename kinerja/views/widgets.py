@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
+from flask_babel import gettext
 from markupsafe import Markup
 from sqlalchemy import ColumnElement, false, or_, select
 from wtforms import Field
@@ -90,6 +91,11 @@ class RemoteSelectWidget:
             "data-url": field.endpoint,
             "data-placeholder": str(field.placeholder),
             "data-allow-clear": "true" if field.allow_blank else "false",
+            # select2's own messages are English: the reader's language instead
+            "data-no-results": gettext("No results found"),
+            "data-searching": gettext("Searching…"),
+            "data-error-loading": gettext("The results could not be loaded."),
+            "data-loading-more": gettext("Loading more results…"),
         }
         if field.master_value is not None:  # the master is fixed (e.g. the plan being edited)
             attributes["data-master-value"] = str(field.master_value)

@@ -127,3 +127,12 @@ def test_operator_sees_and_retries_only_their_own_runs(client, runs) -> None:
 def test_employee_without_job_rights_is_refused(client, runs) -> None:
     login(client, "employee")
     assert client.get("/jobs/list/").status_code in (302, 403)
+
+
+def test_retry_is_offered_only_on_a_failed_run(client, runs) -> None:
+    login(client, "admin")
+    for name in ("mailed", "retrying"):
+        page = client.get(f"/jobs/show/{runs[name].id}?_l_=en").get_data(as_text=True)
+        assert "/jobs/action/retry/" not in page and ">Retry<" not in page, name
+    failed = client.get(f"/jobs/show/{runs['failed'].id}?_l_=en").get_data(as_text=True)
+    assert f"/jobs/action/retry/{runs['failed'].id}" in failed

@@ -183,3 +183,36 @@ def test_actions_refuse_unknown_actions_and_rows_out_of_reach(client, org: Org) 
     ).get_data(as_text=True)
     assert "Kadishub Uji" not in page
     assert client.get(f"/jobs/action/retry/{org.employees.kadishub.id}").status_code == 405
+
+
+def test_an_employees_page_shows_words_and_dates_not_codes_or_none(client, org: Org) -> None:
+    """Sex and dates read from the NIP in the reader's language; nothing shows "None"; the
+    confirmation dialog is on the page once, its buttons translated."""
+    employee = org.employees.epid1  # no login, no phone; NIP 19850412 201003 1 …
+    employee.rank = None
+    db.session.commit()
+    login(client, "admin")
+    page = client.get(f"/employees/show/{employee.id}").get_data(as_text=True)
+    assert '<html lang="id">' in page
+    assert "Laki-laki" in page and "12 Apr 1985" in page and "1 Mar 2010" in page
+    assert ">M<" not in page.replace(" ", "").replace("\n", "")
+    assert "None" not in page
+    assert page.count('id="modal-confirm"') == 1 and ">Batal</button>" in page
+    english = client.get(f"/employees/show/{employee.id}?_l_=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and "Male" in english and "Apr 12, 1985" in english
+
+
+def test_a_missing_page_is_an_indonesian_page_in_the_layout_and_json_under_the_api(
+    client, org: Org
+) -> None:
+    login(client, "operator")
+    out_of_reach = client.get(f"/employees/show/{org.employees.penguji.id}")
+    page = out_of_reach.get_data(as_text=True)
+    assert out_of_reach.status_code == 404 and out_of_reach.mimetype == "text/html"
+    assert "Data tidak ditemukan atau berada di luar kewenangan Anda." in page
+    assert 'id="error-page"' in page
+    assert "Not Found" not in page and "navbar" in page  # the app's layout, its menu
+    english = client.get("/no-such-page?_l_=en").get_data(as_text=True)
+    assert "Page not found" in english and "Not found or not within your reach." in english
+    api = client.get("/api/v1/no-such-resource/")
+    assert api.status_code == 404 and api.is_json

@@ -237,7 +237,7 @@ def test_a_restart_under_load_fails_requests_cleanly_and_the_app_recovers(
     assert body["message"]
     assert health[0] == 503 and health[2]["status"] == "down"
     assert health[2]["database"] == {"ok": False}
-    assert page_status == 503 and "Nothing you sent in this request was saved" in page
+    assert page_status == 503 and "Tidak ada yang Anda kirim dalam permintaan ini" in page
     # recovered without a restart: the screens and the API answer again
     assert browser.open(server + "/units/list/", timeout=10).status == 200
     assert _call(server, "GET", "/health")[2]["status"] == "ok"

@@ -22,6 +22,7 @@ from kinerja.demo.moments import Moments
 from kinerja.demo.performance_data import plan_texts
 from kinerja.demo.previous_people import Person
 from kinerja.demo.previous_year_data import GoalObjective, goal_variants
+from kinerja.domain.annex import ANNEX_FIELDS
 from kinerja.domain.planning import ObjectiveKind, PlanStatus, default_direction
 from kinerja.models.planning import Indicator, Objective, WorkPlan, WorkPlanEvent, WorkPlanVersion
 
@@ -211,6 +212,7 @@ def snapshot_of(
         },
         "objectives": objectives,
         "expectations": {},
+        "annex": dict.fromkeys(ANNEX_FIELDS),  # the demo's earlier plans have no lampiran
     }
 
 

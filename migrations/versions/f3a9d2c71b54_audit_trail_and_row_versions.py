@@ -41,10 +41,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
         batch_op.create_index('ix_audit_entry_record', ['table_name', 'row_id'], unique=False)
     for table in VERSIONED:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(
-                sa.Column('row_version', sa.Integer(), server_default=sa.text('1'), nullable=False)
-            )
+        # A plain ADD COLUMN (SQLite takes it too): batch mode would copy the table on SQLite,
+        # and dropping the original breaks the change triggers that name it.
+        op.add_column(
+            table,
+            sa.Column('row_version', sa.Integer(), server_default=sa.text('1'), nullable=False),
+        )
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(REFUSE_CHANGES_FUNCTION)
         op.execute(REFUSE_CHANGES_TRIGGER)

@@ -249,5 +249,5 @@ def test_the_employee_home_shows_realized_against_due_and_training(
     with force_locale("id"):
         caption = gettext("Realized so far against the target due by each sub-period")
     expect(page.locator("#home-indicators caption")).to_have_text(caption)
-    _chart_table(page, "home-chart-jp", "Done", jp)
+    _chart_table(page, "home-chart-jp", "JP earned", jp)
     journey.shot(page, "employee")

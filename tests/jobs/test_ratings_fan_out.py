@@ -1,0 +1,125 @@
+"""A ratings run fanned out per agency, on real RQ worker processes and real PostgreSQL:
+the parts cover every unit once, any number of workers take them, the parent run shows the
+whole run and is finished by its last part, and the ratings and distribution checks are
+exactly those of one job."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+
+from kinerja.extensions import db
+from kinerja.models.jobs import JobRun, JobStatus
+from kinerja.models.ratings import DistributionCheck, Rating
+from kinerja.security.policies import SYSTEM
+from kinerja.services.ratings import fan_out
+from kinerja.services.ratings.compute import Part
+from kinerja.services.ratings.requests import request_ratings
+from tests.factories import Org
+from tests.ratings_factories import open_period, random_year, staff
+
+ROOT = Path(__file__).resolve().parents[2]
+VOLATILE = {"id", "run_id", "computed_at", "created_at", "updated_at"}
+
+
+def _year(org: Org, period: Any) -> None:
+    u, p, e = org.units, org.positions, org.employees
+    rng = random.Random(17)  # noqa: S311 - reproducible test data
+    at_root = staff(u.pemkot, p.sekda, 2, "R")  # placed in the government unit itself
+    random_year(rng, period, at_root, u.pemkot)
+    random_year(rng, period, [e.sekda, *staff(u.setda, p.sekda, 3, "S")], u.setda)
+    random_year(rng, period, [e.epid1, e.epid2, e.kasi_surv], u.surv)
+    random_year(
+        rng, period, [e.perawat, e.kabid_yankes, *staff(u.yankes, p.kabid_yankes, 4, "Y")], u.yankes
+    )
+    random_year(
+        rng, period, [e.penguji, e.kadishub, *staff(u.dishub, p.kadishub, 4, "H")], u.dishub
+    )
+
+
+def _rows(model: Any) -> list[dict[str, Any]]:
+    db.session.expire_all()
+    columns = [c.name for c in model.__table__.columns if c.name not in VOLATILE]
+    found = db.session.execute(select(*[model.__table__.c[c] for c in columns])).mappings()
+    return sorted((dict(row) for row in found), key=lambda row: (row["unit_id"], repr(row)))
+
+
+def _workers(count: int, **env: str) -> None:
+    """``count`` real worker processes side by side, each until the queues are empty."""
+    settings = {**os.environ, "KINERJA_ENV": "test", **env}
+    command = [sys.executable, "-m", "flask", "--app", "run", "kinerja", "worker", "--burst"]
+    started = [
+        subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=settings,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    for worker in started:
+        output, _ = worker.communicate(timeout=180)
+        assert worker.returncode == 0, output
+
+
+def test_the_parts_cover_every_unit_once(org: Org) -> None:
+    u = org.units
+    found = fan_out.parts(None)
+    assert found == [
+        Part(u.pemkot.id, whole=False),
+        Part(u.setda.id),
+        Part(u.dinkes.id),
+        Part(u.dishub.id),
+    ]
+    covered = [uid for part in found for uid in db.session.scalars(part.unit_ids())]
+    assert sorted(covered) == sorted(v.id for v in vars(u).values())
+    assert fan_out.parts(u.dinkes.id) == [
+        Part(u.dinkes.id, whole=False),
+        Part(u.p2p.id),
+        Part(u.yankes.id),
+    ]
+    assert fan_out.parts(u.dishub.id) == [Part(u.dishub.id)]  # a leaf: nothing to split
+
+
+@pytest.mark.slow
+def test_a_run_fanned_out_per_agency_rates_exactly_as_one_job(org: Org) -> None:
+    period = open_period()
+    _year(org, period)
+
+    single = request_ratings(period.id, None, SYSTEM)
+    _workers(1, KINERJA_RATINGS_FAN_OUT="0")
+    one_job = db.session.get(JobRun, single.id)
+    assert one_job is not None and one_job.status == JobStatus.SUCCEEDED, one_job.error
+    ratings, checks = _rows(Rating), _rows(DistributionCheck)
+    assert len(ratings) == 21 and checks
+    assert not db.session.scalars(select(JobRun).where(JobRun.parent_id == single.id)).all()
+
+    db.session.execute(text("DELETE FROM distribution_check"))
+    db.session.execute(text("DELETE FROM rating"))
+    db.session.commit()
+    fanned = request_ratings(period.id, None, SYSTEM)
+    _workers(2, KINERJA_RATINGS_FAN_OUT="1")
+
+    db.session.expire_all()
+    parent = db.session.get(JobRun, fanned.id)
+    assert parent is not None and parent.status == JobStatus.SUCCEEDED, parent.error
+    parts = db.session.scalars(select(JobRun).where(JobRun.parent_id == fanned.id)).all()
+    assert len(parts) == 4 and {p.status for p in parts} == {JobStatus.SUCCEEDED}
+    assert sorted(p.args[1] for p in parts) == sorted(
+        [org.units.pemkot.id, org.units.setda.id, org.units.dinkes.id, org.units.dishub.id]
+    )
+    assert sum(p.total or 0 for p in parts) == parent.total == parent.done == len(ratings)
+    assert parent.outcome == one_job.outcome  # the same summary: rated, final, warned…
+    assert parent.result is not None and parent.result["parts"] == 4
+    assert _rows(Rating) == ratings
+    assert _rows(DistributionCheck) == checks
+    assert {r.run_id for r in db.session.scalars(select(Rating))} == {p.id for p in parts}

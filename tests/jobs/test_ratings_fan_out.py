@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,12 +52,14 @@ def _rows(model: Any) -> list[dict[str, Any]]:
     return sorted((dict(row) for row in found), key=lambda row: (row["unit_id"], repr(row)))
 
 
-def _workers(count: int, **env: str) -> None:
-    """``count`` real worker processes side by side, each until the queues are empty."""
+def _workers(count: int, run_id: int, **env: str) -> None:
+    """``count`` real worker processes, each until the queues are empty: the first takes
+    the run, the others start once it has parts (an idle burst worker quits at once)."""
     settings = {**os.environ, "KINERJA_ENV": "test", **env}
     command = [sys.executable, "-m", "flask", "--app", "run", "kinerja", "worker", "--burst"]
-    started = [
-        subprocess.Popen(
+
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen(
             command,
             cwd=ROOT,
             env=settings,
@@ -64,11 +67,21 @@ def _workers(count: int, **env: str) -> None:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        for _ in range(count)
-    ]
+
+    started = [start()]
+    deadline = time.monotonic() + 60
+    while count > 1 and not _parts(run_id) and started[0].poll() is None:
+        assert time.monotonic() < deadline, "the run was not split"
+        time.sleep(0.1)
+    started += [start() for _ in range(count - 1)]
     for worker in started:
         output, _ = worker.communicate(timeout=180)
         assert worker.returncode == 0, output
+
+
+def _parts(run_id: int) -> list[JobRun]:
+    db.session.rollback()
+    return list(db.session.scalars(select(JobRun).where(JobRun.parent_id == run_id)))
 
 
 def test_the_parts_cover_every_unit_once(org: Org) -> None:
@@ -96,23 +109,24 @@ def test_a_run_fanned_out_per_agency_rates_exactly_as_one_job(org: Org) -> None:
     _year(org, period)
 
     single = request_ratings(period.id, None, SYSTEM)
-    _workers(1, KINERJA_RATINGS_FAN_OUT="0")
+    _workers(1, single.id, KINERJA_RATINGS_FAN_OUT="0")
+    db.session.expire_all()
     one_job = db.session.get(JobRun, single.id)
     assert one_job is not None and one_job.status == JobStatus.SUCCEEDED, one_job.error
     ratings, checks = _rows(Rating), _rows(DistributionCheck)
     assert len(ratings) == 21 and checks
-    assert not db.session.scalars(select(JobRun).where(JobRun.parent_id == single.id)).all()
+    assert not _parts(single.id)
 
     db.session.execute(text("DELETE FROM distribution_check"))
     db.session.execute(text("DELETE FROM rating"))
     db.session.commit()
     fanned = request_ratings(period.id, None, SYSTEM)
-    _workers(2, KINERJA_RATINGS_FAN_OUT="1")
+    _workers(2, fanned.id, KINERJA_RATINGS_FAN_OUT="1")
 
     db.session.expire_all()
     parent = db.session.get(JobRun, fanned.id)
     assert parent is not None and parent.status == JobStatus.SUCCEEDED, parent.error
-    parts = db.session.scalars(select(JobRun).where(JobRun.parent_id == fanned.id)).all()
+    parts = _parts(fanned.id)
     assert len(parts) == 4 and {p.status for p in parts} == {JobStatus.SUCCEEDED}
     assert sorted(p.args[1] for p in parts) == sorted(
         [org.units.pemkot.id, org.units.setda.id, org.units.dinkes.id, org.units.dishub.id]

@@ -61,10 +61,14 @@ def _timed_run(period_id: int, workers: int, fan_out: int) -> tuple[float, int, 
         "--burst",
         "default",
     ]
-    processes = [
-        subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
-        for _ in range(workers if fan_out else 1)
-    ]
+    processes = [subprocess.Popen(command, cwd=ROOT, env=env)]  # noqa: S603
+    if fan_out:  # the others once there are parts to take (a burst worker quits when idle)
+        while not _has_parts(run_id) and processes[0].poll() is None:
+            time.sleep(0.2)
+        processes += [
+            subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603
+            for _ in range(workers - 1)
+        ]
     for process in processes:
         process.wait()
     seconds = time.perf_counter() - started
@@ -74,6 +78,11 @@ def _timed_run(period_id: int, workers: int, fan_out: int) -> tuple[float, int, 
         raise RuntimeError(f"run {run_id} did not succeed: {run and run.error}")
     parts = db.session.scalar(select(func.count()).where(JobRun.parent_id == run_id)) or 0
     return seconds, int(parts), _fingerprint(period_id)
+
+
+def _has_parts(run_id: int) -> bool:
+    db.session.rollback()
+    return bool(db.session.scalar(select(func.count()).where(JobRun.parent_id == run_id)))
 
 
 def main() -> None:

@@ -55,6 +55,10 @@ from kinerja.services.reports.achievement import thresholds
 from kinerja.services.validation import NOT_FOUND
 
 LOCK_NAMESPACE = 0x4B52  # the first key of the ratings' advisory locks ("KR")
+# An agency's plans are named by id, at most this many per batch: PostgreSQL then knows
+# how few they are and reads their realizations by index (a subtree condition is estimated
+# at thousands of units, and every agency read all of the period's realizations).
+PART_BATCH = 20_000
 WORK_MEM = "256MB"
 
 SUMMARY = N_(
@@ -155,9 +159,9 @@ def compute_period_ratings(
         plans = plans_in_force(period.id, unit_ids)
         report(0, len(plans))
         changed = 0
-        for done, batch in _batches(plans):
+        for done, batch in _batches(plans, PART_BATCH if part is not None else 0):
             with transaction():
-                changed += _rate(stamp, batch, unit_ids)
+                changed += _rate(stamp, batch, unit_ids, by_id=part is not None)
             report(done, len(plans))
             _pause(done < len(plans))
         with transaction():
@@ -229,8 +233,9 @@ def plans_in_force(period_id: int, unit_ids: Select[Any] | None) -> list[InForce
     ]
 
 
-def _batches(plans: list[InForce]) -> Iterator[tuple[int, list[InForce]]]:
+def _batches(plans: list[InForce], limit: int = 0) -> Iterator[tuple[int, list[InForce]]]:
     size = int(current_app.config.get("KINERJA_RATINGS_BATCH") or 0) or len(plans) or 1
+    size = min(size, limit) if limit else size
     for start in range(0, len(plans), size):
         batch = plans[start : start + size]
         yield start + len(batch), batch
@@ -250,12 +255,16 @@ def _tune(dialect: str) -> None:
         db.session.execute(text("SET LOCAL jit = off"))
 
 
-def _rate(stamp: upsert.Stamp, batch: Sequence[InForce], unit_ids: Any) -> int:
+def _rate(
+    stamp: upsert.Stamp, batch: Sequence[InForce], unit_ids: Any, *, by_id: bool = False
+) -> int:
     """Rate one batch of plans; the number of ratings written (new or changed)."""
     dialect = db.engine.dialect.name
     _tune(dialect)
     where = [WorkPlan.id.between(batch[0].id, batch[-1].id)]
-    if unit_ids is not None:
+    if by_id:
+        where = [WorkPlan.id.in_([plan.id for plan in batch])]
+    elif unit_ids is not None:
         where.append(WorkPlan.unit_id.in_(unit_ids))
     db.session.execute(totals.create(statement.of_rated_plans(stamp, where), dialect))
     if dialect == "postgresql":

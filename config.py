@@ -119,7 +119,7 @@ class Config:
     KINERJA_RATINGS_PAUSE_MS = env_int("KINERJA_RATINGS_PAUSE_MS", 0)
     # With Redis, a run of at least this many plans is fanned out per agency, one job per
     # agency that any number of workers take (0: never; docs/scale.md).
-    KINERJA_RATINGS_FAN_OUT = env_int("KINERJA_RATINGS_FAN_OUT", 50_000)
+    KINERJA_RATINGS_FAN_OUT = env_int("KINERJA_RATINGS_FAN_OUT", 200_000)
     # The public survey form (SKM): submissions per client address, counted in Redis (shared
     # by every worker; in memory without REDIS_URL), "off" for none (the benchmark); and the
     # largest submission read.

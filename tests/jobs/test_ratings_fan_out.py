@@ -10,16 +10,19 @@ import random
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from kinerja.extensions import db
+from kinerja.models.base import utcnow
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.models.ratings import DistributionCheck, Rating
 from kinerja.security.policies import SYSTEM
+from kinerja.services import job_runs
 from kinerja.services.ratings import fan_out
 from kinerja.services.ratings.compute import Part
 from kinerja.services.ratings.requests import request_ratings
@@ -137,3 +140,66 @@ def test_a_run_fanned_out_per_agency_rates_exactly_as_one_job(org: Org) -> None:
     assert _rows(Rating) == ratings
     assert _rows(DistributionCheck) == checks
     assert {r.run_id for r in db.session.scalars(select(Rating))} == {p.id for p in parts}
+
+
+def _family(parent_status: JobStatus = JobStatus.RUNNING) -> tuple[JobRun, list[JobRun]]:
+    parent = JobRun(name="compute_period_ratings", args=[1, None], status=parent_status)
+    db.session.add(parent)
+    db.session.flush()
+    parts = [
+        JobRun(
+            name="compute_agency_ratings",
+            args=[1, unit, True],
+            status=JobStatus.RUNNING,
+            parent_id=parent.id,
+            total=2,
+        )
+        for unit in (10, 11)
+    ]
+    db.session.add_all(parts)
+    db.session.commit()
+    return parent, parts
+
+
+FIGURES = {"rated": 2, "changed": 2, "final": 1, "provisional": 1, "without_predikat": 0}
+
+
+def test_a_part_failing_for_good_fails_the_run_and_its_retry_finishes_it(app: Any) -> None:
+    parent, (first, second) = _family()
+    assert fan_out.part_done(first.id, {**FIGURES, "units": 1, "warned": 0}) is False
+    job_runs.record_failure(second.id, RuntimeError("database gone"), retrying=True)
+    db.session.expire_all()
+    assert parent.status == JobStatus.RUNNING  # RQ tries the part again
+    job_runs.record_failure(second.id, RuntimeError("database gone"), retrying=False)
+    db.session.expire_all()
+    assert parent.status == JobStatus.FAILED and parent.message == job_runs.PART_FAILED
+
+    job_runs.retry(second.id, SYSTEM)
+    job_runs.start(second.id)
+    assert fan_out.part_done(second.id, {**FIGURES, "units": 1, "warned": 1}) is True
+    db.session.expire_all()
+    assert parent.status == JobStatus.SUCCEEDED and parent.finished_at is not None
+    assert (parent.done, parent.result["parts"], parent.result["warned"]) == (4, 2, 1)
+    assert parent.message_params == {
+        "rated": 4,
+        "final": 2,
+        "provisional": 2,
+        "changed": 4,
+        "warned": 1,
+        "units": 2,
+    }
+
+
+def test_the_run_waits_for_its_parts_and_the_sweep_leaves_it_to_them(app: Any) -> None:
+    parent, _ = _family()
+    job_runs.succeed(parent.id, job_runs.JobOutcome(parts=2))
+    db.session.expire_all()
+    assert parent.status == JobStatus.RUNNING  # its last part finishes it
+    assert parent.outcome is not None and parent.outcome.params == {"parts": 2}
+    db.session.execute(
+        update(JobRun).values(updated_at=utcnow() - job_runs.STALE_AFTER - timedelta(minutes=1))
+    )
+    db.session.commit()
+    assert job_runs.recover_stale() == 2  # the parts (gone from Redis) are handed over again
+    db.session.expire_all()
+    assert parent.status == JobStatus.RUNNING

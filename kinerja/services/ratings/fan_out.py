@@ -23,7 +23,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
-from kinerja.domain.errors import N_, NotFoundError
+from kinerja.domain.errors import NotFoundError
 from kinerja.domain.planning import PlanStatus
 from kinerja.extensions import db
 from kinerja.models.base import utcnow
@@ -33,12 +33,11 @@ from kinerja.models.planning import WorkPlan, WorkPlanVersion
 from kinerja.security.policies.scope import Scope
 from kinerja.services import outbox
 from kinerja.services.boundary import transaction
-from kinerja.services.job_runs import ProgressReporter
+from kinerja.services.job_runs import WAITING_FOR_PARTS, ProgressReporter
 from kinerja.services.ratings import compute, notices
 from kinerja.services.ratings.compute import Part
 
 PART_JOB = JobName.COMPUTE_AGENCY_RATINGS.value
-SPLIT = N_("Split into %(parts)d agencies, rated by the workers in parallel.")
 SUMMED = ("rated", "changed", "final", "provisional", "without_predikat", "units", "warned")
 
 
@@ -106,7 +105,7 @@ def split(
         if parent is None:
             raise NotFoundError()
         parent.total, parent.done = total, 0
-        parent.message, parent.message_params = SPLIT, {"parts": len(found)}
+        parent.message, parent.message_params = WAITING_FOR_PARTS, {"parts": len(found)}
         for part in sorted(found, key=lambda p: -counted[p]):  # the largest first
             child = outbox.schedule(PART_JOB, period_id, part.unit_id, part.whole)
             child.parent_id, child.total = run_id, counted[part]

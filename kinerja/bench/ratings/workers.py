@@ -3,24 +3,23 @@ ratings`` (already generated on a scratch database) rated from scratch twice thr
 once as one job, once fanned out per agency to ``--workers`` worker processes — timed
 from the request to the run's end, and checked to give the same ratings.
 
-    DATABASE_URL=… REDIS_URL=… python -m kinerja.bench.ratings.workers --workers 2
+    DATABASE_URL=… REDIS_URL=… flask kinerja bench ratings-workers --workers 2
 
 The last line printed is one JSON object with both timings.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from kinerja.app import create_app
 from kinerja.extensions import db
 from kinerja.models.jobs import JobRun, JobStatus
 from kinerja.models.planning import Period
@@ -85,34 +84,24 @@ def _has_parts(run_id: int) -> bool:
     return bool(db.session.scalar(select(func.count()).where(JobRun.parent_id == run_id)))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    app = create_app()
-    with app.app_context():
-        period_id = db.session.scalar(select(Period.id).order_by(Period.year.desc()).limit(1))
-        if period_id is None:
-            raise SystemExit("No period: run `flask kinerja bench ratings` first.")
-        one, _, expected = _timed_run(period_id, 1, 0)
-        print(f"One job: {expected[0]:,} rated in {one:.1f} s")
-        fanned, parts, found = _timed_run(period_id, args.workers, 1)
-        print(f"Fanned out: {parts} agencies, {args.workers} workers, {fanned:.1f} s")
-        if found != expected:
-            raise SystemExit("The fanned-out run rated differently from one job.")
-        print(
-            json.dumps(
-                {
-                    "bench": "ratings-fan-out",
-                    "employees": expected[0],
-                    "one_job_seconds": round(one, 1),
-                    "fan_out_seconds": round(fanned, 1),
-                    "parts": parts,
-                    "workers": args.workers,
-                }
-            )
-        )
-
-
-if __name__ == "__main__":
-    main()
+def bench_ratings_workers(workers: int) -> Iterator[str]:
+    """Lines to print, the JSON line last (see the module's docstring)."""
+    period_id = db.session.scalar(select(Period.id).order_by(Period.year.desc()).limit(1))
+    if period_id is None:
+        raise RuntimeError("No period: run `flask kinerja bench ratings` first.")
+    one, _, expected = _timed_run(period_id, 1, 0)
+    yield f"One job: {expected[0]:,} rated in {one:.1f} s"
+    fanned, parts, found = _timed_run(period_id, workers, 1)
+    yield f"Fanned out: {parts} agencies, {workers} workers, {fanned:.1f} s"
+    if found != expected:
+        raise RuntimeError("The fanned-out run rated differently from one job.")
+    yield json.dumps(
+        {
+            "bench": "ratings-workers",
+            "employees": expected[0],
+            "one_job_seconds": round(one, 1),
+            "fan_out_seconds": round(fanned, 1),
+            "parts": parts,
+            "workers": workers,
+        }
+    )

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -119,6 +120,9 @@ class Config:
     # the fastest); a pause between batches is for tests that stop a run half-way.
     KINERJA_RATINGS_BATCH = env_int("KINERJA_RATINGS_BATCH", 0)
     KINERJA_RATINGS_PAUSE_MS = env_int("KINERJA_RATINGS_PAUSE_MS", 0)
+    # With Redis, a run of at least this many plans is fanned out per agency, one job per
+    # agency that any number of workers take (0: never; docs/scale.md).
+    KINERJA_RATINGS_FAN_OUT = env_int("KINERJA_RATINGS_FAN_OUT", 200_000)
     # The public survey form (SKM): submissions per client address, counted in Redis (shared
     # by every worker; in memory without REDIS_URL), "off" for none (the benchmark); and the
     # largest submission read.
@@ -223,3 +227,79 @@ def get_config(name: str | None = None) -> type[Config]:
         return CONFIGS[name]
     except KeyError:
         raise RuntimeError(f"KINERJA_ENV must be one of {sorted(CONFIGS)}, not {name!r}") from None
+
+
+# -- Sign-in by configuration: KINERJA_AUTH=db|ldap|oauth ------------------------------------
+AUTH_KINDS = {"db": 1, "ldap": 2, "oauth": 4}  # flask_appbuilder.const AUTH_DB/AUTH_LDAP/AUTH_OAUTH
+
+
+def auth_settings(env: dict[str, str] | None = None) -> dict[str, object]:
+    """FAB's AUTH_* (and OAUTH_PROVIDERS) settings for ``KINERJA_AUTH``, from ``env``
+    (default: the process environment), so that a BKPSDM switches to its directory or
+    single sign-on without editing code. Users signing in through LDAP/OAuth the first time
+    are registered with ``KINERJA_AUTH_DEFAULT_ROLE`` (Employee) unless a group maps them
+    elsewhere (``KINERJA_AUTH_ROLES_MAPPING``, JSON: {"cn=opd,ou=groups,…": ["Operator"]})."""
+    source = os.environ if env is None else env
+
+    def get(name: str, default: str | None = None) -> str | None:
+        value = source.get(name)
+        return value if value not in (None, "") else default
+
+    kind = (get("KINERJA_AUTH", "db") or "db").strip().lower()
+    if kind not in AUTH_KINDS:
+        raise RuntimeError(f"KINERJA_AUTH must be one of {sorted(AUTH_KINDS)}, not {kind!r}")
+    settings: dict[str, object] = {"AUTH_TYPE": AUTH_KINDS[kind]}
+    if kind == "db":
+        return settings
+
+    settings.update(
+        AUTH_USER_REGISTRATION=True,
+        AUTH_USER_REGISTRATION_ROLE=get("KINERJA_AUTH_DEFAULT_ROLE", "Employee"),
+        AUTH_ROLES_MAPPING=json.loads(get("KINERJA_AUTH_ROLES_MAPPING", "{}") or "{}"),
+        AUTH_ROLES_SYNC_AT_LOGIN=(get("KINERJA_AUTH_ROLES_SYNC", "false") or "").lower()
+        in {"1", "true", "yes", "on"},
+    )
+    if kind == "ldap":
+        server = get("LDAP_SERVER")
+        if not server:
+            raise RuntimeError("KINERJA_AUTH=ldap needs LDAP_SERVER (ldap://host or ldaps://host).")
+        settings.update(
+            AUTH_LDAP_SERVER=server,
+            AUTH_LDAP_USE_TLS=(get("LDAP_USE_TLS", "false") or "").lower() in {"1", "true"},
+            AUTH_LDAP_TLS_CACERTFILE=get("LDAP_CA_CERT_FILE", ""),
+            AUTH_LDAP_ALLOW_SELF_SIGNED=False,
+            AUTH_LDAP_SEARCH=get("LDAP_SEARCH_BASE", ""),
+            AUTH_LDAP_SEARCH_FILTER=get("LDAP_SEARCH_FILTER", ""),
+            AUTH_LDAP_UID_FIELD=get("LDAP_UID_FIELD", "uid"),
+            AUTH_LDAP_BIND_USER=get("LDAP_BIND_USER", ""),
+            AUTH_LDAP_BIND_PASSWORD=get("LDAP_BIND_PASSWORD", ""),
+            AUTH_LDAP_FIRSTNAME_FIELD=get("LDAP_FIRSTNAME_FIELD", "givenName"),
+            AUTH_LDAP_LASTNAME_FIELD=get("LDAP_LASTNAME_FIELD", "sn"),
+            AUTH_LDAP_EMAIL_FIELD=get("LDAP_EMAIL_FIELD", "mail"),
+            AUTH_LDAP_GROUP_FIELD=get("LDAP_GROUP_FIELD", "memberOf"),
+        )
+        return settings
+    name, client_id = get("OAUTH_PROVIDER", "keycloak"), get("OAUTH_CLIENT_ID")
+    metadata = get("OAUTH_METADATA_URL")
+    if not client_id or not metadata:
+        raise RuntimeError("KINERJA_AUTH=oauth needs OAUTH_CLIENT_ID and OAUTH_METADATA_URL.")
+    remote_app: dict[str, object] = {
+        "client_id": client_id,
+        "client_secret": get("OAUTH_CLIENT_SECRET", ""),
+        "server_metadata_url": metadata,
+        "api_base_url": get("OAUTH_API_BASE_URL", metadata.rsplit("/.well-known/", 1)[0] + "/"),
+        "client_kwargs": {"scope": get("OAUTH_SCOPE", "openid email profile")},
+    }
+    settings["OAUTH_PROVIDERS"] = [
+        {
+            "name": name,
+            "icon": get("OAUTH_ICON", "fa-key"),
+            "token_key": "access_token",
+            "remote_app": remote_app,
+        }
+    ]
+    return settings
+
+
+for _name, _value in auth_settings().items():
+    setattr(Config, _name, _value)

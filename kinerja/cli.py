@@ -16,6 +16,7 @@ from kinerja.bench.api import bench_api
 from kinerja.bench.dashboards import bench_dashboards
 from kinerja.bench.email import bench_email
 from kinerja.bench.ratings import bench_ratings
+from kinerja.bench.ratings.workers import bench_ratings_workers
 from kinerja.bench.recommendations import bench_recommendations
 from kinerja.bench.survey import bench_survey
 from kinerja.demo import load_demo, load_organisation
@@ -123,7 +124,17 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
 @click.argument(
     "name",
     type=click.Choice(
-        ["org", "import", "ratings", "survey", "email", "api", "recommendations", "dashboards"]
+        [
+            "org",
+            "import",
+            "ratings",
+            "ratings-workers",
+            "survey",
+            "email",
+            "api",
+            "recommendations",
+            "dashboards",
+        ]
     ),
     default="org",
 )
@@ -149,6 +160,13 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
     type=click.IntRange(1, 2_000_000),
     help="ratings: the employees of the year generated; api: the employees loaded; "
     "recommendations: the employees generated (use a scratch database).",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="ratings-workers: worker processes taking the agencies of the fanned-out run.",
 )
 @click.option(
     "--seconds",
@@ -188,6 +206,7 @@ def bench_command(
     submissions: int,
     recipients: int,
     seconds: float,
+    workers: int,
 ) -> None:
     """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
     checks a synthetic file of --rows units; ratings: generates its own year of --employees
@@ -205,6 +224,8 @@ def bench_command(
         lines = bench_import(app, rows, min(baseline_rows, rows))
     elif name == "ratings":
         lines = bench_ratings(employees)  # printed as it goes
+    elif name == "ratings-workers":  # after `ratings`: one job against fan-out, via RQ
+        lines = bench_ratings_workers(workers)
     elif name == "survey":
         lines = bench_survey(app, responses, submissions)
     elif name == "email":

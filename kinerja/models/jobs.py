@@ -38,6 +38,7 @@ class JobName(LabeledEnum):
     IMPORT_ORGANISATION_FILE = "import_organisation_file", N_("Organisation import")
     EMAIL_LOGIN_CREDENTIALS = "email_login_credentials", N_("Login credentials by email")
     COMPUTE_PERIOD_RATINGS = "compute_period_ratings", N_("Period ratings")
+    COMPUTE_AGENCY_RATINGS = "compute_agency_ratings", N_("Period ratings of one agency")
     SEND_EMAILS = "send_emails", N_("Sending email")
     COMPUTE_SURVEY_INDICES = "compute_survey_indices", N_("Survey indices (IKM)")
     DELIVER_WEBHOOKS = "deliver_webhooks", N_("Webhook deliveries")
@@ -105,6 +106,12 @@ class JobRun(TimestampMixin, BaseModel):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("ab_user.id", ondelete="SET NULL"), index=True
+    )
+
+    # A part of a larger run (the ratings of one agency in a run fanned out per agency):
+    # the parent shows the overall progress and is finished by its last part.
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_run.id", ondelete="CASCADE"), index=True
     )
 
     requested_by: Mapped[KinerjaUser | None] = relationship(foreign_keys=[requested_by_id])

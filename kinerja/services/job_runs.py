@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import aliased
 
 from kinerja.domain.errors import N_, ConflictError, DomainError, NotFoundError
 from kinerja.extensions import db
@@ -35,6 +36,8 @@ ProgressReporter = Callable[[int, int], None]
 STALE_AFTER = timedelta(minutes=5)
 UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING)
 LOST = N_("The worker stopped while running this job.")
+PART_FAILED = N_("A part of this run failed: see the runs of its parts.")
+WAITING_FOR_PARTS = N_("Split into %(parts)d parts, run by the workers in parallel.")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,9 @@ class JobOutcome:
     message: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     result: dict[str, Any] | None = None
+    # The job has handed its work to parts (runs of their own): the run stays running and
+    # its last part finishes it.
+    parts: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,9 @@ def start(run_id: int) -> StartedRun | None:
 
 @use_case
 def succeed(run_id: int, outcome: JobOutcome) -> None:
+    if outcome.parts:
+        _wait_for_parts(run_id, outcome.parts)
+        return
     run = _run(run_id)
     run.status = JobStatus.SUCCEEDED
     run.message = outcome.message
@@ -81,6 +90,33 @@ def succeed(run_id: int, outcome: JobOutcome) -> None:
     run.result = outcome.result
     run.error = None
     run.finished_at = utcnow()
+
+
+def _wait_for_parts(run_id: int, parts: int) -> None:
+    """The run has handed its work to ``parts`` runs: it stays running (unless its last
+    part has finished it meanwhile, under the same row lock)."""
+    run = db.session.scalar(select(JobRun).where(JobRun.id == run_id).with_for_update())
+    if run is None or run.status != JobStatus.RUNNING:
+        return
+    run.message, run.message_params = WAITING_FOR_PARTS, {"parts": parts}
+
+
+def _fail_parent(run: JobRun) -> None:
+    """A part has failed for good: so has the run it is part of (a *Retry* of the part
+    may still finish it)."""
+    if run.parent_id is None:
+        return
+    db.session.execute(
+        update(JobRun)
+        .where(JobRun.id == run.parent_id, JobRun.status == JobStatus.RUNNING)
+        .values(
+            status=JobStatus.FAILED,
+            message=PART_FAILED,
+            message_params={},
+            finished_at=utcnow(),
+            updated_at=utcnow(),
+        )
+    )
 
 
 def record_failure(run_id: int, exc: BaseException, *, retrying: bool) -> None:
@@ -100,6 +136,8 @@ def record_failure(run_id: int, exc: BaseException, *, retrying: bool) -> None:
         else:
             run.message, run.message_params = None, None
         run.finished_at = None if retrying else utcnow()
+        if not retrying:
+            _fail_parent(run)
 
 
 @use_case
@@ -142,9 +180,11 @@ def recover_stale(older_than: timedelta = STALE_AFTER) -> int:
     if outbox.redis_connection() is None:
         return 0
     cutoff = utcnow() - older_than
+    part = aliased(JobRun)
+    has_parts = exists().where(part.parent_id == JobRun.id)  # its parts are set right instead
     ids = db.session.scalars(
         select(JobRun.id)
-        .where(JobRun.status.in_(UNFINISHED), JobRun.updated_at <= cutoff)
+        .where(JobRun.status.in_(UNFINISHED), JobRun.updated_at <= cutoff, ~has_parts)
         .order_by(JobRun.id)
     ).all()
     db.session.rollback()  # end the read: each run is set right in its own transaction
@@ -174,6 +214,8 @@ def _lost(run: JobRun, reason: str, *, retrying: bool) -> None:
     run.error = f"{LostAttempt.__name__}: {reason}"
     run.message, run.message_params = (None, None) if retrying else (LOST, {})
     run.finished_at = None if retrying else utcnow()
+    if not retrying:
+        _fail_parent(run)
 
 
 def requester_scope(run_id: int | None) -> Scope:

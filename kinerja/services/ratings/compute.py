@@ -55,12 +55,17 @@ from kinerja.services.reports.achievement import thresholds
 from kinerja.services.validation import NOT_FOUND
 
 LOCK_NAMESPACE = 0x4B52  # the first key of the ratings' advisory locks ("KR")
+# An agency's plans are named by id, at most this many per batch: PostgreSQL then knows
+# how few they are and reads their realizations by index (a subtree condition is estimated
+# at thousands of units, and every agency read all of the period's realizations).
+PART_BATCH = 20_000
 WORK_MEM = "256MB"
 
 SUMMARY = N_(
     "%(rated)d employees rated: %(final)d final, %(provisional)d provisional, "
     "%(changed)d changed; %(warned)d of %(units)d units off their expected distribution."
 )
+SUMMARY_KEYS = ("rated", "final", "provisional", "changed", "warned", "units")
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,20 @@ class RatingRun:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One agency of a run fanned out per agency (:mod:`kinerja.services.ratings.fan_out`):
+    ``unit_id`` with its whole subtree, or (``whole`` False) that unit alone."""
+
+    unit_id: int
+    whole: bool = True
+
+    def unit_ids(self) -> Select[Any]:
+        if self.whole:
+            return unit_subtree_ids(self.unit_id)
+        return select(Unit.id).where(Unit.id == self.unit_id)
 
 
 class InForce(NamedTuple):
@@ -120,31 +139,37 @@ def compute_period_ratings(
     *,
     run_id: int | None = None,
     progress: ProgressReporter | None = None,
+    part: Part | None = None,
 ) -> RatingRun:
     """Rate every employee with a plan in force in the period (in ``unit_id``'s subtree),
         then check the distribution of every unit rated, and record the emails it gives rise to
-    (:mod:`kinerja.services.ratings.notices`); see the module's docstring."""
+    (:mod:`kinerja.services.ratings.notices`); see the module's docstring. A ``part`` of a
+    run fanned out per agency rates that agency only and leaves the run's summary email to
+    whoever finishes the whole run."""
     started = time.perf_counter()
     period = rateable_period(scope, period_id)
-    unit_id = reach(scope, unit_id)
+    unit_id = reach(scope, part.unit_id if part else unit_id)
     unit_ids = unit_subtree_ids(unit_id) if unit_id is not None else None
+    if part is not None:
+        unit_ids = part.unit_ids()
     above_at, expected_at = thresholds()
     stamp = upsert.Stamp(period.id, above_at, expected_at, utcnow(), run_id)
     report = progress or (lambda done, total: None)
-    with period_lock(period.id):
+    with period_lock(period.id, part):
         plans = plans_in_force(period.id, unit_ids)
         report(0, len(plans))
         changed = 0
-        for done, batch in _batches(plans):
+        for done, batch in _batches(plans, PART_BATCH if part is not None else 0):
             with transaction():
-                changed += _rate(stamp, batch, unit_ids)
+                changed += _rate(stamp, batch, unit_ids, by_id=part is not None)
             report(done, len(plans))
             _pause(done < len(plans))
         with transaction():
             checked = distribution.check_units(period.id, unit_ids, stamp.now)
         tally = _tally(period.id, unit_ids)
     run = (run_id, stamp.now)
-    notices.after_run(period.id, unit_id, unit_ids, run, bool(changed or checked.changed))
+    changes = bool(changed or checked.changed)
+    notices.after_run(period.id, unit_id, unit_ids, run, changes, summarise=part is None)
     return RatingRun(
         period_id=period.id,
         unit_id=unit_id,
@@ -162,25 +187,33 @@ def compute_period_ratings(
 
 def summary(run: RatingRun) -> tuple[str, dict[str, Any]]:
     """The run's outcome as a message template and its parameters."""
-    keys = ("rated", "final", "provisional", "changed", "warned", "units")
-    return SUMMARY, {key: getattr(run, key) for key in keys}
+    return SUMMARY, {key: getattr(run, key) for key in SUMMARY_KEYS}
 
 
 @contextmanager
-def period_lock(period_id: int) -> Iterator[None]:
+def period_lock(period_id: int, part: Part | None = None) -> Iterator[None]:
     """Hold the period's advisory lock (PostgreSQL) on a connection of its own, so that
-    the batches commit meanwhile; a process that dies releases it with its connection."""
+    the batches commit meanwhile; a process that dies releases it with its connection.
+    The agencies of a fanned-out run share the period's lock (they run side by side, and
+    a whole run waits for them) and each holds its agency's own."""
     if db.engine.dialect.name != "postgresql":
         yield
         return
-    keys = (cast(LOCK_NAMESPACE, Integer), cast(period_id, Integer))
+    keys = [(LOCK_NAMESPACE, period_id)]
+    if part is not None:
+        keys.append((LOCK_NAMESPACE + 1, part.unit_id))
+    kinds = ["_shared" if part is not None else "", ""]
     with db.engine.connect() as connection:
-        connection.execute(select(func.pg_advisory_lock(*keys)))
+        for kind, (namespace, key) in zip(kinds, keys, strict=False):
+            lock = getattr(func, f"pg_advisory_lock{kind}")
+            connection.execute(select(lock(cast(namespace, Integer), cast(key, Integer))))
         connection.commit()
         try:
             yield
         finally:
-            connection.execute(select(func.pg_advisory_unlock(*keys)))
+            for kind, (namespace, key) in zip(kinds, keys, strict=False):
+                unlock = getattr(func, f"pg_advisory_unlock{kind}")
+                connection.execute(select(unlock(cast(namespace, Integer), cast(key, Integer))))
             connection.commit()
 
 
@@ -200,8 +233,9 @@ def plans_in_force(period_id: int, unit_ids: Select[Any] | None) -> list[InForce
     ]
 
 
-def _batches(plans: list[InForce]) -> Iterator[tuple[int, list[InForce]]]:
+def _batches(plans: list[InForce], limit: int = 0) -> Iterator[tuple[int, list[InForce]]]:
     size = int(current_app.config.get("KINERJA_RATINGS_BATCH") or 0) or len(plans) or 1
+    size = min(size, limit) if limit else size
     for start in range(0, len(plans), size):
         batch = plans[start : start + size]
         yield start + len(batch), batch
@@ -221,12 +255,16 @@ def _tune(dialect: str) -> None:
         db.session.execute(text("SET LOCAL jit = off"))
 
 
-def _rate(stamp: upsert.Stamp, batch: Sequence[InForce], unit_ids: Any) -> int:
+def _rate(
+    stamp: upsert.Stamp, batch: Sequence[InForce], unit_ids: Any, *, by_id: bool = False
+) -> int:
     """Rate one batch of plans; the number of ratings written (new or changed)."""
     dialect = db.engine.dialect.name
     _tune(dialect)
     where = [WorkPlan.id.between(batch[0].id, batch[-1].id)]
-    if unit_ids is not None:
+    if by_id:
+        where = [WorkPlan.id.in_([plan.id for plan in batch])]
+    elif unit_ids is not None:
         where.append(WorkPlan.unit_id.in_(unit_ids))
     db.session.execute(totals.create(statement.of_rated_plans(stamp, where), dialect))
     if dialect == "postgresql":

@@ -29,6 +29,8 @@ def after_run(
     unit_ids: Select[Any] | None,
     run: tuple[int | None, datetime],
     changed: bool,
+    *,
+    summarise: bool = True,
 ) -> int:
     """Record the emails of a finished run; the number recorded. ``run`` is the run's id
     and moment: one summary per run (a run without an id, from the CLI, by its moment)."""
@@ -39,15 +41,25 @@ def after_run(
         if year is not None:
             with transaction():
                 request_recommendations(year, SYSTEM)
-    if not changed:
+    if not changed or not summarise:
         return recorded
+    return recorded + summarise_run(period_id, unit_id, unit_ids, run)
+
+
+def summarise_run(
+    period_id: int,
+    unit_id: int | None,
+    unit_ids: Select[Any] | None,
+    run: tuple[int | None, datetime],
+) -> int:
+    """Record the run's one summary for the Operators and Admins; the number recorded (a
+    run fanned out per agency records it once, when its last agency is done)."""
     run_id, now = run
     event = f"period {period_id} run {run_id if run_id is not None else now.isoformat()}"
     with transaction():
-        recorded += len(
+        return len(
             units.record_unit_summaries(period_id, unit_id, event, warnings(period_id, unit_ids))
         )
-    return recorded
 
 
 def warnings(period_id: int, unit_ids: Select[Any] | None) -> dict[int, list[RuleMessage]]:

@@ -61,8 +61,8 @@ def test_an_approved_evaluation_mails_its_feedback_even_to_who_declined_emails(
     assert text.startswith("Yth. Epidemiolog Satu,")  # Indonesian by default
     assert "Hasil Kerja: Di Atas Ekspektasi" in text
     assert "Pertahankan laporan mingguan." in text
-    strongest = text.index("Indikator Laporan surveilans mingguan (200.0%)")
-    assert strongest < text.index("Indikator Kader terlatih (33.3%)")
+    strongest = text.index("Indikator Laporan surveilans mingguan (200,0%)")
+    assert strongest < text.index("Indikator Kader terlatih (33,3%)")  # Indonesian decimals
     assert f"/report/{report.id}/" in text
     assert "Pertahankan laporan mingguan." in _text(message, "html")
     assert " JP)" not in text  # no recommendation computed: no trainings named

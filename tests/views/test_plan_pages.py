@@ -93,6 +93,8 @@ def test_a_plan_from_start_to_approval_in_the_screens(client, org: Org, planning
     plan = _plan_of(org.employees.epid1.id)
     assert plan.status == PlanStatus.APPROVED and len(plan.versions) == 1
     assert "Epidemiolog Satu" not in client.get("/plans/queue/").get_data(as_text=True)
+    history = client.get(f"/plans/{plan_id}/").get_data(as_text=True)
+    assert "<td>Kasi Uji</td>" in history and "<td>kasi</td>" not in history  # names, not logins
 
     login(client, "employee")
     printed = client.get(f"/plans/{plan_id}/print").get_data(as_text=True)

@@ -193,6 +193,7 @@ class KinerjaUserDBModelView(UserDBModelView):
         "operator_unit",
     ]
     label_columns = {
+        **UserDBModelView.label_columns,
         "operator_unit": _l("Operator of unit"),
         "must_change_password": _MUST_CHANGE_PASSWORD,
         "locale": _l("Language of my emails"),

@@ -40,12 +40,12 @@ from kinerja.services.competency.certificates import readable_certificate
 from kinerja.views.exports import CsvExportMixin
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import FilterRelatedName, condition_filter
+from kinerja.views.labels import TIMESTAMP_LABELS
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal
 from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
 
-TIMESTAMP_LABELS = {"created_at": _l("Created"), "updated_at": _l("Changed")}
 LABELS = {
     "code": _l("Code"),
     "category": _l("Kind"),

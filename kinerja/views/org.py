@@ -32,6 +32,7 @@ from kinerja.views.filters import (
     condition_filter,
 )
 from kinerja.views.formatters import enum_formatter
+from kinerja.views.labels import TIMESTAMP_LABELS
 from kinerja.views.logins import confirmation
 from kinerja.views.refusals import tr
 from kinerja.views.rest import KinerjaModelApi
@@ -70,8 +71,6 @@ class FilterNipOrName(BaseFilter):
             conditions.append(Employee.nip.startswith(digits))
         return query.filter(or_(*conditions))
 
-
-TIMESTAMP_LABELS = {"created_at": _l("Created"), "updated_at": _l("Changed")}
 
 # --- units ----------------------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from kinerja.security.current import current_scope
 from kinerja.security.policies import policy_for
 from kinerja.services.versions import CHANGED_MEANWHILE, current_version, parse_version
 from kinerja.views.filters import READABLE
+from kinerja.views.labels import CommonLabels
 from kinerja.views.list_args import light_copy
 from kinerja.views.openapi import DocumentedResource, document_resource
 from kinerja.views.params import filter_value, parse_pk
@@ -95,7 +96,7 @@ def with_etag(response: Response, row: Any) -> Response:
     return response
 
 
-class KinerjaModelApi(ApiExportMixin, DocumentedResource, ListingApi):
+class KinerjaModelApi(CommonLabels, ApiExportMixin, DocumentedResource, ListingApi):
     """A REST resource scoped by its model's policy, saving through a use case."""
 
     base_filters = READABLE

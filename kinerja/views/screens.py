@@ -35,6 +35,7 @@ from kinerja.views.fields import (
 )
 from kinerja.views.filters import READABLE, FilterEnumIs, FilterEnumIsNot
 from kinerja.views.formatters import enum_formatter, local_datetime, shown, yes_no
+from kinerja.views.labels import CommonLabels
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import error_messages, flash_refusal
 from kinerja.views.widgets import RemoteChoice, RemoteSelectField, choices_response
@@ -107,7 +108,7 @@ class ScopedListWidget(ListWidget):
     template = "kinerja/widgets/list.html"
 
 
-class KinerjaModelView(SafeActionsMixin, ModelView):
+class KinerjaModelView(CommonLabels, SafeActionsMixin, ModelView):
     """A back-office screen scoped by its model's policy, saving through a use case.
 
     ``search_filters`` put extra filters first on a column's search menu; ``text_filters``

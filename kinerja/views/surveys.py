@@ -30,12 +30,12 @@ from kinerja.services.surveys import catalogue
 from kinerja.views.exports import CsvExportMixin, ExportMixin
 from kinerja.views.fields import EagerInterface
 from kinerja.views.filters import FilterRelatedName, FilterUnitText, condition_filter
+from kinerja.views.labels import TIMESTAMP_LABELS
 from kinerja.views.params import parse_pk
 from kinerja.views.refusals import flash_refusal
 from kinerja.views.screens import CRUD_METHOD_PERMISSIONS, READ_ONLY_METHODS, KinerjaModelView
 from kinerja.views.widgets import RemoteChoice
 
-TIMESTAMP_LABELS = {"created_at": _l("Created"), "updated_at": _l("Changed")}
 UNIT_CHOICE = RemoteChoice(Unit, units.placeable, (Unit.code, Unit.name), Unit.code)
 SERVICE_CHOICE = RemoteChoice(
     Service,

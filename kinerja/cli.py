@@ -24,6 +24,7 @@ from kinerja.domain.errors import DomainError
 from kinerja.jobs.worker import run_worker
 from kinerja.security.policies import SYSTEM
 from kinerja.services.outbox import dispatch_pending
+from kinerja.services.partitions import partition_realizations
 from kinerja.services.ratings.requests import request_ratings
 from kinerja.services.service_accounts import issue_key_for_username
 from kinerja.services.setup import initialise
@@ -101,6 +102,18 @@ def sweep_jobs_command() -> None:
     """Hand over jobs that stayed pending because Redis was unreachable (the worker's
     schedule does this every minute)."""
     click.echo(f"{dispatch_pending()} pending job runs dispatched.")
+
+
+@kinerja_cli.command("partitions")
+def partitions_command() -> None:
+    """Give each period without one its own partition of realizations (PostgreSQL; the
+    worker's schedule does this every night)."""
+    done = partition_realizations(SYSTEM)
+    if not done.periods:
+        click.echo("Every period has its partition of realizations.")
+        return
+    periods = ", ".join(str(period) for period in done.periods)
+    click.echo(f"Partitioned periods {periods}: {done.moved:,} realizations moved.")
 
 
 @ratings_cli.command("compute")

@@ -42,6 +42,7 @@ class SubPeriodRow:
     name: str
     ends_on: date
     annual: bool
+    period_id: int
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def _lines(
                 "indicator_id": indicator_id,
                 "value": None if item.values is None else item.values[index],
                 "note": note,
+                "period_id": item.sub_period.period_id,
                 "created_at": item.saved,
                 "updated_at": item.saved,
             }

@@ -211,7 +211,7 @@ def _value_ids() -> list[int]:
 
 def _sub_periods(period_id: int) -> list[SubPeriodRow]:
     return [
-        SubPeriodRow(s.id, s.number, s.name, s.ends_on, bool(s.annual))
+        SubPeriodRow(s.id, s.number, s.name, s.ends_on, bool(s.annual), s.period_id)
         for s in db.session.scalars(
             select(SubPeriod).where(SubPeriod.period_id == period_id).order_by(SubPeriod.number)
         )

@@ -17,6 +17,7 @@ from rq.cron import CronScheduler
 from kinerja.jobs.competency import request_nightly_recommendations
 from kinerja.jobs.mail import send_due_emails
 from kinerja.jobs.notices import send_deadline_reminders, send_supervisor_digests
+from kinerja.jobs.partitions import partition_realizations
 from kinerja.jobs.ratings import request_nightly_ratings
 from kinerja.jobs.retention import prune_change_log, prune_webhook_deliveries
 from kinerja.jobs.surveys import request_nightly_survey_indices
@@ -54,6 +55,9 @@ PERIODIC: tuple[Periodic, ...] = (
     # The change log and the settled webhook deliveries past their retention, at 03:00.
     Periodic(prune_change_log, cron="0 3 * * *", timeout=900, ttl=3600),
     Periodic(prune_webhook_deliveries, cron="15 3 * * *", timeout=900, ttl=3600),
+    # A partition of realizations for each period without one (a new period's rows move
+    # out of the default partition), at 03:30.
+    Periodic(partition_realizations, cron="30 3 * * *", timeout=1800, ttl=3600),
 )
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import DateTime, Enum, Index, Integer, Update, bindparam, text, 
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from kinerja.models.partitions import is_partition
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -90,7 +92,10 @@ def include_in_migrations(
     obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
 ) -> bool:
     """Alembic filter: the PostgreSQL-only search indexes of the migrations (trigram, pattern)
-    are not declared on the models, so autogenerate must not propose dropping them."""
+    and realization's partitions are not declared on the models, so autogenerate must not
+    propose dropping them."""
+    if type_ == "table" and reflected and is_partition(name):
+        return False
     return not (
         type_ == "index" and reflected and (name or "").endswith(POSTGRESQL_ONLY_INDEX_SUFFIXES)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -18,7 +19,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    select,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kinerja.domain.ratings import Level, Predikat
@@ -167,11 +171,17 @@ class Report(RowVersionMixin, TimestampMixin, BaseModel):
 
 
 class Realization(TimestampMixin, BaseModel):
-    """What was achieved on one indicator in the report's sub-period."""
+    """What was achieved on one indicator in the report's sub-period.
+
+    On PostgreSQL the table is partitioned by ``period_id`` (the report's period, copied
+    here as the partition key; see :mod:`kinerja.services.partitions`): its primary key
+    there is ``(id, period_id)``, and every unique key includes the period."""
 
     __tablename__ = "realization"
     __table_args__ = (
-        UniqueConstraint("report_id", "indicator_id", name="uq_realization_report_indicator"),
+        UniqueConstraint(
+            "report_id", "indicator_id", "period_id", name="uq_realization_report_indicator"
+        ),
         CheckConstraint("value >= 0", name="value_not_negative"),
         keyset_index("realization"),
     )
@@ -185,6 +195,10 @@ class Realization(TimestampMixin, BaseModel):
     )
     value: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     note: Mapped[str | None] = mapped_column(Text)
+    # the report's period, filled on insert (below): the partition key on PostgreSQL
+    period_id: Mapped[int] = mapped_column(
+        ForeignKey("period.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
 
     report: Mapped[Report] = relationship(back_populates="realizations")
     indicator: Mapped[Indicator] = relationship()
@@ -340,3 +354,15 @@ class DialogueNote(TimestampMixin, BaseModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+@event.listens_for(Realization, "before_insert")
+def _copy_the_reports_period(_mapper: Any, connection: Connection, row: Realization) -> None:
+    """A realization is written with its report's period, the partition key: one rule for
+    every path that adds one through the ORM (set-based writers select it themselves)."""
+    if row.period_id is None:
+        row.period_id = connection.scalar(
+            select(SubPeriod.period_id)
+            .join(Report, Report.sub_period_id == SubPeriod.id)
+            .where(Report.id == row.report_id)
+        )

@@ -269,14 +269,19 @@ class _Writer:
         signed = case((Indicator.direction == "less", -spread), else_=spread)
         value = func.round(_by_position(position, 4) * (100 + signed) / literal_column("100.0"), 2)
         realizations = (
-            select(Report.id, Indicator.id, case((Indicator.qualitative, null()), else_=value))
+            select(
+                Report.id,
+                Indicator.id,
+                case((Indicator.qualitative, null()), else_=value),
+                SubPeriod.period_id,
+            )
             .join(SubPeriod, SubPeriod.id == Report.sub_period_id)
             .join(WorkPlan, WorkPlan.id == Report.work_plan_id)
             .join(Objective, Objective.work_plan_id == WorkPlan.id)
             .join(Indicator, Indicator.objective_id == Objective.id)
             .where(WorkPlan.period_id == self.period_id, SubPeriod.annual.is_(False))
         )
-        self.write(Realization, "report_id indicator_id value", realizations)
+        self.write(Realization, "report_id indicator_id value period_id", realizations)
 
     def evaluations(self) -> None:
         person = Report.employee_id

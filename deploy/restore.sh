@@ -17,6 +17,14 @@ url="$(printf '%s' "$url" | sed -e 's#^postgresql+[a-z0-9]*://#postgresql://#' -
 [ -r "$dump" ] || { echo "cannot read $dump" >&2; exit 1; }
 
 pg_restore --list "$dump" >/dev/null   # a truncated or foreign file fails here, before any change
-pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
-    --exit-on-error --dbname="$url" "$dump"
+# The public schema is dropped and rebuilt from the dump in one transaction (pg_restore
+# --clean cannot drop a partitioned table's inherited constraints). Should reading the dump
+# fail half-way, the statement appended makes psql roll everything back.
+abort="DO \$\$ BEGIN RAISE EXCEPTION 'the dump could not be read: nothing was changed'; END \$\$;"
+{
+    echo "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
+    pg_restore --no-owner --no-privileges --file=- "$dump" || echo "$abort"
+} | sed '/^CREATE SCHEMA public;$/d' \
+  | psql --quiet --no-psqlrc --single-transaction --set=ON_ERROR_STOP=1 \
+      --output=/dev/null --dbname="$url"
 echo "restored $dump"

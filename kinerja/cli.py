@@ -209,6 +209,12 @@ def compute_ratings_command(period_id: int, unit_id: int | None) -> None:
     type=click.IntRange(1, 1_000_000),
     help="email: how many emails are sent (bare smtplib, then the product's path).",
 )
+@click.option(
+    "--fast-load",
+    is_flag=True,
+    help="ratings: generate the year with PostgreSQL's triggers off (no change-feed rows, "
+    "no foreign-key checks; needs a superuser; bench data only). The job is timed with them.",
+)
 def bench_command(
     name: str,
     repeat: int,
@@ -220,6 +226,7 @@ def bench_command(
     recipients: int,
     seconds: float,
     workers: int,
+    fast_load: bool,
 ) -> None:
     """Print benchmark figures. org: run after `kinerja demo --employees 100000`; import:
     checks a synthetic file of --rows units; ratings: generates its own year of --employees
@@ -236,7 +243,7 @@ def bench_command(
     if name == "import":
         lines = bench_import(app, rows, min(baseline_rows, rows))
     elif name == "ratings":
-        lines = bench_ratings(employees)  # printed as it goes
+        lines = bench_ratings(employees, fast_load=fast_load)  # printed as it goes
     elif name == "ratings-workers":  # after `ratings`: one job against fan-out, via RQ
         lines = bench_ratings_workers(workers)
     elif name == "survey":

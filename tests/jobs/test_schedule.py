@@ -39,6 +39,7 @@ SURVEYS = "kinerja.jobs.surveys.request_nightly_survey_indices"
 RECOMMENDATIONS = "kinerja.jobs.competency.request_nightly_recommendations"
 PRUNE_CHANGES = "kinerja.jobs.retention.prune_change_log"
 PRUNE_DELIVERIES = "kinerja.jobs.retention.prune_webhook_deliveries"
+PARTITIONS = "kinerja.jobs.partitions.partition_realizations"
 DUE_AT_ONCE = [SWEEP, RECOVER, EMAILS]  # the interval jobs; the nightly ratings wait for 01:00
 
 
@@ -78,6 +79,7 @@ def test_the_schedule_registers_the_sweeps_the_nightly_ratings_and_due_emails(ap
         (DIGESTS, "default", None, "30 6 * * *"),
         (PRUNE_CHANGES, "default", None, "0 3 * * *"),
         (PRUNE_DELIVERIES, "default", None, "15 3 * * *"),
+        (PARTITIONS, "default", None, "30 3 * * *"),
     ]
 
 
@@ -156,6 +158,7 @@ def test_make_worker_runs_the_schedule_and_sweeps_the_outbox(
                 DIGESTS,
                 PRUNE_CHANGES,
                 PRUNE_DELIVERIES,
+                PARTITIONS,
             ]
         ]
         sweeps = [Job.fetch(i, connection=connection) for i in get_cron_job_ids(SWEEP, connection)]

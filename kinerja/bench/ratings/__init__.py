@@ -56,10 +56,12 @@ class Naive:
     seconds: float
 
 
-def bench_ratings(employees: int, subset: int = NAIVE_SUBSET) -> Iterator[str]:
+def bench_ratings(
+    employees: int, subset: int = NAIVE_SUBSET, *, fast_load: bool = False
+) -> Iterator[str]:
     """Lines to print, the JSON line last (see the module's docstring)."""
     started = time.perf_counter()
-    year = generate(employees)
+    year = generate(employees, fast_load=fast_load)
     yield (
         f"Generated {year.employees:,} employees, {year.realizations:,} realizations "
         f"in {time.perf_counter() - started:.1f} s (not timed)."

@@ -198,9 +198,52 @@ def _isolate(app: Flask, request: pytest.FixtureRequest) -> Iterator[None]:
         db.session.remove()
         leaked = db.engine.pool.checkedout()
         assert leaked == 0, f"{leaked} database connection(s) still checked out after the test"
-        tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
         with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            _empty_the_tables(connection)
+
+
+def _empty_the_tables(connection: Any) -> None:
+    """As ``TRUNCATE <every table> RESTART IDENTITY CASCADE``, but only the tables holding
+    rows are truncated and only the sequences that moved are restarted: truncating all of
+    them costs ~0.4 s a test, most of them being empty."""
+    from kinerja.extensions import db
+
+    tables = [t.name for t in db.metadata.sorted_tables if t.name not in KEPT_TABLES]
+    probe = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")"  # noqa: S608 - model names
+        for name in tables
+    )
+    filled = list(connection.execute(text(probe)).scalars())
+    if filled:
+        quoted = ", ".join(f'"{name}"' for name in filled)
+        connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    moved = list(
+        connection.execute(
+            text(
+                "SELECT s.sequencename FROM pg_sequences s WHERE s.schemaname = 'public' "
+                "AND s.last_value IS NOT NULL AND s.sequencename = ANY(:owned)"
+            ),
+            {"owned": _owned_sequences(connection, tables)},
+        ).scalars()
+    )
+    for sequence in moved:
+        connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+
+
+_OWNED_SEQUENCES: list[str] = []
+
+
+def _owned_sequences(connection: Any, tables: list[str]) -> list[str]:
+    """The sequences of the truncated tables' columns (their ids), looked up once."""
+    if not _OWNED_SEQUENCES:
+        query = text(
+            "SELECT seq.relname FROM pg_depend d "
+            "JOIN pg_class seq ON seq.oid = d.objid AND seq.relkind = 'S' "
+            "JOIN pg_class tab ON tab.oid = d.refobjid "
+            "WHERE d.deptype IN ('a', 'i') AND tab.relname = ANY(:tables)"
+        )
+        _OWNED_SEQUENCES.extend(connection.execute(query, {"tables": tables}).scalars())
+    return _OWNED_SEQUENCES
 
 
 class ThreadedClient(FlaskClient):

@@ -220,30 +220,18 @@ def _empty_the_tables(connection: Any) -> None:
     moved = list(
         connection.execute(
             text(
-                "SELECT s.sequencename FROM pg_sequences s WHERE s.schemaname = 'public' "
-                "AND s.last_value IS NOT NULL AND s.sequencename = ANY(:owned)"
+                "SELECT s.sequencename FROM pg_sequences s "
+                "JOIN pg_class seq ON seq.relname = s.sequencename AND seq.relkind = 'S' "
+                "JOIN pg_depend d ON d.objid = seq.oid AND d.deptype IN ('a', 'i') "
+                "JOIN pg_class tab ON tab.oid = d.refobjid "
+                "WHERE s.schemaname = 'public' AND s.last_value IS NOT NULL "
+                "AND tab.relname = ANY(:tables)"
             ),
-            {"owned": _owned_sequences(connection, tables)},
+            {"tables": tables},
         ).scalars()
     )
     for sequence in moved:
         connection.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
-
-
-_OWNED_SEQUENCES: list[str] = []
-
-
-def _owned_sequences(connection: Any, tables: list[str]) -> list[str]:
-    """The sequences of the truncated tables' columns (their ids), looked up once."""
-    if not _OWNED_SEQUENCES:
-        query = text(
-            "SELECT seq.relname FROM pg_depend d "
-            "JOIN pg_class seq ON seq.oid = d.objid AND seq.relkind = 'S' "
-            "JOIN pg_class tab ON tab.oid = d.refobjid "
-            "WHERE d.deptype IN ('a', 'i') AND tab.relname = ANY(:tables)"
-        )
-        _OWNED_SEQUENCES.extend(connection.execute(query, {"tables": tables}).scalars())
-    return _OWNED_SEQUENCES
 
 
 class ThreadedClient(FlaskClient):

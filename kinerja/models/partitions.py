@@ -37,12 +37,12 @@ def is_partition(table_name: str | None) -> bool:
     return bool(PARTITION_NAME.match(table_name or ""))
 
 
-def new_partition(period_id: int, parent: str = TABLE) -> list[str]:
+def new_partition(period_id: int, parent: str = TABLE) -> str:
     """A period's own partition of a table still empty (as the migration makes them)."""
-    return [
+    return (
         f"CREATE TABLE {partition_name(period_id)} PARTITION OF {parent} "
         f"FOR VALUES IN ({int(period_id)})"
-    ]
+    )
 
 
 def partition_moving_rows(period_id: int) -> list[str]:

@@ -37,7 +37,7 @@ INDEXES = (
     ("ix_realization_updated_at_id", "updated_at, id"),
     ("ix_realization_period_id", "period_id"),
 )
-PARTITIONED = f"""
+PARTITIONED = """
 CREATE TABLE realization_partitioned (
     id integer NOT NULL DEFAULT nextval('realization_id_seq'),
     report_id integer NOT NULL,
@@ -49,19 +49,33 @@ CREATE TABLE realization_partitioned (
     period_id integer NOT NULL
 ) PARTITION BY LIST (period_id)
 """
-CONSTRAINTS = (
-    "ALTER TABLE realization ADD CONSTRAINT pk_realization PRIMARY KEY (id, period_id)",
-    "ALTER TABLE realization ADD CONSTRAINT uq_realization_report_indicator "
-    "UNIQUE (report_id, indicator_id, period_id)",
-    "ALTER TABLE realization ADD CONSTRAINT ck_realization_value_not_negative "
-    "CHECK (value >= 0)",
-    "ALTER TABLE realization ADD CONSTRAINT fk_realization_report_id_report "
-    "FOREIGN KEY (report_id) REFERENCES report (id) ON DELETE CASCADE",
-    "ALTER TABLE realization ADD CONSTRAINT fk_realization_indicator_id_indicator "
-    "FOREIGN KEY (indicator_id) REFERENCES indicator (id) ON DELETE RESTRICT",
-    "ALTER TABLE realization ADD CONSTRAINT fk_realization_period_id_period "
-    "FOREIGN KEY (period_id) REFERENCES period (id) ON DELETE RESTRICT",
-)
+
+
+def _constraints(partitioned: bool) -> list[str]:
+    """realization's constraints; a partitioned table carries its key in the primary and
+    unique keys (and references the period it is partitioned by)."""
+    key = ", period_id" if partitioned else ""
+    statements = [
+        f"ADD CONSTRAINT pk_realization PRIMARY KEY (id{key})",
+        "ADD CONSTRAINT uq_realization_report_indicator "
+        f"UNIQUE (report_id, indicator_id{key})",
+        "ADD CONSTRAINT ck_realization_value_not_negative CHECK (value >= 0)",
+        "ADD CONSTRAINT fk_realization_report_id_report "
+        "FOREIGN KEY (report_id) REFERENCES report (id) ON DELETE CASCADE",
+        "ADD CONSTRAINT fk_realization_indicator_id_indicator "
+        "FOREIGN KEY (indicator_id) REFERENCES indicator (id) ON DELETE RESTRICT",
+    ]
+    if partitioned:
+        statements.append(
+            "ADD CONSTRAINT fk_realization_period_id_period "
+            "FOREIGN KEY (period_id) REFERENCES period (id) ON DELETE RESTRICT"
+        )
+    return [f"ALTER TABLE realization {statement}" for statement in statements]
+
+
+def _indexes(partitioned: bool) -> list[str]:
+    indexes = INDEXES if partitioned else [i for i in INDEXES if i[1] != "period_id"]
+    return [f"CREATE INDEX {name} ON realization ({columns})" for name, columns in indexes]
 
 
 def upgrade():
@@ -83,18 +97,15 @@ def _partition():
     op.execute(PARTITIONED)
     op.execute(f"CREATE TABLE {DEFAULT_PARTITION} PARTITION OF realization_partitioned DEFAULT")
     for (period_id,) in op.get_bind().execute(sa.text("SELECT id FROM period ORDER BY id")):
-        for statement in new_partition(period_id, parent="realization_partitioned"):
-            op.execute(statement)
+        op.execute(new_partition(period_id, parent="realization_partitioned"))
     op.execute(
         f"INSERT INTO realization_partitioned ({COLUMNS}) SELECT {COLUMNS} FROM realization"
     )
     op.execute("DROP TABLE realization")
     op.execute("ALTER TABLE realization_partitioned RENAME TO realization")
     op.execute("ALTER SEQUENCE realization_id_seq OWNED BY realization.id")
-    for statement in CONSTRAINTS:
+    for statement in _constraints(partitioned=True) + _indexes(partitioned=True):
         op.execute(statement)
-    for name, columns in INDEXES:
-        op.execute(f"CREATE INDEX {name} ON realization ({columns})")
 
 
 def _add_the_column():
@@ -140,11 +151,5 @@ def _unpartition():
     op.execute("ALTER TABLE realization_plain RENAME TO realization")
     op.execute("ALTER TABLE realization DROP COLUMN period_id")
     op.execute("ALTER SEQUENCE realization_id_seq OWNED BY realization.id")
-    for statement in CONSTRAINTS[:-1]:
-        op.execute(
-            statement.replace("PRIMARY KEY (id, period_id)", "PRIMARY KEY (id)").replace(
-                "UNIQUE (report_id, indicator_id, period_id)", "UNIQUE (report_id, indicator_id)"
-            )
-        )
-    for name, index_columns in INDEXES[:-1]:
-        op.execute(f"CREATE INDEX {name} ON realization ({index_columns})")
+    for statement in _constraints(partitioned=False) + _indexes(partitioned=False):
+        op.execute(statement)
